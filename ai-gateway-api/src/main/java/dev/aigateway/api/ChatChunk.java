@@ -1,0 +1,107 @@
+package dev.aigateway.api;
+
+import java.util.List;
+
+/**
+ * One piece of a streamed answer. Immutable and thread safe.
+ *
+ * <p>{@link #textDelta()} is never null (empty when the chunk carries no text).
+ * {@link #finishReason()} is null until the last chunk; {@link #usage()} is null until it is
+ * known, which for every built-in adapter is the last chunk. {@link StreamAccumulator} folds a
+ * stream's chunks back into a {@link ChatResponse}.
+ */
+public final class ChatChunk {
+  private final String id;
+  private final String provider;
+  private final String model;
+  private final String textDelta;
+  private final List<ToolCallDelta> toolCallDeltas;
+  private final FinishReason finishReason;
+  private final Usage usage;
+
+  private ChatChunk(
+      String id, String provider, String model, String textDelta,
+      List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage) {
+    if (provider == null) {
+      throw new IllegalArgumentException("provider is required but was null");
+    }
+    if (model == null) {
+      throw new IllegalArgumentException("model is required but was null");
+    }
+    this.id = id;
+    this.provider = provider;
+    this.model = model;
+    this.textDelta = textDelta == null ? "" : textDelta;
+    this.toolCallDeltas = toolCallDeltas == null ? List.of() : List.copyOf(toolCallDeltas);
+    this.finishReason = finishReason;
+    this.usage = usage;
+  }
+
+  /** A chunk that carries text only. */
+  public static ChatChunk text(String provider, String model, String textDelta) {
+    return new ChatChunk(null, provider, model, textDelta, null, null, null);
+  }
+
+  /**
+   * A chunk with every field. {@code textDelta} and {@code toolCallDeltas} may be null (meaning
+   * none); {@code finishReason}, {@code usage} and {@code id} may be null (meaning not known yet).
+   */
+  public static ChatChunk of(
+      String id, String provider, String model, String textDelta,
+      List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage) {
+    return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage);
+  }
+
+  /** The vendor's id for the whole answer, or null when this chunk does not carry it. */
+  public String id() {
+    return id;
+  }
+
+  /** The text added by this chunk; never null. */
+  public String textDelta() {
+    return textDelta;
+  }
+
+  /** Pieces of tool calls; unmodifiable, usually empty. */
+  public List<ToolCallDelta> toolCallDeltas() {
+    return toolCallDeltas;
+  }
+
+  /** Why the model stopped, on the last chunk; null before. */
+  public FinishReason finishReason() {
+    return finishReason;
+  }
+
+  /** Token counts for the whole answer once known; null before. */
+  public Usage usage() {
+    return usage;
+  }
+
+  /** The id of the provider streaming this answer. */
+  public String provider() {
+    return provider;
+  }
+
+  /** The model as the vendor reported it. */
+  public String model() {
+    return model;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("ChatChunk[").append(provider).append('/').append(model);
+    if (!textDelta.isEmpty()) {
+      sb.append(", ").append(textDelta.length()).append(" chars");
+    }
+    if (!toolCallDeltas.isEmpty()) {
+      sb.append(", ").append(toolCallDeltas.size()).append(" tool call deltas");
+    }
+    if (finishReason != null) {
+      sb.append(", finishReason=").append(finishReason);
+    }
+    if (usage != null) {
+      sb.append(", usage=").append(usage);
+    }
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.aigateway.api;
+
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * One piece of a message's content: text, or an image given by URL or by its bytes.
+ *
+ * <p>All parts are immutable and validated when created.
+ */
+public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageUrl,
+    ContentPart.Image {
+
+  /** A text part. */
+  static Text text(String text) {
+    return new Text(text);
+  }
+
+  /**
+   * An image the vendor fetches itself. {@code url} is an {@code http(s)} URL, a {@code data:}
+   * URL, or a vendor file URI such as {@code gs://…}; adapters whose vendor cannot fetch by URL
+   * say so in their documentation.
+   */
+  static ImageUrl imageUrl(String url) {
+    return new ImageUrl(url);
+  }
+
+  /** An image sent inline. {@code mediaType} is its MIME type, such as {@code image/png}. */
+  static Image image(byte[] data, String mediaType) {
+    return new Image(data, mediaType);
+  }
+
+  /** Text content. {@code text} is never null, but may be empty. */
+  record Text(String text) implements ContentPart {
+    /** Rejects a null text. */
+    public Text {
+      Checks.requireNonNull(text, "text");
+    }
+  }
+
+  /** An image referenced by URL. */
+  record ImageUrl(String url) implements ContentPart {
+    /** Rejects a null or blank URL. */
+    public ImageUrl {
+      Checks.requireNonBlank(url, "url");
+    }
+  }
+
+  /**
+   * An image carried as bytes. The bytes are copied in, and {@link #data()} hands out a copy, so
+   * an instance can never change.
+   */
+  final class Image implements ContentPart {
+    private final byte[] data;
+    private final String mediaType;
+
+    Image(byte[] data, String mediaType) {
+      Checks.requireNonNull(data, "data");
+      if (data.length == 0) {
+        throw new IllegalArgumentException("data must not be empty");
+      }
+      Checks.requireNonBlank(mediaType, "mediaType");
+      if (!mediaType.toLowerCase(Locale.ROOT).startsWith("image/")) {
+        throw new IllegalArgumentException(
+            "mediaType must be an image type such as image/png but was " + mediaType);
+      }
+      this.data = data.clone();
+      this.mediaType = mediaType;
+    }
+
+    /** A copy of the image bytes. */
+    public byte[] data() {
+      return data.clone();
+    }
+
+    /** The image bytes' length. */
+    public int size() {
+      return data.length;
+    }
+
+    /** The MIME type, such as {@code image/png}. */
+    public String mediaType() {
+      return mediaType;
+    }
+
+    /** The bytes in standard Base64, as most vendors want them on the wire. */
+    public String base64() {
+      return Base64.getEncoder().encodeToString(data);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Image other
+          && mediaType.equals(other.mediaType)
+          && Arrays.equals(data, other.data);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * mediaType.hashCode() + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+      return "Image[mediaType=" + mediaType + ", " + data.length + " bytes]";
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.aigateway.api;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One turn of a conversation. Immutable and validated when created.
+ *
+ * <p>A message holds content {@link #parts()} (text and, for users, images), and for the
+ * assistant possibly {@link #toolCalls()}; a {@link Role#TOOL} message answers the tool call named
+ * by {@link #toolCallId()}.
+ *
+ * <p>{@link #toString()} shows the role and sizes, never the content, so that prompts do not end
+ * up in logs by accident.
+ */
+public final class Message {
+  private final Role role;
+  private final List<ContentPart> parts;
+  private final List<ToolCall> toolCalls;
+  private final String toolCallId;
+  private final String text;
+
+  private Message(Role role, List<ContentPart> parts, List<ToolCall> toolCalls, String toolCallId) {
+    this.role = role;
+    this.parts = parts;
+    this.toolCalls = toolCalls;
+    this.toolCallId = toolCallId;
+    this.text = joinText(parts);
+  }
+
+  /** A system (instruction) message. */
+  public static Message system(String text) {
+    return new Message(Role.SYSTEM, List.of(ContentPart.text(requireText(text))), List.of(), null);
+  }
+
+  /** A user message of plain text. */
+  public static Message user(String text) {
+    return new Message(Role.USER, List.of(ContentPart.text(requireText(text))), List.of(), null);
+  }
+
+  /** A user message of one or more parts, such as text and images, in order. */
+  public static Message user(ContentPart... parts) {
+    Checks.requireNonNull(parts, "parts");
+    List<ContentPart> copy = Checks.copyOf(List.of(parts.clone()), "parts");
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("parts must not be empty");
+    }
+    return new Message(Role.USER, copy, List.of(), null);
+  }
+
+  /** A previous answer of the assistant, as text. */
+  public static Message assistant(String text) {
+    return new Message(
+        Role.ASSISTANT, List.of(ContentPart.text(requireText(text))), List.of(), null);
+  }
+
+  /** A previous answer of the assistant that asked for tool calls. */
+  public static Message assistant(List<ToolCall> toolCalls) {
+    return assistant(null, toolCalls);
+  }
+
+  /**
+   * A previous answer of the assistant with text and tool calls, as some vendors return them
+   * together. {@code text} may be null or empty.
+   */
+  public static Message assistant(String text, List<ToolCall> toolCalls) {
+    List<ToolCall> calls = Checks.copyOf(toolCalls, "toolCalls");
+    List<ContentPart> parts =
+        text == null || text.isEmpty() ? List.of() : List.of(ContentPart.text(text));
+    if (calls.isEmpty() && parts.isEmpty()) {
+      throw new IllegalArgumentException("an assistant message needs text or toolCalls");
+    }
+    return new Message(Role.ASSISTANT, parts, calls, null);
+  }
+
+  /** The result of the tool call {@code toolCallId}, as text (often JSON). */
+  public static Message tool(String toolCallId, String content) {
+    Checks.requireNonBlank(toolCallId, "toolCallId");
+    return new Message(
+        Role.TOOL, List.of(ContentPart.text(requireText(content))), List.of(), toolCallId);
+  }
+
+  private static String requireText(String text) {
+    return Checks.requireNonNull(text, "text");
+  }
+
+  private static String joinText(List<ContentPart> parts) {
+    if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text t) {
+      return t.text();
+    }
+    StringBuilder sb = new StringBuilder();
+    for (ContentPart part : parts) {
+      if (part instanceof ContentPart.Text t) {
+        sb.append(t.text());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Who wrote this message. */
+  public Role role() {
+    return role;
+  }
+
+  /** The content parts, in order; unmodifiable, possibly empty for a tool-calls-only answer. */
+  public List<ContentPart> parts() {
+    return parts;
+  }
+
+  /** The text parts joined together; empty when there are none. */
+  public String text() {
+    return text;
+  }
+
+  /** Whether any part is an image. */
+  public boolean hasImages() {
+    for (ContentPart part : parts) {
+      if (!(part instanceof ContentPart.Text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The tool calls of an assistant message; unmodifiable, empty otherwise. */
+  public List<ToolCall> toolCalls() {
+    return toolCalls;
+  }
+
+  /** The call a {@link Role#TOOL} message answers, else null. */
+  public String toolCallId() {
+    return toolCallId;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Message other
+        && role == other.role
+        && parts.equals(other.parts)
+        && toolCalls.equals(other.toolCalls)
+        && Objects.equals(toolCallId, other.toolCallId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(role, parts, toolCalls, toolCallId);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Message[").append(role);
+    sb.append(", ").append(text.length()).append(" chars");
+    if (parts.size() > 1 || hasImages()) {
+      sb.append(", ").append(parts.size()).append(" parts");
+    }
+    if (!toolCalls.isEmpty()) {
+      sb.append(", ").append(toolCalls.size()).append(" tool calls");
+    }
+    if (toolCallId != null) {
+      sb.append(", toolCallId=").append(toolCallId);
+    }
+    return sb.append(']').toString();
+  }
+}

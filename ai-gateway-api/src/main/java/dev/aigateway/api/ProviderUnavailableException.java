@@ -1,0 +1,15 @@
+package dev.aigateway.api;
+
+/**
+ * The vendor could not serve the request for now: HTTP 5xx, Anthropic's 529, a connection
+ * failure, a stream cut before its terminal event, or an error event inside a stream. Retryable.
+ */
+public class ProviderUnavailableException extends ProviderException {
+  private static final long serialVersionUID = 1L;
+
+  /** See {@link ProviderException#ProviderException}; always retryable. */
+  public ProviderUnavailableException(
+      String provider, int statusCode, String errorCode, String message, Throwable cause) {
+    super(provider, statusCode, errorCode, message, true, cause);
+  }
+}

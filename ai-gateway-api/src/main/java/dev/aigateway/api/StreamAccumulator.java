@@ -1,0 +1,120 @@
+package dev.aigateway.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Folds the chunks of one stream into a {@link ChatResponse}: it joins the text, reassembles tool
+ * calls from their deltas by {@link ToolCallDelta#index()}, and keeps the last finish reason,
+ * usage, id and model seen.
+ *
+ * <p>Not thread safe: feed it from one subscriber. It keeps only the text and tool-call arguments,
+ * not the chunks.
+ */
+public final class StreamAccumulator {
+  private final StringBuilder text = new StringBuilder();
+  private final List<PendingCall> calls = new ArrayList<>(0);
+  private String id;
+  private String provider;
+  private String model;
+  private FinishReason finishReason;
+  private Usage usage;
+  private int chunks;
+
+  /** Creates an empty accumulator. */
+  public StreamAccumulator() {}
+
+  /** Adds the next chunk of the stream. Returns this. */
+  public StreamAccumulator accept(ChatChunk chunk) {
+    chunks++;
+    text.append(chunk.textDelta());
+    for (ToolCallDelta delta : chunk.toolCallDeltas()) {
+      while (calls.size() <= delta.index()) {
+        calls.add(new PendingCall());
+      }
+      PendingCall call = calls.get(delta.index());
+      if (call.id == null && delta.id() != null && !delta.id().isEmpty()) {
+        call.id = delta.id();
+      }
+      if (call.name == null && delta.name() != null && !delta.name().isEmpty()) {
+        call.name = delta.name();
+      }
+      call.arguments.append(delta.argumentsDelta());
+    }
+    if (chunk.id() != null) {
+      id = chunk.id();
+    }
+    provider = chunk.provider();
+    model = chunk.model();
+    if (chunk.finishReason() != null) {
+      finishReason = chunk.finishReason();
+    }
+    if (chunk.usage() != null) {
+      usage = chunk.usage();
+    }
+    return this;
+  }
+
+  /** How many chunks were accepted. */
+  public int chunkCount() {
+    return chunks;
+  }
+
+  /** The text so far. */
+  public String text() {
+    return text.toString();
+  }
+
+  /** The finish reason seen so far, or null. */
+  public FinishReason finishReason() {
+    return finishReason;
+  }
+
+  /** The usage seen so far, or null. */
+  public Usage usage() {
+    return usage;
+  }
+
+  /**
+   * The answer so far as a response. A stream that ended without a finish reason yields
+   * {@link FinishReason#OTHER}; tool calls make it {@link FinishReason#TOOL_CALLS} unless it was
+   * {@link FinishReason#LENGTH} or {@link FinishReason#CONTENT_FILTER}. A tool call whose id never
+   * arrived gets {@code call_<index>}.
+   *
+   * @throws IllegalStateException when no chunk was accepted
+   */
+  public ChatResponse toResponse() {
+    if (chunks == 0) {
+      throw new IllegalStateException("no chunks were accepted");
+    }
+    List<ToolCall> toolCalls = new ArrayList<>(calls.size());
+    for (int i = 0; i < calls.size(); i++) {
+      PendingCall c = calls.get(i);
+      if (c.name == null) {
+        continue; // an index the vendor skipped
+      }
+      toolCalls.add(ToolCall.of(c.id != null ? c.id : "call_" + i, c.name, c.arguments.toString()));
+    }
+    FinishReason reason = finishReason == null ? FinishReason.OTHER : finishReason;
+    if (!toolCalls.isEmpty() && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
+      reason = FinishReason.TOOL_CALLS;
+    }
+    Message message = toolCalls.isEmpty()
+        ? Message.assistant(text.toString())
+        : Message.assistant(text.toString(), toolCalls);
+    return ChatResponse.builder()
+        .id(id)
+        .provider(provider)
+        .model(model)
+        .message(message)
+        .finishReason(reason)
+        .usage(usage)
+        .build();
+  }
+
+  private static final class PendingCall {
+    String id;
+    String name;
+    final StringBuilder arguments = new StringBuilder();
+  }
+}

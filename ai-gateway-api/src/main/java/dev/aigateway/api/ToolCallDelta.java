@@ -1,0 +1,24 @@
+package dev.aigateway.api;
+
+/**
+ * A piece of a tool call, as it arrives in a stream. Pieces with the same {@link #index()} belong
+ * to the same call: the first usually carries the id and name, and the arguments arrive as JSON
+ * text split at arbitrary points. {@link StreamAccumulator} reassembles them.
+ *
+ * @param index position of the call within the answer, from 0
+ * @param id the call's id, or null when this piece does not carry it
+ * @param name the tool's name, or null when this piece does not carry it
+ * @param argumentsDelta the next piece of the arguments' JSON text; never null, may be empty
+ */
+public record ToolCallDelta(int index, String id, String name, String argumentsDelta) {
+
+  /** Validates the index; a null arguments piece becomes empty. */
+  public ToolCallDelta {
+    if (index < 0) {
+      throw new IllegalArgumentException("index must be >= 0 but was " + index);
+    }
+    if (argumentsDelta == null) {
+      argumentsDelta = "";
+    }
+  }
+}

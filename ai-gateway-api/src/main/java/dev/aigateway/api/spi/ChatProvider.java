@@ -1,0 +1,39 @@
+package dev.aigateway.api.spi;
+
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import java.util.concurrent.Flow;
+
+/**
+ * A vendor adapter: turns a {@link ChatRequest} into one vendor's wire format and the vendor's
+ * reply back into {@link ChatResponse} or {@link ChatChunk}s.
+ *
+ * <p>When the gateway calls a provider, {@link ChatRequest#model()} is already this vendor's model
+ * name. Implementations must be thread safe, must report every failure as a
+ * {@link dev.aigateway.api.AiGatewayException} subtype (never a raw I/O or parser exception), and
+ * must never put a credential into an exception, a log line or a {@code toString()}.
+ *
+ * <p>{@link #stream} must follow the gateway's streaming contract: a cold publisher that sends
+ * nothing before a subscriber requests, accepts one subscriber, lets demand drive the reads,
+ * aborts the exchange on cancel, and ends with exactly one {@code onComplete} (only after the
+ * vendor's terminal marker) or one {@code onError}.
+ */
+public interface ChatProvider extends AutoCloseable {
+
+  /** This provider's id, unique within a gateway, such as {@code openai}. */
+  String id();
+
+  /** Sends the request and blocks until the whole answer has arrived. */
+  ChatResponse chat(ChatRequest request);
+
+  /** A cold publisher of the answer's chunks; see the class documentation. */
+  Flow.Publisher<ChatChunk> stream(ChatRequest request);
+
+  /**
+   * Releases what this provider holds and aborts its calls in flight. Calls made after closing
+   * fail with {@link IllegalStateException}. The default does nothing.
+   */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,112 @@
+package dev.aigateway.api.spi;
+
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.StreamAccumulator;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Passes a stream through a {@link ChatObserver}. One subscriber. */
+final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
+  private final Flow.Publisher<ChatChunk> upstream;
+  private final ChatObserver observer;
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+
+  ObservingPublisher(Flow.Publisher<ChatChunk> upstream, ChatObserver observer) {
+    this.upstream = upstream;
+    this.observer = observer;
+  }
+
+  @Override
+  public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    if (!subscribed.compareAndSet(false, true)) {
+      Flows.rejectAdditionalSubscriber(subscriber);
+      return;
+    }
+    upstream.subscribe(new Relay(subscriber, observer));
+  }
+
+  private static final class Relay implements Flow.Subscriber<ChatChunk>, Flow.Subscription {
+    private final Flow.Subscriber<? super ChatChunk> downstream;
+    private final ChatObserver observer;
+    private final StreamAccumulator accumulator = new StreamAccumulator();
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private Flow.Subscription upstream;
+    private boolean done;
+
+    Relay(Flow.Subscriber<? super ChatChunk> downstream, ChatObserver observer) {
+      this.downstream = downstream;
+      this.observer = observer;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      upstream = subscription;
+      downstream.onSubscribe(this);
+    }
+
+    @Override
+    public void onNext(ChatChunk chunk) {
+      if (done || cancelled.get()) {
+        return;
+      }
+      try {
+        observer.onChunk(chunk);
+        accumulator.accept(chunk);
+      } catch (Throwable t) {
+        done = true;
+        upstream.cancel();
+        downstream.onError(t);
+        return;
+      }
+      downstream.onNext(chunk);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        observer.onError(error);
+      } catch (Throwable t) {
+        error.addSuppressed(t);
+      }
+      downstream.onError(error);
+    }
+
+    @Override
+    public void onComplete() {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        ChatResponse response = accumulator.chunkCount() == 0 ? null : accumulator.toResponse();
+        observer.onComplete(response);
+      } catch (Throwable t) {
+        downstream.onError(t);
+        return;
+      }
+      downstream.onComplete();
+    }
+
+    @Override
+    public void request(long n) {
+      upstream.request(n);
+    }
+
+    @Override
+    public void cancel() {
+      if (cancelled.compareAndSet(false, true)) {
+        upstream.cancel();
+        if (!done) {
+          observer.onCancel();
+        }
+      }
+    }
+  }
+}

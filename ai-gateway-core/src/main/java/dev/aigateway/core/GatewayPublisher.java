@@ -1,0 +1,225 @@
+package dev.aigateway.core;
+
+import dev.aigateway.api.AiGatewayException;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.spi.ChatResult;
+import dev.aigateway.api.spi.Flows;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The publisher {@link AiGateway#stream} returns. Cold: nothing runs until the subscriber's first
+ * {@code request}, which starts the pipeline on the gateway's executor. One subscriber.
+ */
+final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
+  private final ChatRequest request;
+  private final Pipeline pipeline;
+  private final Executor executor;
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+
+  GatewayPublisher(ChatRequest request, Pipeline pipeline, Executor executor) {
+    this.request = request;
+    this.pipeline = pipeline;
+    this.executor = executor;
+  }
+
+  @Override
+  public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    if (!subscribed.compareAndSet(false, true)) {
+      Flows.rejectAdditionalSubscriber(subscriber);
+      return;
+    }
+    subscriber.onSubscribe(new Call(subscriber, request, pipeline, executor));
+  }
+
+  /**
+   * One stream call: the subscriber's subscription, and the subscriber of whatever publisher the
+   * pipeline returns. Demand that arrives before the pipeline has returned is held and forwarded;
+   * every call on the upstream subscription goes through {@link #drain} so they stay serial.
+   */
+  private static final class Call
+      implements Flow.Subscription, Flow.Subscriber<ChatChunk>, Runnable {
+    private final Flow.Subscriber<? super ChatChunk> downstream;
+    private final ChatRequest request;
+    private final Pipeline pipeline;
+    private final Executor executor;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Flow.Subscription upstream;
+    private volatile boolean cancelled;
+    private volatile long invalidDemand;
+    private boolean upstreamCancelled;
+    private FutureTask<Void> task;
+    // Touched only by whichever thread is delivering, which the upstream serializes.
+    private final StringBuilder partialText = new StringBuilder();
+    private boolean delivered;
+    private boolean done;
+
+    Call(Flow.Subscriber<? super ChatChunk> downstream, ChatRequest request, Pipeline pipeline,
+        Executor executor) {
+      this.downstream = downstream;
+      this.request = request;
+      this.pipeline = pipeline;
+      this.executor = executor;
+    }
+
+    @Override
+    public void request(long n) {
+      if (n <= 0) {
+        if (started.compareAndSet(false, true)) {
+          // Nothing runs yet, so this is the only signal.
+          done = true;
+          downstream.onError(Flows.nonPositiveRequest(n));
+          return;
+        }
+        invalidDemand = n; // the upstream answers it with onError, serialized with its onNext
+        drain();
+        return;
+      }
+      Flows.addDemand(pending, n);
+      drain();
+      if (started.compareAndSet(false, true)) {
+        launch();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      drain();
+      FutureTask<Void> t;
+      synchronized (this) {
+        t = task;
+      }
+      if (t != null) {
+        t.cancel(true); // interrupts the pipeline if it is still waiting for the first chunk
+      }
+    }
+
+    private void launch() {
+      FutureTask<Void> t = new FutureTask<>(this, null);
+      synchronized (this) {
+        task = t;
+      }
+      try {
+        executor.execute(t);
+      } catch (RejectedExecutionException e) {
+        fail(new AiGatewayException("the gateway's executor rejected the stream", e, false));
+      }
+    }
+
+    /** Runs the pipeline; on the executor. */
+    @Override
+    public void run() {
+      if (cancelled) {
+        return;
+      }
+      ChatResult result;
+      try {
+        result = pipeline.execute(request, true);
+      } catch (Throwable t) {
+        if (!cancelled) {
+          fail(t);
+        }
+        return;
+      }
+      result.chunks().subscribe(this);
+    }
+
+    private void fail(Throwable t) {
+      if (done) {
+        return;
+      }
+      done = true;
+      downstream.onError(t);
+    }
+
+    /** Forwards held demand, an invalid request, or a cancellation to the upstream, serially. */
+    private void drain() {
+      if (wip.getAndIncrement() != 0) {
+        return;
+      }
+      int missed = 1;
+      while (true) {
+        Flow.Subscription up = upstream;
+        if (up != null && !upstreamCancelled) {
+          if (cancelled) {
+            upstreamCancelled = true;
+            up.cancel();
+          } else {
+            long bad = invalidDemand;
+            if (bad != 0) {
+              invalidDemand = 0;
+              up.request(bad);
+            }
+            long n = pending.getAndSet(0);
+            if (n > 0) {
+              up.request(n);
+            }
+          }
+        }
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          return;
+        }
+      }
+    }
+
+    // ---- Subscriber of the pipeline's publisher ----
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      if (upstream != null) {
+        subscription.cancel();
+        return;
+      }
+      upstream = subscription;
+      drain();
+    }
+
+    @Override
+    public void onNext(ChatChunk chunk) {
+      if (cancelled || done) {
+        return;
+      }
+      delivered = true;
+      partialText.append(chunk.textDelta());
+      downstream.onNext(chunk);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (cancelled) {
+        return;
+      }
+      if (delivered && error instanceof AiGatewayException e) {
+        e.initPartialText(partialText.toString());
+      }
+      downstream.onError(error);
+    }
+
+    @Override
+    public void onComplete() {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (!cancelled) {
+        downstream.onComplete();
+      }
+    }
+  }
+}

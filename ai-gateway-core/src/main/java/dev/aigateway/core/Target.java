@@ -1,0 +1,44 @@
+package dev.aigateway.core;
+
+import dev.aigateway.api.AttributeKey;
+import java.util.Objects;
+
+/**
+ * One place a request can be sent: a provider and the model to ask of it. Immutable.
+ *
+ * <p>Routing stores the chosen target on the request under {@link #ATTRIBUTE}, where the stages
+ * below it (and user interceptors) can read it.
+ *
+ * @param providerId the provider's id
+ * @param model the model name in that vendor's terms
+ */
+public record Target(String providerId, String model) {
+  /** The request attribute that holds the target chosen for an attempt. */
+  public static final AttributeKey<Target> ATTRIBUTE = AttributeKey.of("target", Target.class);
+
+  /** Validates that both parts are present. */
+  public Target {
+    if (providerId == null || providerId.isBlank()) {
+      throw new IllegalArgumentException("providerId must not be blank");
+    }
+    if (model == null || model.isBlank()) {
+      throw new IllegalArgumentException("model must not be blank");
+    }
+  }
+
+  /** {@code providerId/model}. */
+  @Override
+  public String toString() {
+    return providerId + "/" + model;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Target t && providerId.equals(t.providerId) && model.equals(t.model);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(providerId, model);
+  }
+}

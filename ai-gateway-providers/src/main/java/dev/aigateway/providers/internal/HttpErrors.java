@@ -1,0 +1,159 @@
+package dev.aigateway.providers.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.AuthenticationException;
+import dev.aigateway.api.ContextLengthExceededException;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.ProviderException;
+import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.ProviderUnavailableException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Maps a vendor's HTTP error reply onto the gateway's exceptions. The status decides the type;
+ * the vendor's error body refines it (context length, exhausted quota) and supplies the code and
+ * message. A body that is not JSON, such as a proxy's HTML page, still yields a typed exception
+ * with its status and a short excerpt.
+ *
+ * <table>
+ *   <caption>Status mapping</caption>
+ *   <tr><th>status</th><th>exception</th><th>retryable</th></tr>
+ *   <tr><td>400, 404, 413, 422</td><td>{@link InvalidRequestException}, or
+ *       {@link ContextLengthExceededException}</td><td>no</td></tr>
+ *   <tr><td>401, 403</td><td>{@link AuthenticationException}</td><td>no</td></tr>
+ *   <tr><td>408</td><td>{@link ProviderUnavailableException}</td><td>yes</td></tr>
+ *   <tr><td>409</td><td>{@link ProviderException}</td><td>yes</td></tr>
+ *   <tr><td>429</td><td>{@link ProviderRateLimitException}</td><td>yes, unless quota is
+ *       exhausted</td></tr>
+ *   <tr><td>5xx, 529</td><td>{@link ProviderUnavailableException}</td><td>yes</td></tr>
+ *   <tr><td>other</td><td>{@link ProviderException}</td><td>no</td></tr>
+ * </table>
+ */
+public final class HttpErrors {
+  /** Error bodies are read up to this size; the rest is ignored. */
+  static final long MAX_ERROR_BODY = 64 * 1024;
+  private static final int EXCERPT = 200;
+  private static final Pattern TITLE =
+      Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+
+  private HttpErrors() {}
+
+  /** The exception for a non-2xx {@code response}. Reads at most 64 KiB of its body. */
+  public static ProviderException fromResponse(
+      String provider, Response response, VendorError.Parser parser, Clock clock,
+      Redactor redactor) {
+    String body = readBody(response);
+    return map(provider, response.code(), response.headers(), contentType(response), body,
+        parser, clock, redactor);
+  }
+
+  /** The exception for status {@code status} with {@code body}. */
+  public static ProviderException map(
+      String provider, int status, Headers headers, String contentType, String body,
+      VendorError.Parser parser, Clock clock, Redactor redactor) {
+    VendorError error = parseVendorError(body, parser);
+    String detail = error != null ? detail(error) : "with " + describeBody(contentType, body);
+    String message = redactor.scrub(provider + ": HTTP " + status + " " + detail);
+    String code = error != null ? error.errorCode() : null;
+    Duration retryAfter = RetryAfter.parse(headers, clock);
+
+    if (status == 429) {
+      boolean exhausted = error != null && error.quotaExhausted();
+      return new ProviderRateLimitException(provider, status, code, message, retryAfter,
+          !exhausted, null);
+    }
+    if (status == 401 || status == 403) {
+      return new AuthenticationException(provider, status, code, message, null);
+    }
+    if (status == 400 || status == 404 || status == 413 || status == 422) {
+      if (error != null && error.contextLengthExceeded()) {
+        return new ContextLengthExceededException(provider, status, code, message, null);
+      }
+      return new InvalidRequestException(provider, status, code, message, null);
+    }
+    if (status == 408 || status >= 500) {
+      return new ProviderUnavailableException(provider, status, code, message, null);
+    }
+    if (status == 409) {
+      return new ProviderException(provider, status, code, message, true, null);
+    }
+    if (status >= 300 && status < 400) {
+      String location = headers.get("Location");
+      return new ProviderException(provider, status, code,
+          redactor.scrub(provider + ": HTTP " + status + " redirect"
+              + (location != null ? " to " + location : "")
+              + "; redirects are not followed so that credentials never travel elsewhere."
+              + " Check the base URL."), false, null);
+    }
+    return new ProviderException(provider, status, code, message, false, null);
+  }
+
+  /** Up to {@link #MAX_ERROR_BODY} bytes of the body as text; empty when unreadable. */
+  public static String readBody(Response response) {
+    try {
+      ResponseBody peeked = response.peekBody(MAX_ERROR_BODY);
+      return peeked.string();
+    } catch (IOException | IllegalStateException e) {
+      return "";
+    }
+  }
+
+  /** The response's content type, or null. */
+  public static String contentType(Response response) {
+    MediaType type = response.body().contentType();
+    return type == null ? null : type.toString();
+  }
+
+  /** The vendor's code and message, as one line. */
+  static String detail(VendorError error) {
+    return (error.errorCode() != null ? error.errorCode() + ": " : "")
+        + (error.message() != null ? error.message() : "(no message)");
+  }
+
+  /** The vendor error {@code body} describes, or null when it is not one. */
+  static VendorError parseVendorError(String body, VendorError.Parser parser) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    String trimmed = body.stripLeading();
+    if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) {
+      return null;
+    }
+    try {
+      JsonNode root = Json.parse(body);
+      if (root != null && root.isArray() && root.size() > 0) {
+        root = root.get(0); // Gemini has sent errors wrapped in an array
+      }
+      return root == null ? null : parser.parse(root);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A short description of a body that is not the vendor's JSON error: its type and start. */
+  static String describeBody(String contentType, String body) {
+    if (body == null || body.isBlank()) {
+      return "an empty body";
+    }
+    String type = contentType == null ? "no content type" : contentType;
+    String text = body;
+    if (type.toLowerCase(Locale.ROOT).contains("html") || body.stripLeading().startsWith("<")) {
+      Matcher title = TITLE.matcher(body);
+      text = title.find() ? title.group(1) : body.replaceAll("(?s)<[^>]*>", " ");
+    }
+    text = text.replaceAll("\\s+", " ").strip();
+    if (text.length() > EXCERPT) {
+      text = text.substring(0, EXCERPT) + "…";
+    }
+    return "a body of type " + type + ": " + text;
+  }
+}

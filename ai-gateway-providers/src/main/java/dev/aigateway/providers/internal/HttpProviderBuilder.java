@@ -1,0 +1,161 @@
+package dev.aigateway.providers.internal;
+
+import dev.aigateway.api.Secret;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * The settings every HTTP adapter's builder shares: id, base URL, API key, extra headers,
+ * timeouts, and optionally the application's own {@link OkHttpClient} and executor. Not thread
+ * safe.
+ *
+ * <p>Timeouts: {@link #connectTimeout} (default 10 s); {@link #readTimeout}, the longest silence
+ * in a plain call, which covers the whole generation since a plain reply arrives at once
+ * (default 10 min); and {@link #streamIdleTimeout}, the longest silence between two stream
+ * events (default 5 min, since reasoning models may think for minutes before their first token).
+ * A timeout on the request ({@link dev.aigateway.api.ChatRequest#timeout()}) bounds the whole
+ * exchange. When the application passes its own client, its timeouts apply unless set here.
+ * Redirects are never followed, so credentials never travel to another host.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(10);
+  static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+  private String id;
+  private String baseUrl;
+  private Secret apiKey;
+  private final Map<String, Object> headers = new LinkedHashMap<>();
+  private Duration connectTimeout;
+  private Duration readTimeout;
+  private Duration streamIdleTimeout;
+  private OkHttpClient httpClient;
+  private Executor executor;
+  private Clock clock = Clock.systemUTC();
+
+  /** A builder whose id and base URL start at the vendor's defaults. */
+  protected HttpProviderBuilder(String defaultId, String defaultBaseUrl) {
+    this.id = defaultId;
+    this.baseUrl = defaultBaseUrl;
+  }
+
+  /** This builder, typed. */
+  protected abstract B self();
+
+  /** The provider's id, unique within a gateway. */
+  public B id(String id) {
+    this.id = id;
+    return self();
+  }
+
+  /** The base URL, as the vendor's documentation and SDKs give it. */
+  public B baseUrl(String baseUrl) {
+    this.baseUrl = baseUrl;
+    return self();
+  }
+
+  /** The API key, read on every request. */
+  public B apiKey(Secret apiKey) {
+    this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+    return self();
+  }
+
+  /** A header sent with every request; replaces one the adapter would send by that name. */
+  public B header(String name, String value) {
+    headers.put(requireHeaderName(name), Objects.requireNonNull(value, "value"));
+    return self();
+  }
+
+  /** A header whose value is a credential: read per request and redacted like the API key. */
+  public B header(String name, Secret value) {
+    headers.put(requireHeaderName(name), Objects.requireNonNull(value, "value"));
+    return self();
+  }
+
+  /** How long connecting may take. */
+  public B connectTimeout(Duration timeout) {
+    this.connectTimeout = requirePositive(timeout, "connectTimeout");
+    return self();
+  }
+
+  /** The longest silence while waiting for a plain (non-streamed) reply. */
+  public B readTimeout(Duration timeout) {
+    this.readTimeout = requirePositive(timeout, "readTimeout");
+    return self();
+  }
+
+  /** The longest silence between two events of a stream, or before its first. */
+  public B streamIdleTimeout(Duration timeout) {
+    this.streamIdleTimeout = requirePositive(timeout, "streamIdleTimeout");
+    return self();
+  }
+
+  /** The application's own client; its connection pool, proxy and interceptors are kept. */
+  public B httpClient(OkHttpClient client) {
+    this.httpClient = Objects.requireNonNull(client, "client");
+    return self();
+  }
+
+  /** The executor that reads streams; by default the gateway's shared executor. */
+  public B executor(Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
+    return self();
+  }
+
+  /** The clock used to read {@code Retry-After} dates; for tests. */
+  public B clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return self();
+  }
+
+  /**
+   * The validated settings.
+   *
+   * @throws IllegalArgumentException naming the setting that is missing or invalid
+   */
+  protected HttpSettings settings() {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("id must not be blank");
+    }
+    if (id.contains("/")) {
+      throw new IllegalArgumentException("id '" + id + "' must not contain '/'");
+    }
+    if (baseUrl == null || baseUrl.isBlank()) {
+      throw new IllegalArgumentException("baseUrl must not be blank");
+    }
+    HttpUrl url = HttpUrl.parse(baseUrl.strip());
+    if (url == null) {
+      throw new IllegalArgumentException(
+          "baseUrl '" + baseUrl + "' is not an http:// or https:// URL");
+    }
+    if (url.querySize() > 0 || url.fragment() != null) {
+      throw new IllegalArgumentException(
+          "baseUrl '" + baseUrl + "' must not have a query or fragment");
+    }
+    return new HttpSettings(id, url, apiKey, headers, connectTimeout, readTimeout,
+        streamIdleTimeout, httpClient, executor, clock);
+  }
+
+  private static String requireHeaderName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("header name must not be blank");
+    }
+    return name;
+  }
+
+  private static Duration requirePositive(Duration d, String field) {
+    Objects.requireNonNull(d, field);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(field + " must be positive but was " + d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.aigateway.providers.internal;
+
+import dev.aigateway.api.AuthenticationException;
+import dev.aigateway.api.Secret;
+import dev.aigateway.api.spi.GatewayExecutors;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+
+/** The validated settings of one HTTP provider, as its builder collected them. Immutable. */
+public final class HttpSettings {
+  private final String id;
+  private final HttpUrl baseUrl;
+  private final Secret apiKey;
+  private final Map<String, Object> headers;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration streamIdleTimeout;
+  private final OkHttpClient httpClient;
+  private final Executor executor;
+  private final Clock clock;
+
+  HttpSettings(String id, HttpUrl baseUrl, Secret apiKey, Map<String, Object> headers,
+      Duration connectTimeout, Duration readTimeout, Duration streamIdleTimeout,
+      OkHttpClient httpClient, Executor executor, Clock clock) {
+    this.id = id;
+    this.baseUrl = baseUrl;
+    this.apiKey = apiKey;
+    this.headers = Map.copyOf(new LinkedHashMap<>(headers));
+    this.connectTimeout = connectTimeout;
+    this.readTimeout = readTimeout;
+    this.streamIdleTimeout = streamIdleTimeout;
+    this.httpClient = httpClient;
+    this.executor = executor;
+    this.clock = clock;
+  }
+
+  /** The provider's id. */
+  public String id() {
+    return id;
+  }
+
+  /** The base URL, without a trailing slash. */
+  public HttpUrl baseUrl() {
+    return baseUrl;
+  }
+
+  /**
+   * {@code path} (such as {@code chat/completions}) resolved under the base URL, whether or not
+   * the base URL ends with a slash.
+   */
+  public HttpUrl endpoint(String path) {
+    HttpUrl.Builder b = baseUrl.newBuilder();
+    int last = baseUrl.pathSize() - 1;
+    if (last >= 0 && baseUrl.pathSegments().get(last).isEmpty()) {
+      b.removePathSegment(last);
+    }
+    return b.addPathSegments(path).build();
+  }
+
+  /** The API key, or null when none was configured. */
+  public Secret apiKey() {
+    return apiKey;
+  }
+
+  /**
+   * Reads the API key now.
+   *
+   * @throws AuthenticationException with status 0 when the key is unavailable or was never set
+   */
+  public String revealApiKey() {
+    if (apiKey == null) {
+      throw new AuthenticationException(id, 0, "missing_api_key",
+          id + ": no API key is configured; set one with apiKey(Secret)", null);
+    }
+    try {
+      return apiKey.reveal();
+    } catch (RuntimeException e) {
+      throw new AuthenticationException(id, 0, "missing_api_key",
+          id + ": the API key (" + apiKey.source() + ") is unavailable: " + e.getMessage(), null);
+    }
+  }
+
+  /** Adds the application's extra headers to {@code request}, reading secret ones now. */
+  public Request.Builder applyHeaders(Request.Builder request) {
+    for (Map.Entry<String, Object> h : headers.entrySet()) {
+      Object v = h.getValue();
+      String value;
+      if (v instanceof Secret s) {
+        try {
+          value = s.reveal();
+        } catch (RuntimeException e) {
+          throw new AuthenticationException(id, 0, "missing_header_secret",
+              id + ": header " + h.getKey() + " (" + s.source() + ") is unavailable: "
+                  + e.getMessage(), null);
+        }
+      } else {
+        value = (String) v;
+      }
+      request.header(h.getKey(), value);
+    }
+    return request;
+  }
+
+  /** The default executor, or the application's. */
+  public Executor executor() {
+    return executor;
+  }
+
+  /** The clock for dates in {@code Retry-After}. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** A transport on these settings, reading vendor errors with {@code errorParser}. */
+  public HttpTransport transport(VendorError.Parser errorParser) {
+    OkHttpClient base = httpClient != null ? httpClient : HttpClients.shared();
+    OkHttpClient.Builder chat = base.newBuilder().followRedirects(false).followSslRedirects(false);
+    boolean ours = httpClient == null;
+    if (connectTimeout != null || ours) {
+      chat.connectTimeout(orDefault(connectTimeout, HttpProviderBuilder.DEFAULT_CONNECT_TIMEOUT));
+    }
+    if (readTimeout != null || ours) {
+      chat.readTimeout(orDefault(readTimeout, HttpProviderBuilder.DEFAULT_READ_TIMEOUT));
+    }
+    OkHttpClient chatClient = chat.build();
+    OkHttpClient streamClient = chatClient;
+    if (streamIdleTimeout != null || ours) {
+      streamClient = chatClient.newBuilder()
+          .readTimeout(orDefault(streamIdleTimeout, HttpProviderBuilder.DEFAULT_STREAM_IDLE_TIMEOUT))
+          .build();
+    }
+    Set<String> sensitive = headers.entrySet().stream()
+        .filter(e -> e.getValue() instanceof Secret)
+        .map(e -> e.getKey().toLowerCase(Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
+    return new HttpTransport(id, chatClient, streamClient,
+        executor != null ? executor : GatewayExecutors.defaultExecutor(), clock, errorParser,
+        sensitive);
+  }
+
+  private static Duration orDefault(Duration value, Duration fallback) {
+    return value != null ? value : fallback;
+  }
+
+  @Override
+  public String toString() {
+    return "HttpSettings[id=" + id + ", baseUrl=" + baseUrl + ", apiKey=" + apiKey
+        + ", headers=" + headers.keySet() + "]";
+  }
+}

@@ -1,0 +1,198 @@
+package dev.aigateway.providers.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.AiGatewayException;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.MalformedResponseException;
+import dev.aigateway.api.ProviderUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Executes one provider's HTTP exchanges: plain calls that return a parsed JSON body, and SSE
+ * streams (see {@link SseStream}). It maps every failure onto the gateway's exceptions with
+ * credentials redacted, tracks calls in flight, and aborts them on {@link #close()}. Thread safe.
+ */
+public final class HttpTransport implements AutoCloseable {
+  private final String provider;
+  private final OkHttpClient chatClient;
+  private final OkHttpClient streamClient;
+  private final Executor executor;
+  private final Clock clock;
+  private final VendorError.Parser errorParser;
+  private final Set<String> sensitiveHeaders;
+  private final Set<Call> active = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  HttpTransport(String provider, OkHttpClient chatClient, OkHttpClient streamClient,
+      Executor executor, Clock clock, VendorError.Parser errorParser,
+      Set<String> sensitiveHeaders) {
+    this.provider = provider;
+    this.chatClient = chatClient;
+    this.streamClient = streamClient;
+    this.executor = executor;
+    this.clock = clock;
+    this.errorParser = errorParser;
+    this.sensitiveHeaders = sensitiveHeaders;
+  }
+
+  /** Turns a successful reply's JSON body into a result. */
+  @FunctionalInterface
+  public interface BodyReader<T> {
+    /**
+     * Reads {@code body}.
+     *
+     * @throws RuntimeException when the body is not in the expected shape; it is reported as a
+     *     {@link MalformedResponseException}, unless it already is an {@link AiGatewayException}
+     */
+    T read(JsonNode body);
+  }
+
+  /**
+   * Sends {@code request} and reads the JSON reply with {@code reader}.
+   *
+   * @param timeout the exchange's total deadline, or null for none
+   */
+  public <T> T execute(Request request, Duration timeout, BodyReader<T> reader) {
+    checkOpen();
+    Redactor redactor = Redactor.forRequest(request, sensitiveHeaders);
+    Call call = track(chatClient.newCall(request), timeout);
+    try (Response response = call.execute()) {
+      if (!response.isSuccessful()) {
+        throw HttpErrors.fromResponse(provider, response, errorParser, clock, redactor);
+      }
+      byte[] bytes;
+      try {
+        bytes = response.body().bytes();
+      } catch (IOException e) {
+        throw ioFailure(e, IoErrors.Stage.BODY, timeout != null, redactor);
+      }
+      JsonNode root;
+      try {
+        root = Json.parse(bytes);
+      } catch (IOException e) {
+        root = null;
+      }
+      if (root == null || !root.isObject()) {
+        throw new MalformedResponseException(provider, response.code(),
+            redactor.scrub(provider + ": expected a JSON object but got " + HttpErrors.describeBody(
+                HttpErrors.contentType(response), new String(bytes, StandardCharsets.UTF_8))),
+            null);
+      }
+      try {
+        return reader.read(root);
+      } catch (AiGatewayException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new MalformedResponseException(provider, response.code(),
+            redactor.scrub(provider + ": the response is not in the expected shape: "
+                + e.getMessage()), e);
+      }
+    } catch (IOException e) {
+      throw ioFailure(e, IoErrors.Stage.REQUEST, timeout != null, redactor);
+    } finally {
+      active.remove(call);
+    }
+  }
+
+  /**
+   * A cold publisher of the chunks of an SSE stream. {@code request} and {@code decoder} are
+   * called once the subscriber first requests, so credentials are read per stream.
+   *
+   * @param timeout the stream's total deadline, or null for none
+   */
+  public Flow.Publisher<ChatChunk> stream(
+      Supplier<Request> request, Duration timeout, Supplier<StreamDecoder> decoder) {
+    checkOpen();
+    return new SseStream(this, request, timeout, decoder);
+  }
+
+  /** Aborts every call in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Call call : active) {
+      call.cancel();
+    }
+  }
+
+  private AiGatewayException ioFailure(
+      IOException e, IoErrors.Stage stage, boolean deadline, Redactor redactor) {
+    if (closed) {
+      return closedError();
+    }
+    return IoErrors.map(provider, e, stage, deadline, redactor);
+  }
+
+  private Call track(Call call, Duration timeout) {
+    if (timeout != null) {
+      call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    active.add(call);
+    if (closed) {
+      call.cancel();
+    }
+    return call;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("provider " + provider + " is closed");
+    }
+  }
+
+  Call newStreamCall(Request request, Duration timeout) {
+    return track(streamClient.newCall(request), timeout);
+  }
+
+  void finished(Call call) {
+    active.remove(call);
+  }
+
+  AiGatewayException closedError() {
+    return new ProviderUnavailableException(provider, 0, "provider_closed",
+        provider + ": the provider was closed while the call was in flight", null);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** How many calls are in flight; for tests and diagnostics. */
+  public int activeCalls() {
+    return active.size();
+  }
+
+  /** The provider's id. */
+  public String provider() {
+    return provider;
+  }
+
+  Executor executor() {
+    return executor;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  VendorError.Parser errorParser() {
+    return errorParser;
+  }
+
+  Set<String> sensitiveHeaders() {
+    return sensitiveHeaders;
+  }
+}

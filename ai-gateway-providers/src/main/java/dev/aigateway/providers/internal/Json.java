@@ -1,0 +1,70 @@
+package dev.aigateway.providers.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** The one Jackson setup the adapters share, and null-tolerant accessors for JSON trees. */
+public final class Json {
+  /** Shared and thread safe once configured; never reconfigure it. */
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  /** Parses JSON text into a tree. */
+  public static JsonNode parse(String json) throws JsonProcessingException {
+    return MAPPER.readTree(json);
+  }
+
+  /** Parses JSON bytes into a tree. */
+  public static JsonNode parse(byte[] json) throws IOException {
+    return MAPPER.readTree(json);
+  }
+
+  /** A generator that can write POJOs and trees, writing to {@code out}. */
+  public static JsonGenerator generator(OutputStream out) throws IOException {
+    return MAPPER.createGenerator(out);
+  }
+
+  /** The text of {@code node.field}, or null when it is missing or JSON null. */
+  public static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    return value.isValueNode() ? value.asText() : value.toString();
+  }
+
+  /** The int value of {@code node.field}, or 0 when it is missing, null or not a number. */
+  public static int integer(JsonNode node, String field) {
+    if (node == null) {
+      return 0;
+    }
+    JsonNode value = node.get(field);
+    return value != null && value.isNumber() ? value.intValue() : 0;
+  }
+
+  /** Whether {@code node.field} is present and not JSON null. */
+  public static boolean has(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && !value.isNull();
+  }
+
+  /** Parses {@code json}, which must be a JSON object, for writing into a request body. */
+  public static JsonNode parseObject(String json, String what) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          what + " is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException(what + " must be a JSON object");
+    }
+    return node;
+  }
+}

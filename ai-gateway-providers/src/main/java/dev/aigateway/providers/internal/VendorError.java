@@ -1,0 +1,30 @@
+package dev.aigateway.providers.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What a vendor's error body said, in the terms the shared mapping needs.
+ *
+ * @param type the vendor's error type or status, or null
+ * @param code the vendor's error code, or null
+ * @param message the vendor's human-readable message, or null
+ * @param contextLengthExceeded whether the vendor says the prompt is too long for the model
+ * @param quotaExhausted whether a 429 means the account is out of quota or credit, which waiting
+ *     does not fix
+ */
+public record VendorError(
+    String type, String code, String message, boolean contextLengthExceeded,
+    boolean quotaExhausted) {
+
+  /** The most specific identifier the vendor gave: its code, else its type. */
+  public String errorCode() {
+    return code != null ? code : type;
+  }
+
+  /** Reads a vendor's error body; each adapter supplies one. */
+  @FunctionalInterface
+  public interface Parser {
+    /** The error described by {@code body}, or null when the body is not in the vendor's form. */
+    VendorError parse(JsonNode body);
+  }
+}

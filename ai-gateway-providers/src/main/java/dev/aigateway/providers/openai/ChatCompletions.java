@@ -1,0 +1,611 @@
+package dev.aigateway.providers.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.ContentPart;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.MalformedResponseException;
+import dev.aigateway.api.Message;
+import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.ResponseFormat;
+import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.ToolCallDelta;
+import dev.aigateway.api.ToolChoice;
+import dev.aigateway.api.ToolDefinition;
+import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.StreamDecoder;
+import dev.aigateway.providers.internal.VendorError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The OpenAI Chat Completions wire format: request bodies, replies, stream chunks and error
+ * bodies. Shared by the OpenAI adapter, the OpenAI-compatible presets and the Azure OpenAI
+ * adapter; not a supported API of its own. Immutable and thread safe.
+ *
+ * <p>Mapping notes:
+ * <ul>
+ *   <li>A user message of one text part is sent as a string; other content as an array of
+ *       {@code text} and {@code image_url} parts, with image bytes as a {@code data:} URL.
+ *   <li>Tool schemas and JSON response schemas go on the wire as JSON objects; text that does not
+ *       parse is rejected with an {@link InvalidRequestException} before anything is sent.
+ *   <li>Only the first choice is read; {@code n > 1} (via {@code extra}) is not supported.
+ *   <li>A refusal ({@code message.refusal}) becomes the answer's text, with
+ *       {@link FinishReason#CONTENT_FILTER}.
+ *   <li>In a stream, chunks that carry nothing (the opening role-only delta) are skipped, and the
+ *       finish reason and usage, which OpenAI sends in two separate chunks before {@code [DONE]},
+ *       are delivered together as the last chunk.
+ * </ul>
+ */
+public final class ChatCompletions {
+  /** How an adapter spells the output limit. */
+  public enum MaxTokensField {
+    /** {@code max_completion_tokens}, which OpenAI requires for reasoning models. */
+    MAX_COMPLETION_TOKENS("max_completion_tokens"),
+    /** {@code max_tokens}, which most OpenAI-compatible servers expect. */
+    MAX_TOKENS("max_tokens");
+
+    final String wireName;
+
+    MaxTokensField(String wireName) {
+      this.wireName = wireName;
+    }
+  }
+
+  /** Error codes OpenAI uses for a 429 that waiting cannot fix. */
+  private static final Set<String> QUOTA_CODES = Set.of(
+      "insufficient_quota", "credit_balance_exhausted", "organization_spend_limit_exceeded",
+      "project_spend_limit_exceeded", "organization_usage_limit_exceeded",
+      "billing_hard_limit_reached");
+
+  /** Reads OpenAI's {@code {"error": {"message", "type", "param", "code"}}} error body. */
+  public static final VendorError.Parser ERROR_PARSER = ChatCompletions::parseError;
+
+  /**
+   * Where an OpenAI-compatible server departs from OpenAI's own field names.
+   *
+   * @param maxTokensField how to spell the output limit
+   * @param streamUsage whether to ask for usage in streams with
+   *     {@code stream_options.include_usage}; servers that reject the field (Mistral) send usage
+   *     anyway
+   * @param seedField the name of the seed field ({@code seed}, or Mistral's
+   *     {@code random_seed})
+   * @param sendModel whether to put {@code model} in the body (Azure's deployment URLs carry it)
+   */
+  public record Dialect(
+      MaxTokensField maxTokensField, boolean streamUsage, String seedField, boolean sendModel) {
+    /** OpenAI's own API. */
+    public static final Dialect OPENAI =
+        new Dialect(MaxTokensField.MAX_COMPLETION_TOKENS, true, "seed", true);
+    /** What most OpenAI-compatible servers accept. */
+    public static final Dialect COMPATIBLE =
+        new Dialect(MaxTokensField.MAX_TOKENS, true, "seed", true);
+
+    /** Validates the fields. */
+    public Dialect {
+      if (maxTokensField == null) {
+        throw new IllegalArgumentException("maxTokensField is required");
+      }
+      if (seedField == null || seedField.isBlank()) {
+        throw new IllegalArgumentException("seedField must not be blank");
+      }
+    }
+  }
+
+  private final String provider;
+  private final MaxTokensField maxTokensField;
+  private final boolean streamUsage;
+  private final String seedField;
+  private final boolean sendModel;
+
+  /**
+   * @param provider the provider id that responses and chunks report
+   * @param dialect the server's field names
+   */
+  public ChatCompletions(String provider, Dialect dialect) {
+    this.provider = provider;
+    this.maxTokensField = dialect.maxTokensField();
+    this.streamUsage = dialect.streamUsage();
+    this.seedField = dialect.seedField();
+    this.sendModel = dialect.sendModel();
+  }
+
+  // ---------------------------------------------------------------- request
+
+  /**
+   * The JSON body for {@code request}.
+   *
+   * @throws InvalidRequestException when a tool's or response format's schema is not a JSON
+   *     object
+   */
+  public byte[] writeRequest(ChatRequest request, boolean stream) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    Map<String, Object> extra = request.extra();
+    try (JsonGenerator g = Json.generator(out)) {
+      g.writeStartObject();
+      if (sendModel && !extra.containsKey("model")) {
+        g.writeStringField("model", request.model());
+      }
+      if (!extra.containsKey("messages")) {
+        g.writeArrayFieldStart("messages");
+        for (Message m : request.messages()) {
+          writeMessage(g, m);
+        }
+        g.writeEndArray();
+      }
+      if (request.temperature() != null && !extra.containsKey("temperature")) {
+        g.writeNumberField("temperature", request.temperature());
+      }
+      if (request.topP() != null && !extra.containsKey("top_p")) {
+        g.writeNumberField("top_p", request.topP());
+      }
+      if (request.maxTokens() != null && !extra.containsKey(maxTokensField.wireName)) {
+        g.writeNumberField(maxTokensField.wireName, request.maxTokens());
+      }
+      if (!request.stop().isEmpty() && !extra.containsKey("stop")) {
+        g.writeArrayFieldStart("stop");
+        for (String s : request.stop()) {
+          g.writeString(s);
+        }
+        g.writeEndArray();
+      }
+      if (request.seed() != null && !extra.containsKey(seedField)) {
+        g.writeNumberField(seedField, request.seed());
+      }
+      if (!request.tools().isEmpty() && !extra.containsKey("tools")) {
+        g.writeArrayFieldStart("tools");
+        for (ToolDefinition tool : request.tools()) {
+          writeTool(g, tool);
+        }
+        g.writeEndArray();
+      }
+      if (request.toolChoice() != null && !extra.containsKey("tool_choice")) {
+        writeToolChoice(g, request.toolChoice());
+      }
+      if (request.responseFormat() != null && !extra.containsKey("response_format")) {
+        writeResponseFormat(g, request.responseFormat());
+      }
+      if (stream) {
+        if (!extra.containsKey("stream")) {
+          g.writeBooleanField("stream", true);
+        }
+        if (streamUsage && !extra.containsKey("stream_options")) {
+          g.writeObjectFieldStart("stream_options");
+          g.writeBooleanField("include_usage", true);
+          g.writeEndObject();
+        }
+      }
+      for (Map.Entry<String, Object> e : extra.entrySet()) {
+        g.writeFieldName(e.getKey());
+        g.writeObject(e.getValue());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory does not fail
+    }
+    return out.toByteArray();
+  }
+
+  private void writeMessage(JsonGenerator g, Message m) throws IOException {
+    g.writeStartObject();
+    switch (m.role()) {
+      case SYSTEM -> {
+        g.writeStringField("role", "system");
+        g.writeStringField("content", m.text());
+      }
+      case USER -> {
+        g.writeStringField("role", "user");
+        writeUserContent(g, m.parts());
+      }
+      case ASSISTANT -> {
+        g.writeStringField("role", "assistant");
+        if (m.toolCalls().isEmpty()) {
+          g.writeStringField("content", m.text());
+        } else {
+          if (m.text().isEmpty()) {
+            g.writeNullField("content");
+          } else {
+            g.writeStringField("content", m.text());
+          }
+          g.writeArrayFieldStart("tool_calls");
+          for (ToolCall call : m.toolCalls()) {
+            g.writeStartObject();
+            g.writeStringField("id", call.id());
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", call.name());
+            g.writeStringField("arguments", call.arguments());
+            g.writeEndObject();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        }
+      }
+      case TOOL -> {
+        g.writeStringField("role", "tool");
+        g.writeStringField("tool_call_id", m.toolCallId());
+        g.writeStringField("content", m.text());
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeUserContent(JsonGenerator g, List<ContentPart> parts)
+      throws IOException {
+    if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text t) {
+      g.writeStringField("content", t.text());
+      return;
+    }
+    g.writeArrayFieldStart("content");
+    for (ContentPart part : parts) {
+      g.writeStartObject();
+      if (part instanceof ContentPart.Text t) {
+        g.writeStringField("type", "text");
+        g.writeStringField("text", t.text());
+      } else if (part instanceof ContentPart.ImageUrl u) {
+        g.writeStringField("type", "image_url");
+        g.writeObjectFieldStart("image_url");
+        g.writeStringField("url", u.url());
+        g.writeEndObject();
+      } else if (part instanceof ContentPart.Image img) {
+        g.writeStringField("type", "image_url");
+        g.writeObjectFieldStart("image_url");
+        g.writeStringField("url", "data:" + img.mediaType() + ";base64," + img.base64());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private void writeTool(JsonGenerator g, ToolDefinition tool) throws IOException {
+    JsonNode schema = parseSchema(tool.parametersJsonSchema(),
+        "tool '" + tool.name() + "': parametersJsonSchema");
+    g.writeStartObject();
+    g.writeStringField("type", "function");
+    g.writeObjectFieldStart("function");
+    g.writeStringField("name", tool.name());
+    if (tool.description() != null) {
+      g.writeStringField("description", tool.description());
+    }
+    g.writeFieldName("parameters");
+    g.writeTree(schema);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private static void writeToolChoice(JsonGenerator g, ToolChoice choice) throws IOException {
+    switch (choice.type()) {
+      case AUTO -> g.writeStringField("tool_choice", "auto");
+      case NONE -> g.writeStringField("tool_choice", "none");
+      case REQUIRED -> g.writeStringField("tool_choice", "required");
+      case TOOL -> {
+        g.writeObjectFieldStart("tool_choice");
+        g.writeStringField("type", "function");
+        g.writeObjectFieldStart("function");
+        g.writeStringField("name", choice.toolName());
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+    }
+  }
+
+  private void writeResponseFormat(JsonGenerator g, ResponseFormat format) throws IOException {
+    g.writeObjectFieldStart("response_format");
+    switch (format.type()) {
+      case TEXT -> g.writeStringField("type", "text");
+      case JSON_OBJECT -> g.writeStringField("type", "json_object");
+      case JSON_SCHEMA -> {
+        JsonNode schema = parseSchema(format.schema(), "responseFormat schema");
+        g.writeStringField("type", "json_schema");
+        g.writeObjectFieldStart("json_schema");
+        g.writeStringField("name", format.name());
+        g.writeFieldName("schema");
+        g.writeTree(schema);
+        g.writeBooleanField("strict", format.strict());
+        g.writeEndObject();
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private JsonNode parseSchema(String json, String what) {
+    try {
+      return Json.parseObject(json, what);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(provider, 0, "invalid_schema",
+          provider + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- response
+
+  /**
+   * Reads a {@code chat.completion} object.
+   *
+   * @param requestedModel reported when the reply names no model
+   * @throws MalformedResponseException when it has no choices or no message
+   * @throws ProviderUnavailableException when the body is an error object
+   */
+  public ChatResponse readResponse(JsonNode root, String requestedModel) {
+    if (root.has("error") && !root.has("choices")) {
+      throw errorInBody(root);
+    }
+    JsonNode choices = root.get("choices");
+    if (choices == null || !choices.isArray() || choices.isEmpty()) {
+      throw new MalformedResponseException(provider, 200,
+          provider + ": the response has no choices", null);
+    }
+    JsonNode choice = choices.get(0);
+    JsonNode message = choice.get("message");
+    if (message == null || !message.isObject()) {
+      throw new MalformedResponseException(provider, 200,
+          provider + ": the response's first choice has no message", null);
+    }
+    String text = contentText(message.get("content"));
+    String refusal = Json.text(message, "refusal");
+    List<ToolCall> calls = new ArrayList<>(0);
+    JsonNode toolCalls = message.get("tool_calls");
+    if (toolCalls != null && toolCalls.isArray()) {
+      for (int i = 0; i < toolCalls.size(); i++) {
+        JsonNode tc = toolCalls.get(i);
+        JsonNode fn = tc.path("function");
+        String name = Json.text(fn, "name");
+        if (name == null) {
+          throw new MalformedResponseException(provider, 200,
+              provider + ": tool call " + i + " has no function name", null);
+        }
+        String id = Json.text(tc, "id");
+        calls.add(ToolCall.of(id != null && !id.isEmpty() ? id : "call_" + i, name,
+            Json.text(fn, "arguments")));
+      }
+    }
+    FinishReason reason = finishReason(Json.text(choice, "finish_reason"));
+    if (refusal != null && !refusal.isEmpty()) {
+      text = text.isEmpty() ? refusal : text;
+      reason = FinishReason.CONTENT_FILTER;
+    }
+    if (!calls.isEmpty() && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
+      reason = FinishReason.TOOL_CALLS;
+    }
+    String model = Json.text(root, "model");
+    return ChatResponse.builder()
+        .id(Json.text(root, "id"))
+        .provider(provider)
+        .model(model != null && !model.isEmpty() ? model : requestedModel)
+        .message(calls.isEmpty() ? Message.assistant(text) : Message.assistant(text, calls))
+        .finishReason(reason)
+        .usage(usage(root.get("usage")))
+        .build();
+  }
+
+  /** Joins string content, or the text parts of array content (some compatible servers). */
+  private static String contentText(JsonNode content) {
+    if (content == null || content.isNull()) {
+      return "";
+    }
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    if (content.isArray()) {
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode part : content) {
+        if ("text".equals(Json.text(part, "type")) && part.has("text")) {
+          sb.append(part.get("text").asText());
+        }
+      }
+      return sb.toString();
+    }
+    return content.asText();
+  }
+
+  /** OpenAI's finish reasons; anything unknown is {@link FinishReason#OTHER}. */
+  static FinishReason finishReason(String value) {
+    if (value == null) {
+      return FinishReason.OTHER;
+    }
+    return switch (value) {
+      case "stop" -> FinishReason.STOP;
+      case "length" -> FinishReason.LENGTH;
+      case "tool_calls", "function_call" -> FinishReason.TOOL_CALLS;
+      case "content_filter" -> FinishReason.CONTENT_FILTER;
+      default -> FinishReason.OTHER;
+    };
+  }
+
+  /**
+   * OpenAI's usage object; null when absent. Cached tokens come from
+   * {@code prompt_tokens_details.cached_tokens}, or DeepSeek's {@code prompt_cache_hit_tokens}.
+   */
+  static Usage usage(JsonNode u) {
+    if (u == null || !u.isObject()) {
+      return null;
+    }
+    int input = Json.integer(u, "prompt_tokens");
+    int output = Json.integer(u, "completion_tokens");
+    int total = u.has("total_tokens") ? Json.integer(u, "total_tokens") : input + output;
+    int cached = Json.integer(u.get("prompt_tokens_details"), "cached_tokens");
+    if (cached == 0) {
+      cached = Json.integer(u, "prompt_cache_hit_tokens");
+    }
+    int reasoning = Json.integer(u.get("completion_tokens_details"), "reasoning_tokens");
+    return new Usage(input, output, total, cached, reasoning);
+  }
+
+  /** A 200 reply whose body is an error object, as some compatible servers send. */
+  private ProviderUnavailableException errorInBody(JsonNode root) {
+    VendorError e = parseError(root);
+    String code = e == null ? null : e.errorCode();
+    return new ProviderUnavailableException(provider, 200, code,
+        provider + ": HTTP 200 carried an error: " + (code != null ? code + ": " : "")
+            + (e == null || e.message() == null ? "(no message)" : e.message()), null);
+  }
+
+  /**
+   * OpenAI's error body, or null when {@code root} is not one. Also reads the top-level form some
+   * compatible servers use ({@code {"object": "error", "message": ..., "type": ...}}).
+   */
+  static VendorError parseError(JsonNode root) {
+    JsonNode error = root.get("error");
+    if ((error == null || error.isNull())
+        && ("error".equals(Json.text(root, "object")) || root.has("message") && root.has("type"))) {
+      error = root;
+    }
+    if (error == null || error.isNull()) {
+      return null;
+    }
+    if (error.isTextual()) { // some compatible servers: {"error": "message"}
+      String message = error.asText();
+      return new VendorError(null, null, message, mentionsContextLength(message), false);
+    }
+    String type = Json.text(error, "type");
+    String code = Json.text(error, "code");
+    String message = Json.text(error, "message");
+    boolean context = "context_length_exceeded".equals(code) || mentionsContextLength(message);
+    boolean quota = QUOTA_CODES.contains(code) || "insufficient_quota".equals(type);
+    return new VendorError(type, code, message, context, quota);
+  }
+
+  private static boolean mentionsContextLength(String message) {
+    if (message == null) {
+      return false;
+    }
+    String m = message.toLowerCase(Locale.ROOT);
+    return m.contains("maximum context length") || m.contains("context_length_exceeded")
+        || m.contains("context window");
+  }
+
+  // ---------------------------------------------------------------- streaming
+
+  /** A decoder for one stream of {@code chat.completion.chunk} events. */
+  public StreamDecoder streamDecoder(String requestedModel) {
+    return new Decoder(requestedModel);
+  }
+
+  /** Decodes {@code chat.completion.chunk} events until {@code [DONE]}. */
+  private final class Decoder implements StreamDecoder {
+    private String id;
+    private String model;
+    private FinishReason finishReason;
+    private boolean refused;
+    private boolean sawToolCalls;
+    private Usage usage;
+    private boolean complete;
+
+    Decoder(String requestedModel) {
+      this.model = requestedModel;
+    }
+
+    @Override
+    public void onEvent(String type, String data, Sink sink) {
+      if (data.strip().equals("[DONE]")) {
+        FinishReason reason = finishReason == null ? FinishReason.OTHER : finishReason;
+        if (refused) {
+          reason = FinishReason.CONTENT_FILTER;
+        } else if (sawToolCalls
+            && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
+          reason = FinishReason.TOOL_CALLS;
+        }
+        if (sink.emit(ChatChunk.of(id, provider, model, "", null, reason, usage))) {
+          complete = true;
+        }
+        return;
+      }
+      JsonNode root;
+      try {
+        root = Json.parse(data);
+      } catch (IOException e) {
+        throw new MalformedResponseException(provider, 200,
+            provider + ": a stream event is not valid JSON: " + excerpt(data), e);
+      }
+      if ("error".equals(type) || root.has("error") && !root.has("choices")) {
+        throw streamError(root);
+      }
+      if (id == null) {
+        id = Json.text(root, "id");
+      }
+      String reportedModel = Json.text(root, "model");
+      if (reportedModel != null && !reportedModel.isEmpty()) {
+        model = reportedModel;
+      }
+      Usage u = usage(root.get("usage"));
+      if (u != null) {
+        usage = u;
+      }
+      JsonNode choices = root.get("choices");
+      if (choices == null || !choices.isArray()) {
+        return;
+      }
+      for (JsonNode choice : choices) {
+        if (Json.integer(choice, "index") != 0) {
+          continue; // only the first choice is streamed
+        }
+        JsonNode delta = choice.path("delta");
+        String text = contentText(delta.get("content"));
+        String refusal = Json.text(delta, "refusal");
+        if (refusal != null && !refusal.isEmpty()) {
+          refused = true;
+          text = text + refusal;
+        }
+        List<ToolCallDelta> deltas = toolCallDeltas(delta.get("tool_calls"));
+        String reason = Json.text(choice, "finish_reason");
+        if (reason != null) {
+          finishReason = finishReason(reason);
+        }
+        if (!text.isEmpty() || deltas != null) {
+          if (!sink.emit(ChatChunk.of(id, provider, model, text, deltas, null, null))) {
+            return;
+          }
+        }
+      }
+    }
+
+    private List<ToolCallDelta> toolCallDeltas(JsonNode calls) {
+      if (calls == null || !calls.isArray() || calls.isEmpty()) {
+        return null;
+      }
+      List<ToolCallDelta> deltas = new ArrayList<>(calls.size());
+      for (JsonNode c : calls) {
+        JsonNode fn = c.path("function");
+        deltas.add(new ToolCallDelta(Json.integer(c, "index"), Json.text(c, "id"),
+            Json.text(fn, "name"), Json.text(fn, "arguments")));
+      }
+      sawToolCalls = true;
+      return deltas;
+    }
+
+    private ProviderUnavailableException streamError(JsonNode root) {
+      VendorError e = parseError(root);
+      String code = e == null ? null : e.errorCode();
+      String message = e == null || e.message() == null ? excerpt(root.toString()) : e.message();
+      return new ProviderUnavailableException(provider, 0, code,
+          provider + ": the stream carried an error: " + (code != null ? code + ": " : "")
+              + message, null);
+    }
+
+    @Override
+    public boolean isComplete() {
+      return complete;
+    }
+
+    @Override
+    public String terminalEvent() {
+      return "[DONE]";
+    }
+  }
+
+  private static String excerpt(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+  }
+}

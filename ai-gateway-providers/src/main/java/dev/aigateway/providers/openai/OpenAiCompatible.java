@@ -1,0 +1,84 @@
+package dev.aigateway.providers.openai;
+
+/**
+ * Presets for servers that speak OpenAI's Chat Completions API. Each returns an
+ * {@link OpenAiProvider.Builder} with the vendor's documented base URL, an id, and the vendor's
+ * dialect; add the key and build:
+ *
+ * <pre>{@code
+ * OpenAiProvider groq = OpenAiCompatible.groq().apiKey(Secret.env("GROQ_API_KEY")).build();
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Presets</caption>
+ *   <tr><th>method</th><th>id</th><th>base URL</th><th>dialect</th></tr>
+ *   <tr><td>{@link #mistral()}</td><td>mistral</td><td>https://api.mistral.ai/v1</td>
+ *       <td>{@code max_tokens}, {@code random_seed}, no {@code stream_options} (usage comes
+ *       anyway)</td></tr>
+ *   <tr><td>{@link #groq()}</td><td>groq</td><td>https://api.groq.com/openai/v1</td>
+ *       <td>compatible</td></tr>
+ *   <tr><td>{@link #deepSeek()}</td><td>deepseek</td><td>https://api.deepseek.com</td>
+ *       <td>compatible</td></tr>
+ *   <tr><td>{@link #together()}</td><td>together</td><td>https://api.together.xyz/v1</td>
+ *       <td>compatible</td></tr>
+ *   <tr><td>{@link #openRouter()}</td><td>openrouter</td><td>https://openrouter.ai/api/v1</td>
+ *       <td>compatible</td></tr>
+ *   <tr><td>{@link #ollama()}</td><td>ollama</td><td>http://localhost:11434/v1</td>
+ *       <td>compatible, no key needed</td></tr>
+ *   <tr><td>{@link #vllm()}</td><td>vllm</td><td>http://localhost:8000/v1</td>
+ *       <td>compatible, no key needed</td></tr>
+ * </table>
+ *
+ * <p>"Compatible" means {@code max_tokens} for the output limit, which these servers accept, where
+ * OpenAI itself now wants {@code max_completion_tokens}.
+ */
+public final class OpenAiCompatible {
+  private OpenAiCompatible() {}
+
+  /** Mistral La Plateforme. */
+  public static OpenAiProvider.Builder mistral() {
+    return preset("mistral", "https://api.mistral.ai/v1", new ChatCompletions.Dialect(
+        ChatCompletions.MaxTokensField.MAX_TOKENS, false, "random_seed", true));
+  }
+
+  /** Groq. */
+  public static OpenAiProvider.Builder groq() {
+    return preset("groq", "https://api.groq.com/openai/v1", ChatCompletions.Dialect.COMPATIBLE);
+  }
+
+  /** DeepSeek. */
+  public static OpenAiProvider.Builder deepSeek() {
+    return preset("deepseek", "https://api.deepseek.com", ChatCompletions.Dialect.COMPATIBLE);
+  }
+
+  /** Together AI. */
+  public static OpenAiProvider.Builder together() {
+    return preset("together", "https://api.together.xyz/v1", ChatCompletions.Dialect.COMPATIBLE);
+  }
+
+  /** OpenRouter. */
+  public static OpenAiProvider.Builder openRouter() {
+    return preset("openrouter", "https://openrouter.ai/api/v1",
+        ChatCompletions.Dialect.COMPATIBLE);
+  }
+
+  /** A local Ollama server. */
+  public static OpenAiProvider.Builder ollama() {
+    return preset("ollama", "http://localhost:11434/v1", ChatCompletions.Dialect.COMPATIBLE);
+  }
+
+  /** A local vLLM server. */
+  public static OpenAiProvider.Builder vllm() {
+    return preset("vllm", "http://localhost:8000/v1", ChatCompletions.Dialect.COMPATIBLE);
+  }
+
+  /** Any other compatible server. */
+  public static OpenAiProvider.Builder custom(String id, String baseUrl) {
+    return preset(id, baseUrl, ChatCompletions.Dialect.COMPATIBLE);
+  }
+
+  private static OpenAiProvider.Builder preset(
+      String id, String baseUrl, ChatCompletions.Dialect dialect) {
+    return OpenAiProvider.builder().id(id).baseUrl(baseUrl).dialect(dialect);
+  }
+}

@@ -1,0 +1,168 @@
+package dev.aigateway.providers.openai;
+
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.providers.internal.HttpProviderBuilder;
+import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.internal.HttpTransport;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * The adapter for OpenAI's Chat Completions API ({@code POST {baseUrl}/chat/completions}), and for
+ * any server that speaks it (see {@link OpenAiCompatible} for presets).
+ *
+ * <pre>{@code
+ * OpenAiProvider openai = OpenAiProvider.builder()
+ *     .apiKey(Secret.env("OPENAI_API_KEY"))
+ *     .build();                                   // id "openai", https://api.openai.com/v1
+ * }</pre>
+ *
+ * <p>It authenticates with {@code Authorization: Bearer <key>} (no header when no key is set,
+ * for local servers), and sends {@code OpenAI-Organization} and {@code OpenAI-Project} when set.
+ * Streams ask for usage with {@code stream_options.include_usage}. See {@link ChatCompletions}
+ * for how requests and replies are mapped.
+ *
+ * <p>Thread safe. Closing it aborts its calls in flight.
+ */
+public final class OpenAiProvider implements ChatProvider {
+  /** The default id. */
+  public static final String DEFAULT_ID = "openai";
+  /** The default base URL, as in OpenAI's SDKs. */
+  public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final HttpSettings settings;
+  private final HttpUrl endpoint;
+  private final String organization;
+  private final String project;
+  private final ChatCompletions codec;
+  private final HttpTransport transport;
+
+  private OpenAiProvider(Builder b, HttpSettings settings) {
+    this.settings = settings;
+    this.endpoint = settings.endpoint("chat/completions");
+    this.organization = b.organization;
+    this.project = b.project;
+    this.codec = new ChatCompletions(settings.id(), b.dialect);
+    this.transport = settings.transport(ChatCompletions.ERROR_PARSER);
+  }
+
+  /** A builder with OpenAI's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String id() {
+    return settings.id();
+  }
+
+  /** The URL requests are posted to. */
+  public HttpUrl endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.execute(httpRequest(request, false), request.timeout(),
+        body -> codec.readResponse(body, request.model()));
+  }
+
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.stream(() -> httpRequest(request, true), request.timeout(),
+        () -> codec.streamDecoder(request.model()));
+  }
+
+  private Request httpRequest(ChatRequest request, boolean stream) {
+    Request.Builder b = new Request.Builder()
+        .url(endpoint)
+        .post(RequestBody.create(codec.writeRequest(request, stream), JSON))
+        .header("Accept", stream ? "text/event-stream" : "application/json");
+    if (settings.apiKey() != null) {
+      b.header("Authorization", "Bearer " + settings.revealApiKey());
+    }
+    if (organization != null) {
+      b.header("OpenAI-Organization", organization);
+    }
+    if (project != null) {
+      b.header("OpenAI-Project", project);
+    }
+    return settings.applyHeaders(b).build();
+  }
+
+  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiProvider[id=" + settings.id() + ", endpoint=" + endpoint + ", apiKey="
+        + settings.apiKey() + "]";
+  }
+
+  /** Builds an {@link OpenAiProvider}. Not thread safe. */
+  public static final class Builder extends HttpProviderBuilder<Builder> {
+    private String organization;
+    private String project;
+    private ChatCompletions.Dialect dialect = ChatCompletions.Dialect.OPENAI;
+
+    Builder() {
+      super(DEFAULT_ID, DEFAULT_BASE_URL);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /** Sends {@code OpenAI-Organization}. */
+    public Builder organization(String organization) {
+      this.organization = requireNonBlank(organization, "organization");
+      return this;
+    }
+
+    /** Sends {@code OpenAI-Project}. */
+    public Builder project(String project) {
+      this.project = requireNonBlank(project, "project");
+      return this;
+    }
+
+    /**
+     * The server's field names, where they differ from OpenAI's; the presets in
+     * {@link OpenAiCompatible} set it.
+     */
+    public Builder dialect(ChatCompletions.Dialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect");
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the setting that is invalid
+     */
+    public OpenAiProvider build() {
+      return new OpenAiProvider(this, settings());
+    }
+
+    private static String requireNonBlank(String value, String field) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(field + " must not be blank");
+      }
+      return value;
+    }
+  }
+}
