@@ -107,7 +107,7 @@ public final class AiGateway implements ChatClient, AutoCloseable {
   public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     checkOpen();
-    return new GatewayPublisher(request, pipeline, executor);
+    return new GatewayPublisher(request, pipeline, executor, closed::get);
   }
 
   /** The registered providers by id, in registration order; unmodifiable. */

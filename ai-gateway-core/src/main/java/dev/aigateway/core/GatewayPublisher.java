@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The publisher {@link AiGateway#stream} returns. Cold: nothing runs until the subscriber's first
@@ -22,12 +23,15 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
   private final ChatRequest request;
   private final Pipeline pipeline;
   private final Executor executor;
+  private final BooleanSupplier closed;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  GatewayPublisher(ChatRequest request, Pipeline pipeline, Executor executor) {
+  GatewayPublisher(
+      ChatRequest request, Pipeline pipeline, Executor executor, BooleanSupplier closed) {
     this.request = request;
     this.pipeline = pipeline;
     this.executor = executor;
+    this.closed = closed;
   }
 
   @Override
@@ -37,7 +41,14 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       Flows.rejectAdditionalSubscriber(subscriber);
       return;
     }
-    subscriber.onSubscribe(new Call(subscriber, request, pipeline, executor));
+    if (closed.getAsBoolean()) {
+      subscriber.onSubscribe(Flows.noopSubscription());
+      subscriber.onError(new IllegalStateException("this gateway is closed"));
+      return;
+    }
+    Call call = new Call(subscriber, request, pipeline, executor);
+    subscriber.onSubscribe(call);
+    call.subscribed();
   }
 
   /**
@@ -54,6 +65,9 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
+    // False until the subscriber's onSubscribe has returned: nothing may be signalled before.
+    private volatile boolean ready;
+    private volatile long earlyInvalidDemand;
     private volatile Flow.Subscription upstream;
     private volatile boolean cancelled;
     private volatile long invalidDemand;
@@ -72,8 +86,28 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       this.executor = executor;
     }
 
+    /** Called once the subscriber's onSubscribe has returned. */
+    void subscribed() {
+      ready = true;
+      long bad = earlyInvalidDemand;
+      if (bad != 0) {
+        request(bad);
+      } else if (pending.get() > 0 && started.compareAndSet(false, true)) {
+        launch();
+      }
+    }
+
     @Override
     public void request(long n) {
+      if (!ready) {
+        // Inside onSubscribe: remember, and act once it returns.
+        if (n <= 0) {
+          earlyInvalidDemand = n;
+        } else {
+          Flows.addDemand(pending, n);
+        }
+        return;
+      }
       if (n <= 0) {
         if (started.compareAndSet(false, true)) {
           // Nothing runs yet, so this is the only signal.

@@ -17,6 +17,7 @@ public final class HttpClients {
         .connectionPool(new ConnectionPool(32, 5, TimeUnit.MINUTES))
         .followRedirects(false)
         .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
         .build();
   }
 

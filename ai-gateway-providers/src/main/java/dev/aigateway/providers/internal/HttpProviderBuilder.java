@@ -21,7 +21,8 @@ import okhttp3.OkHttpClient;
  * events (default 5 min, since reasoning models may think for minutes before their first token).
  * A timeout on the request ({@link dev.aigateway.api.ChatRequest#timeout()}) bounds the whole
  * exchange. When the application passes its own client, its timeouts apply unless set here.
- * Redirects are never followed, so credentials never travel to another host.
+ * Redirects are never followed, so credentials never travel to another host, and OkHttp's own
+ * silent retries are off, since the gateway's retry policy decides and counts every attempt.
  *
  * @param <B> the concrete builder
  */

@@ -123,7 +123,12 @@ public final class HttpSettings {
   /** A transport on these settings, reading vendor errors with {@code errorParser}. */
   public HttpTransport transport(VendorError.Parser errorParser) {
     OkHttpClient base = httpClient != null ? httpClient : HttpClients.shared();
-    OkHttpClient.Builder chat = base.newBuilder().followRedirects(false).followSslRedirects(false);
+    // The gateway owns retries, so that every attempt is counted and classified; OkHttp would
+    // otherwise silently resend after a 408 or a failed connection.
+    OkHttpClient.Builder chat = base.newBuilder()
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false);
     boolean ours = httpClient == null;
     if (connectTimeout != null || ours) {
       chat.connectTimeout(orDefault(connectTimeout, HttpProviderBuilder.DEFAULT_CONNECT_TIMEOUT));

@@ -68,6 +68,16 @@ public final class HttpTransport implements AutoCloseable {
   public <T> T execute(Request request, Duration timeout, BodyReader<T> reader) {
     checkOpen();
     Redactor redactor = Redactor.forRequest(request, sensitiveHeaders);
+    try {
+      return exchange(request, timeout, reader, redactor);
+    } catch (AiGatewayException e) {
+      // Every error leaves through here, so this is where credentials are kept out of it.
+      throw redactor.sanitize(e);
+    }
+  }
+
+  private <T> T exchange(
+      Request request, Duration timeout, BodyReader<T> reader, Redactor redactor) {
     Call call = track(chatClient.newCall(request), timeout);
     try (Response response = call.execute()) {
       if (!response.isSuccessful()) {
@@ -98,7 +108,7 @@ public final class HttpTransport implements AutoCloseable {
       } catch (RuntimeException e) {
         throw new MalformedResponseException(provider, response.code(),
             redactor.scrub(provider + ": the response is not in the expected shape: "
-                + e.getMessage()), e);
+                + (e.getMessage() != null ? e.getMessage() : e.toString())), e);
       }
     } catch (IOException e) {
       throw ioFailure(e, IoErrors.Stage.REQUEST, timeout != null, redactor);

@@ -1,5 +1,14 @@
 package dev.aigateway.providers.internal;
 
+import dev.aigateway.api.AiGatewayException;
+import dev.aigateway.api.AuthenticationException;
+import dev.aigateway.api.ContextLengthExceededException;
+import dev.aigateway.api.GatewayTimeoutException;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.MalformedResponseException;
+import dev.aigateway.api.ProviderException;
+import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.ProviderUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +31,7 @@ public final class Redactor {
 
   // Vendors echo part of a bad key ("Incorrect API key provided: sk-abc*****wxyz").
   private static final Pattern ECHOED_KEY =
-      Pattern.compile("(?i)(api[ _-]?key[^:]{0,20}:\\s*)(\\S+)");
+      Pattern.compile("(?i)(api[ _-]?key[^:]{0,20}:\\s*)((?=\\S*[0-9*])\\S{8,})");
 
   private final List<String> secrets;
 
@@ -50,6 +59,72 @@ public final class Redactor {
   /** A redactor with nothing to remove but echoed keys. */
   public static Redactor none() {
     return new Redactor(List.of());
+  }
+
+  /**
+   * {@code error} as it may leave the adapter: itself when neither its message nor any cause's
+   * mentions a credential; otherwise a copy of the same type, status, code and retryability with
+   * the message scrubbed, and a leaking cause replaced by its scrubbed description.
+   */
+  public AiGatewayException sanitize(AiGatewayException error) {
+    if (!leaks(error)) {
+      return error;
+    }
+    String message = scrub(error.getMessage());
+    Throwable cause = error.getCause();
+    if (cause != null && leaks(cause)) {
+      message = message + " (cause: " + scrub(cause.toString()) + ")";
+      cause = null;
+    }
+    AiGatewayException copy = copy(error, message, cause);
+    copy.setStackTrace(error.getStackTrace());
+    error.partialText().ifPresent(copy::initPartialText);
+    return copy;
+  }
+
+  private boolean leaks(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && !m.equals(scrub(m))) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static AiGatewayException copy(AiGatewayException e, String message, Throwable cause) {
+    if (e instanceof ProviderException p) {
+      String provider = p.provider();
+      int status = p.statusCode();
+      String code = p.errorCode();
+      if (e instanceof MalformedResponseException) {
+        return new MalformedResponseException(provider, status, message, cause);
+      }
+      if (e instanceof ProviderUnavailableException) {
+        return new ProviderUnavailableException(provider, status, code, message, cause);
+      }
+      if (e instanceof ContextLengthExceededException) {
+        return new ContextLengthExceededException(provider, status, code, message, cause);
+      }
+      if (e instanceof InvalidRequestException) {
+        return new InvalidRequestException(provider, status, code, message, cause);
+      }
+      if (e instanceof AuthenticationException) {
+        return new AuthenticationException(provider, status, code, message, cause);
+      }
+      if (e instanceof ProviderRateLimitException r) {
+        return new ProviderRateLimitException(provider, status, code, message,
+            r.retryAfter().orElse(null), r.retryable(), cause);
+      }
+      return new ProviderException(provider, status, code, message, p.retryable(), cause);
+    }
+    if (e instanceof GatewayTimeoutException t) {
+      return new GatewayTimeoutException(t.provider(), t.phase(), message, cause);
+    }
+    return new AiGatewayException(message, cause, e.retryable());
   }
 
   /** {@code text} with every known credential, and any key a vendor echoed, masked. */

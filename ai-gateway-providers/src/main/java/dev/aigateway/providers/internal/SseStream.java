@@ -60,7 +60,15 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       Flows.rejectAdditionalSubscriber(subscriber);
       return;
     }
-    subscriber.onSubscribe(new Exchange(subscriber));
+    if (transport.isClosed()) {
+      subscriber.onSubscribe(Flows.noopSubscription());
+      subscriber.onError(
+          new IllegalStateException("provider " + transport.provider() + " is closed"));
+      return;
+    }
+    Exchange exchange = new Exchange(subscriber);
+    subscriber.onSubscribe(exchange);
+    exchange.subscribed();
   }
 
   private final class Exchange extends EventSourceListener
@@ -68,6 +76,9 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private final AtomicLong demand = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
+    // False until the subscriber's onSubscribe has returned: nothing may be signalled before.
+    private volatile boolean ready;
+    private volatile long earlyInvalidDemand;
     private volatile boolean cancelled;
     private volatile long invalidDemand;
     private volatile Thread reader;
@@ -84,8 +95,28 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
 
     // ---- Subscription, called by the subscriber on any thread ----
 
+    /** Called once the subscriber's onSubscribe has returned. */
+    void subscribed() {
+      ready = true;
+      long bad = earlyInvalidDemand;
+      if (bad != 0) {
+        request(bad);
+      } else if (demand.get() > 0 && started.compareAndSet(false, true)) {
+        start();
+      }
+    }
+
     @Override
     public void request(long n) {
+      if (!ready) {
+        // Inside onSubscribe: remember, and act once it returns.
+        if (n <= 0) {
+          earlyInvalidDemand = n;
+        } else {
+          Flows.addDemand(demand, n);
+        }
+        return;
+      }
       if (n <= 0) {
         if (started.compareAndSet(false, true)) {
           done = true; // nothing runs yet, so this is the only signal
@@ -99,16 +130,20 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       }
       Flows.addDemand(demand, n);
       if (started.compareAndSet(false, true)) {
-        try {
-          transport.executor().execute(this);
-        } catch (RejectedExecutionException e) {
-          done = true;
-          downstream.onError(new AiGatewayException(
-              transport.provider() + ": the executor rejected the stream", e, false));
-        }
+        start();
         return;
       }
       LockSupport.unpark(reader);
+    }
+
+    private void start() {
+      try {
+        transport.executor().execute(this);
+      } catch (RejectedExecutionException e) {
+        done = true;
+        downstream.onError(new AiGatewayException(
+            transport.provider() + ": the executor rejected the stream", e, false));
+      }
     }
 
     @Override
@@ -325,7 +360,8 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       }
       done = true;
       if (!cancelled) {
-        downstream.onError(error);
+        // Every error leaves through here, so this is where credentials are kept out of it.
+        downstream.onError(error instanceof AiGatewayException e ? redactor.sanitize(e) : error);
       }
     }
   }

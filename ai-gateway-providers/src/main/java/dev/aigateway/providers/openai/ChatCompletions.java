@@ -473,7 +473,7 @@ public final class ChatCompletions {
     String code = Json.text(error, "code");
     String message = Json.text(error, "message");
     boolean context = "context_length_exceeded".equals(code) || mentionsContextLength(message);
-    boolean quota = QUOTA_CODES.contains(code) || "insufficient_quota".equals(type);
+    boolean quota = code != null && QUOTA_CODES.contains(code) || "insufficient_quota".equals(type);
     return new VendorError(type, code, message, context, quota);
   }
 
@@ -501,6 +501,7 @@ public final class ChatCompletions {
     private boolean refused;
     private boolean sawToolCalls;
     private Usage usage;
+    private boolean sawAnything;
     private boolean complete;
 
     Decoder(String requestedModel) {
@@ -510,6 +511,10 @@ public final class ChatCompletions {
     @Override
     public void onEvent(String type, String data, Sink sink) {
       if (data.strip().equals("[DONE]")) {
+        if (!sawAnything) {
+          complete = true; // the vendor streamed nothing at all: an empty stream
+          return;
+        }
         FinishReason reason = finishReason == null ? FinishReason.OTHER : finishReason;
         if (refused) {
           reason = FinishReason.CONTENT_FILTER;
@@ -532,6 +537,7 @@ public final class ChatCompletions {
       if ("error".equals(type) || root.has("error") && !root.has("choices")) {
         throw streamError(root);
       }
+      sawAnything = true;
       if (id == null) {
         id = Json.text(root, "id");
       }

@@ -1,0 +1,65 @@
+package dev.aigateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StreamAccumulatorTest {
+
+  @Test
+  void joinsTextAndKeepsTheLastFinishReasonUsageAndModel() {
+    ChatResponse r = new StreamAccumulator()
+        .accept(ChatChunk.of("id1", "p", "m-1", "Hel", null, null, null))
+        .accept(ChatChunk.of(null, "p", "m-2", "lo", null, null, null))
+        .accept(ChatChunk.of(null, "p", "m-2", "", null, FinishReason.STOP, Usage.of(2, 2)))
+        .toResponse();
+    assertThat(r.text()).isEqualTo("Hello");
+    assertThat(r.id()).isEqualTo("id1");
+    assertThat(r.model()).isEqualTo("m-2");
+    assertThat(r.provider()).isEqualTo("p");
+    assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(r.usage()).isEqualTo(Usage.of(2, 2));
+  }
+
+  @Test
+  void reassemblesInterleavedParallelToolCallsByIndex() {
+    StreamAccumulator acc = new StreamAccumulator();
+    acc.accept(chunk(new ToolCallDelta(0, "call_a", "weather", "")));
+    acc.accept(chunk(new ToolCallDelta(1, "call_b", "time", "{\"tz\"")));
+    acc.accept(chunk(new ToolCallDelta(0, null, null, "{\"city\":")));
+    acc.accept(chunk(new ToolCallDelta(1, null, null, ":\"UTC\"}")));
+    acc.accept(chunk(new ToolCallDelta(0, null, null, "\"Paris\"}")));
+    acc.accept(ChatChunk.of(null, "p", "m", "", null, FinishReason.STOP, null));
+    ChatResponse r = acc.toResponse();
+    assertThat(r.toolCalls()).containsExactly(
+        ToolCall.of("call_a", "weather", "{\"city\":\"Paris\"}"),
+        ToolCall.of("call_b", "time", "{\"tz\":\"UTC\"}"));
+    assertThat(r.finishReason())
+        .as("tool calls make the reason TOOL_CALLS whatever the vendor said")
+        .isEqualTo(FinishReason.TOOL_CALLS);
+  }
+
+  @Test
+  void lengthIsKeptEvenWithToolCallsAndMissingIdsAreSynthesized() {
+    StreamAccumulator acc = new StreamAccumulator();
+    acc.accept(chunk(new ToolCallDelta(0, null, "f", "{\"a\":")));
+    acc.accept(ChatChunk.of(null, "p", "m", "", null, FinishReason.LENGTH, null));
+    ChatResponse r = acc.toResponse();
+    assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
+    assertThat(r.toolCalls()).containsExactly(ToolCall.of("call_0", "f", "{\"a\":"));
+  }
+
+  @Test
+  void aStreamWithoutFinishReasonReportsOtherAndAnEmptyOneCannotBeFolded() {
+    assertThat(new StreamAccumulator().accept(ChatChunk.text("p", "m", "x")).toResponse()
+        .finishReason()).isEqualTo(FinishReason.OTHER);
+    assertThatThrownBy(() -> new StreamAccumulator().toResponse())
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  private static ChatChunk chunk(ToolCallDelta delta) {
+    return ChatChunk.of(null, "p", "m", "", List.of(delta), null, null);
+  }
+}

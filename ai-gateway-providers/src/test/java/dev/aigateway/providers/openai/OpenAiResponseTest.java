@@ -1,0 +1,140 @@
+package dev.aigateway.providers.openai;
+
+import static dev.aigateway.providers.openai.OpenAiFixtures.TEXT_RESPONSE;
+import static dev.aigateway.providers.openai.OpenAiFixtures.TOOL_CALLS_RESPONSE;
+import static dev.aigateway.providers.openai.OpenAiFixtures.json;
+import static dev.aigateway.providers.openai.OpenAiFixtures.provider;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.MalformedResponseException;
+import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.Usage;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** How every documented reply shape maps onto ChatResponse. */
+class OpenAiResponseTest {
+  private final MockWebServer server = new MockWebServer();
+  private OpenAiProvider provider;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+    provider = provider(server).build();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private ChatResponse reply(MockResponse response) {
+    server.enqueue(response);
+    return provider.chat(ChatRequest.of("gpt-4o", "hi"));
+  }
+
+  @Test
+  void aTextAnswerWithCachedAndReasoningTokens() {
+    ChatResponse r = reply(json(200, TEXT_RESPONSE));
+    assertThat(r.id()).isEqualTo("chatcmpl-123");
+    assertThat(r.provider()).isEqualTo("openai");
+    assertThat(r.model()).isEqualTo("gpt-4o-2024-08-06");
+    assertThat(r.text()).isEqualTo("Hello there!");
+    assertThat(r.toolCalls()).isEmpty();
+    assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(r.usage()).isEqualTo(new Usage(19, 10, 29, 4, 2));
+    assertThat(r.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void parallelToolCalls() {
+    ChatResponse r = reply(json(200, TOOL_CALLS_RESPONSE));
+    assertThat(r.text()).isEmpty();
+    assertThat(r.toolCalls()).containsExactly(
+        ToolCall.of("call_a", "get_weather", "{\"location\":\"Paris\"}"),
+        ToolCall.of("call_b", "get_time", "{\"tz\":\"CET\"}"));
+    assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+    assertThat(r.usage()).isEqualTo(Usage.of(80, 40));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"stop,STOP", "length,LENGTH", "tool_calls,TOOL_CALLS",
+      "function_call,TOOL_CALLS", "content_filter,CONTENT_FILTER", "something_new,OTHER"})
+  void finishReasons(String wire, FinishReason expected) {
+    ChatResponse r = reply(json(200, TEXT_RESPONSE.replace("\"stop\"", "\"" + wire + "\"")));
+    assertThat(r.finishReason()).isEqualTo(expected);
+  }
+
+  @Test
+  void toolCallsWithAStopReasonAreStillToolCalls() {
+    ChatResponse r = reply(json(200, TOOL_CALLS_RESPONSE.replace("\"tool_calls\"}", "\"stop\"}")));
+    assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+  }
+
+  @Test
+  void aRefusalIsTheTextAndAContentFilterFinish() {
+    ChatResponse r = reply(json(200, """
+        {"id":"x","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant",
+         "content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}]}"""));
+    assertThat(r.text()).isEqualTo("I can't help with that.");
+    assertThat(r.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
+    assertThat(r.usage()).isNull();
+  }
+
+  @Test
+  void compatibleServersArrayContentAndCacheHitTokens() {
+    ChatResponse r = reply(json(200, """
+        {"id":"x","model":"deepseek-chat","choices":[{"index":0,"message":{"role":"assistant",
+         "content":[{"type":"thinking","thinking":"hmm"},{"type":"text","text":"Bonjour"}]},
+         "finish_reason":"stop"}],
+         "usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11,
+          "prompt_cache_hit_tokens":6,"prompt_cache_miss_tokens":4}}"""));
+    assertThat(r.text()).isEqualTo("Bonjour");
+    assertThat(r.usage().cachedInputTokens()).isEqualTo(6);
+  }
+
+  @Test
+  void aReplyWithoutChoicesIsMalformed() {
+    assertThatThrownBy(() -> reply(json(200, "{\"id\":\"x\",\"choices\":[]}")))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("no choices")
+        .satisfies(e -> assertThat(((MalformedResponseException) e).statusCode()).isEqualTo(200));
+  }
+
+  @Test
+  void aTruncatedJsonBodyIsMalformedNotAJacksonException() {
+    assertThatThrownBy(() -> reply(json(200, "{\"id\":\"x\",\"choices\":[{\"ind")))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("expected a JSON object")
+        .hasNoCause();
+  }
+
+  @Test
+  void anHtmlPageWithStatus200IsMalformedAndSaysWhatItWas() {
+    MockResponse html = new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", "text/html")
+        .body("<html><head><title>Captive portal login</title></head><body>..</body></html>")
+        .build();
+    assertThatThrownBy(() -> reply(html))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("text/html").hasMessageContaining("Captive portal login");
+  }
+
+  @Test
+  void anErrorObjectWithStatus200IsAnError() {
+    assertThatThrownBy(() -> reply(json(200,
+            "{\"error\":{\"message\":\"model overloaded\",\"type\":\"server_error\"}}")))
+        .isInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("model overloaded");
+  }
+}

@@ -1,0 +1,272 @@
+package dev.aigateway.providers.openai;
+
+import static dev.aigateway.providers.openai.OpenAiFixtures.TEXT_STREAM;
+import static dev.aigateway.providers.openai.OpenAiFixtures.TOOL_STREAM;
+import static dev.aigateway.providers.openai.OpenAiFixtures.events;
+import static dev.aigateway.providers.openai.OpenAiFixtures.provider;
+import static dev.aigateway.providers.openai.OpenAiFixtures.sse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.MalformedResponseException;
+import dev.aigateway.api.ProviderException;
+import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.StreamAccumulator;
+import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.Usage;
+import dev.aigateway.api.testing.TestSubscriber;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockResponseBody;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import okio.Buffer;
+import okio.BufferedSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OpenAiStreamTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private final MockWebServer server = new MockWebServer();
+  private OpenAiProvider provider;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+    provider = provider(server).build();
+  }
+
+  @AfterEach
+  void stop() {
+    provider.close();
+    server.close();
+  }
+
+  private TestSubscriber<ChatChunk> stream(MockResponse response) {
+    server.enqueue(response);
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    provider.stream(ChatRequest.of("gpt-4o-mini", "hi")).subscribe(sub);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.violations()).isEmpty();
+    return sub;
+  }
+
+  private static ChatResponse fold(TestSubscriber<ChatChunk> sub) {
+    StreamAccumulator acc = new StreamAccumulator();
+    sub.items().forEach(acc::accept);
+    return acc.toResponse();
+  }
+
+  @Test
+  void textArrivesChunkByChunkAndTheLastCarriesFinishReasonAndUsage() {
+    TestSubscriber<ChatChunk> sub = stream(sse(TEXT_STREAM));
+    assertThat(sub.isCompleted()).isTrue();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta)
+        .as("the empty role-only opening chunk is skipped").containsExactly("Hello", " world", "");
+    ChatChunk last = sub.items().get(2);
+    assertThat(last.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(last.usage()).isEqualTo(new Usage(9, 2, 11, 0, 0));
+    assertThat(sub.items().subList(0, 2)).allSatisfy(c -> {
+      assertThat(c.finishReason()).isNull();
+      assertThat(c.usage()).isNull();
+      assertThat(c.model()).isEqualTo("gpt-4o-mini");
+      assertThat(c.provider()).isEqualTo("openai");
+    });
+    assertThat(fold(sub).text()).isEqualTo("Hello world");
+  }
+
+  @Test
+  void parallelToolCallsSplitAcrossChunksReassembleByIndex() {
+    TestSubscriber<ChatChunk> sub = stream(sse(TOOL_STREAM));
+    ChatResponse r = fold(sub);
+    assertThat(r.toolCalls()).containsExactly(
+        ToolCall.of("call_a", "get_weather", "{\"location\":\"Paris\"}"),
+        ToolCall.of("call_b", "get_time", "{\"tz\":\"CET\"}"));
+    assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+    assertThat(r.usage()).isEqualTo(Usage.of(50, 30));
+  }
+
+  @Test
+  void crlfLineEndingsCommentsAndMultiLineDataAreFraming() {
+    String body = ": keep-alive\r\n\r\n" + events(TEXT_STREAM).replace("\n", "\r\n");
+    TestSubscriber<ChatChunk> sub = stream(new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .chunkedBody(new Buffer().writeUtf8(body), 7).build());
+    assertThat(sub.isCompleted()).isTrue();
+    assertThat(fold(sub).text()).isEqualTo("Hello world");
+  }
+
+  @Test
+  void aStreamWithoutDoneEndsInErrorNeverInCompletion() {
+    String[] cut = java.util.Arrays.copyOf(TEXT_STREAM, TEXT_STREAM.length - 1);
+    TestSubscriber<ChatChunk> sub = stream(sse(cut));
+    assertThat(sub.isCompleted()).isFalse();
+    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("[DONE]");
+    assertThat(((ProviderException) sub.error()).errorCode()).isEqualTo("stream_truncated");
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("Hello", " world");
+  }
+
+  @Test
+  void aConnectionDroppedMidStreamIsUnavailability() {
+    byte[] whole = events(TEXT_STREAM).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    TestSubscriber<ChatChunk> sub = stream(new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
+        .setHeader("Content-Length", whole.length)
+        .body(new Buffer().write(whole, 0, 400))
+        .setHeader("Content-Length", whole.length)
+        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
+        .build());
+    assertThat(sub.isCompleted()).isFalse();
+    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class);
+  }
+
+  @Test
+  void anErrorObjectInTheMiddleOfTheStreamEndsItInError() {
+    TestSubscriber<ChatChunk> sub = stream(sse(TEXT_STREAM[1],
+        "{\"error\":{\"message\":\"The server had an error while processing your request.\","
+            + "\"type\":\"server_error\",\"param\":null,\"code\":null}}"));
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("Hello");
+    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("server_error").hasMessageContaining("while processing");
+  }
+
+  @Test
+  void anErrorEventIsAnErrorToo() {
+    TestSubscriber<ChatChunk> sub = stream(new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
+        .body("event: error\ndata: {\"message\":\"overloaded\",\"type\":\"overloaded_error\"}\n\n")
+        .build());
+    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("overloaded");
+  }
+
+  @Test
+  void anUnreadableEventIsMalformed() {
+    TestSubscriber<ChatChunk> sub = stream(sse(TEXT_STREAM[1], "{not json", "[DONE]"));
+    assertThat(sub.error()).isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void aJsonReplyWhereAStreamWasExpectedIsMalformed() {
+    TestSubscriber<ChatChunk> sub = stream(OpenAiFixtures.json(200, OpenAiFixtures.TEXT_RESPONSE));
+    assertThat(sub.error()).isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("expected an event stream").hasMessageContaining("application/json");
+  }
+
+  @Test
+  void refusalsStreamAsTextWithAContentFilterFinish() {
+    TestSubscriber<ChatChunk> sub = stream(sse(
+        "{\"id\":\"r\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I can't\"},\"finish_reason\":null}]}",
+        "{\"id\":\"r\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+        "[DONE]"));
+    ChatResponse r = fold(sub);
+    assertThat(r.text()).isEqualTo("I can't");
+    assertThat(r.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
+  }
+
+  @Test
+  void demandDrivesTheReadsAndNothingIsSentBeforeTheFirstRequest() throws Exception {
+    server.enqueue(sse(TEXT_STREAM));
+    TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(0);
+    Flow.Publisher<ChatChunk> stream = provider.stream(ChatRequest.of("m", "hi"));
+    stream.subscribe(sub);
+    sub.awaitSubscribed(WAIT);
+    assertThat(server.takeRequest(100, TimeUnit.MILLISECONDS)).as("cold").isNull();
+    sub.request(1);
+    sub.awaitItems(1, WAIT);
+    assertThat(server.takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+    assertThat(sub.items()).hasSize(1);
+    sub.request(2);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.items()).hasSize(3);
+    assertThat(sub.isCompleted()).isTrue();
+    assertThat(sub.violations()).isEmpty();
+  }
+
+  @Test
+  void cancelClosesTheConnectionAndTheServerSeesIt() throws Exception {
+    CountDownLatch firstSent = new CountDownLatch(1);
+    CountDownLatch clientGone = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    server.enqueue(new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
+        .body(new MockResponseBody() {
+          @Override
+          public long getContentLength() {
+            return -1;
+          }
+
+          @Override
+          public void writeTo(BufferedSink sink) throws IOException {
+            sink.writeUtf8(events(TEXT_STREAM[1])).flush();
+            firstSent.countDown();
+            try {
+              release.await(5, TimeUnit.SECONDS);
+              for (int i = 0; i < 100; i++) { // keep writing until the closed socket refuses
+                sink.writeUtf8(events(TEXT_STREAM[2])).flush();
+              }
+            } catch (IOException e) {
+              clientGone.countDown();
+              throw e;
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        })
+        .removeHeader("Content-Length")
+        .build());
+    TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);
+    provider.stream(ChatRequest.of("m", "hi")).subscribe(sub);
+    sub.awaitItems(1, WAIT);
+    assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
+    sub.cancel();
+    release.countDown();
+    assertThat(clientGone.await(5, TimeUnit.SECONDS))
+        .as("the server's writes fail because the client closed the connection").isTrue();
+    assertThat(sub.error()).as("no signal after cancel").isNull();
+    assertThat(sub.isCompleted()).isFalse();
+  }
+
+  @Test
+  void closingTheProviderAbortsItsStreams() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    server.enqueue(new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
+        .body(new MockResponseBody() {
+          @Override
+          public long getContentLength() {
+            return -1;
+          }
+
+          @Override
+          public void writeTo(BufferedSink sink) throws IOException {
+            sink.writeUtf8(events(TEXT_STREAM[1])).flush();
+            try {
+              release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        })
+        .removeHeader("Content-Length")
+        .build());
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    provider.stream(ChatRequest.of("m", "hi")).subscribe(sub);
+    sub.awaitItems(1, WAIT);
+    provider.close();
+    sub.awaitTerminal(WAIT);
+    release.countDown();
+    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("closed");
+  }
+}

@@ -1,0 +1,187 @@
+package dev.aigateway.providers.openai;
+
+import static dev.aigateway.providers.openai.OpenAiFixtures.KEY;
+import static dev.aigateway.providers.openai.OpenAiFixtures.TEXT_STREAM;
+import static dev.aigateway.providers.openai.OpenAiFixtures.events;
+import static dev.aigateway.providers.openai.OpenAiFixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.Secret;
+import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.core.AiGateway;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vendor key never shows up in an exception (message, cause chain, stack trace), a
+ * toString(), or a log line, even when the vendor echoes it back in its error.
+ */
+class SecretLeakTest {
+  private static final String HEADER_SECRET = "hdr-secret-9876543210zyxwvu";
+
+  private final MockWebServer server = new MockWebServer();
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final List<String> julLogs = new ArrayList<>();
+  private final Handler julHandler = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      julLogs.add(record.getMessage() + " " + record.getThrown());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  private ch.qos.logback.classic.Logger root;
+  private Level previousLevel;
+  private AiGateway gateway;
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    previousLevel = root.getLevel();
+    root.setLevel(Level.TRACE);
+    logs.start();
+    root.addAppender(logs);
+    java.util.logging.Logger.getLogger("").addHandler(julHandler);
+    java.util.logging.Logger.getLogger("okhttp3").setLevel(java.util.logging.Level.ALL);
+    gateway = AiGateway.builder()
+        .provider(OpenAiFixtures.provider(server).header("X-Tenant-Token", Secret.of(HEADER_SECRET))
+            .build())
+        .build();
+  }
+
+  @AfterEach
+  void stop() {
+    root.detachAppender(logs);
+    root.setLevel(previousLevel);
+    java.util.logging.Logger.getLogger("").removeHandler(julHandler);
+    gateway.close();
+    server.close();
+  }
+
+  /** Every 10-character piece of the secrets, so that a partly masked echo is caught too. */
+  private static void assertNoSecretIn(String text, String where) {
+    for (String secret : List.of(KEY, HEADER_SECRET)) {
+      for (int i = 0; i + 10 <= secret.length(); i++) {
+        String piece = secret.substring(i, i + 10);
+        assertThat(text).as("%s leaks '%s'", where, piece).doesNotContain(piece);
+      }
+    }
+  }
+
+  private static String everything(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out + "\n" + t;
+  }
+
+  private Throwable chatFailure(MockResponse response) {
+    server.enqueue(response);
+    try {
+      gateway.chat(ChatRequest.of("gpt-4o", "hi"));
+    } catch (RuntimeException e) {
+      return e;
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  private Throwable streamFailure(MockResponse response) {
+    server.enqueue(response);
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    gateway.stream(ChatRequest.of("gpt-4o", "hi")).subscribe(sub);
+    sub.awaitTerminal(Duration.ofSeconds(10));
+    assertThat(sub.error()).isNotNull();
+    return sub.error();
+  }
+
+  @Test
+  void noErrorPathLeaksTheKeys() throws Exception {
+    String echoed = "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY
+        + ". Header was " + HEADER_SECRET + "\",\"type\":\"invalid_request_error\","
+        + "\"code\":\"invalid_api_key\"}}";
+    String masked = "{\"error\":{\"message\":\"Incorrect API key provided: sk-proj-********"
+        + KEY.substring(KEY.length() - 12) + ". You can find your API key at"
+        + " https://platform.openai.com.\",\"type\":\"invalid_request_error\"}}";
+    List<Throwable> failures = new ArrayList<>();
+    failures.add(chatFailure(json(401, echoed)));
+    failures.add(chatFailure(json(401, masked)));
+    failures.add(chatFailure(json(400, "{\"error\":{\"message\":\"bad header " + KEY + "\"}}")));
+    failures.add(chatFailure(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
+        .body("<html><title>proxy saw Bearer " + KEY + "</title></html>").build()));
+    failures.add(chatFailure(json(200, "not json " + KEY)));
+    failures.add(streamFailure(json(401, echoed)));
+    failures.add(streamFailure(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+        .body(events(TEXT_STREAM[1], "{\"error\":{\"message\":\"key " + KEY + " revoked\","
+            + "\"type\":\"server_error\"}}")).build()));
+    failures.add(streamFailure(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+        .body(events(TEXT_STREAM[1], "{broken " + KEY)).build()));
+    failures.add(streamFailure(json(200, "{\"unexpected\":\"" + KEY + "\"}")));
+
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    try (AiGateway dead = AiGateway.builder().provider(OpenAiProvider.builder()
+        .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(Secret.of(KEY)).build()).build()) {
+      try {
+        dead.chat(ChatRequest.of("m", "hi"));
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+    }
+
+    assertThat(failures).hasSize(10);
+    for (Throwable t : failures) {
+      assertNoSecretIn(everything(t), t.getClass().getSimpleName() + ": " + t.getMessage());
+    }
+    // the vendor's message is kept, only the key is masked
+    assertThat(failures.get(0).getMessage()).contains("Incorrect API key provided: [redacted]");
+
+    assertThat(logs.list).as("the gateway logged the failures, so this check is not vacuous")
+        .isNotEmpty();
+    for (ILoggingEvent e : logs.list) {
+      String line = e.getFormattedMessage()
+          + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      assertNoSecretIn(line, "log line '" + e.getFormattedMessage() + "'");
+    }
+    for (String line : julLogs) {
+      assertNoSecretIn(line, "OkHttp log line");
+    }
+  }
+
+  @Test
+  void noToStringShowsTheKeys() {
+    OpenAiProvider provider = OpenAiFixtures.provider(server)
+        .header("X-Tenant-Token", Secret.of(HEADER_SECRET)).build();
+    ChatRequest request = ChatRequest.builder().model("m").user("hi").extra("api_key", "x").build();
+    for (Object o : List.of(provider, gateway, request, Secret.of(KEY), Secret.env("OPENAI_API_KEY"))) {
+      assertNoSecretIn(String.valueOf(o), o.getClass().getSimpleName() + ".toString()");
+    }
+    assertThat(provider.toString()).contains("Secret[literal]");
+  }
+}
