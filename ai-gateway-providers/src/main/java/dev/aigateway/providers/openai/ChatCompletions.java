@@ -501,6 +501,7 @@ public final class ChatCompletions {
     private boolean refused;
     private boolean sawToolCalls;
     private Usage usage;
+    private final ChunkReader chunk = new ChunkReader();
     private boolean sawAnything;
     private boolean complete;
 
@@ -527,71 +528,49 @@ public final class ChatCompletions {
         }
         return;
       }
-      JsonNode root;
       try {
-        root = Json.parse(data);
+        chunk.read(data);
       } catch (IOException e) {
         throw new MalformedResponseException(provider, 200,
             provider + ": a stream event is not valid JSON: " + excerpt(data), e);
       }
-      if ("error".equals(type) || root.has("error") && !root.has("choices")) {
-        throw streamError(root);
+      if ("error".equals(type) || chunk.error && !chunk.choices) {
+        throw streamError(data);
       }
       sawAnything = true;
       if (id == null) {
-        id = Json.text(root, "id");
+        id = chunk.id;
       }
-      String reportedModel = Json.text(root, "model");
-      if (reportedModel != null && !reportedModel.isEmpty()) {
-        model = reportedModel;
+      if (chunk.model != null && !chunk.model.isEmpty()) {
+        model = chunk.model;
       }
-      Usage u = usage(root.get("usage"));
-      if (u != null) {
-        usage = u;
+      if (chunk.usage != null) {
+        usage = chunk.usage;
       }
-      JsonNode choices = root.get("choices");
-      if (choices == null || !choices.isArray()) {
-        return;
+      String text = chunk.content;
+      if (chunk.refusal != null && !chunk.refusal.isEmpty()) {
+        refused = true;
+        text = text + chunk.refusal;
       }
-      for (JsonNode choice : choices) {
-        if (Json.integer(choice, "index") != 0) {
-          continue; // only the first choice is streamed
-        }
-        JsonNode delta = choice.path("delta");
-        String text = contentText(delta.get("content"));
-        String refusal = Json.text(delta, "refusal");
-        if (refusal != null && !refusal.isEmpty()) {
-          refused = true;
-          text = text + refusal;
-        }
-        List<ToolCallDelta> deltas = toolCallDeltas(delta.get("tool_calls"));
-        String reason = Json.text(choice, "finish_reason");
-        if (reason != null) {
-          finishReason = finishReason(reason);
-        }
-        if (!text.isEmpty() || deltas != null) {
-          if (!sink.emit(ChatChunk.of(id, provider, model, text, deltas, null, null))) {
-            return;
-          }
-        }
+      if (chunk.toolCalls != null) {
+        sawToolCalls = true;
+      }
+      if (chunk.finishReason != null) {
+        finishReason = finishReason(chunk.finishReason);
+      }
+      if (!text.isEmpty() || chunk.toolCalls != null) {
+        sink.emit(ChatChunk.of(id, provider, model, text, chunk.toolCalls, null, null));
       }
     }
 
-    private List<ToolCallDelta> toolCallDeltas(JsonNode calls) {
-      if (calls == null || !calls.isArray() || calls.isEmpty()) {
-        return null;
+    /** An error event: read with the tree parser, since it is off the hot path. */
+    private ProviderUnavailableException streamError(String data) {
+      JsonNode root;
+      try {
+        root = Json.parse(data);
+      } catch (IOException e) {
+        root = Json.MAPPER.createObjectNode();
       }
-      List<ToolCallDelta> deltas = new ArrayList<>(calls.size());
-      for (JsonNode c : calls) {
-        JsonNode fn = c.path("function");
-        deltas.add(new ToolCallDelta(Json.integer(c, "index"), Json.text(c, "id"),
-            Json.text(fn, "name"), Json.text(fn, "arguments")));
-      }
-      sawToolCalls = true;
-      return deltas;
-    }
-
-    private ProviderUnavailableException streamError(JsonNode root) {
       VendorError e = parseError(root);
       String code = e == null ? null : e.errorCode();
       String message = e == null || e.message() == null ? excerpt(root.toString()) : e.message();

@@ -5,10 +5,13 @@ import dev.aigateway.api.Secret;
 import dev.aigateway.providers.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CountDownLatch;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okio.Buffer;
+import okio.BufferedSink;
+import okio.Okio;
 
 /** Transcripts in OpenAI's documented wire format, and helpers to serve and read them. */
 final class OpenAiFixtures {
@@ -35,6 +38,32 @@ final class OpenAiFixtures {
     return new MockResponse.Builder().code(200)
         .setHeader("Content-Type", "text/event-stream")
         .chunkedBody(new Buffer().writeUtf8(events(data)), 64).build();
+  }
+
+  /**
+   * An SSE response that sends {@code firstEvents} (possibly empty, i.e. headers only), counts
+   * {@code sent} down, and then holds the connection open, counting {@code clientClosed} down
+   * when the client closes it. The server reads the socket to notice: a read sees end of stream
+   * the moment the client closes, whatever the timing.
+   */
+  static MockResponse heldOpenStream(
+      String firstEvents, CountDownLatch sent, CountDownLatch clientClosed) {
+    return new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
+        .removeHeader("Content-Length")
+        .socketHandler(socket -> {
+          try {
+            BufferedSink sink = Okio.buffer(socket.getSink());
+            sink.writeUtf8(firstEvents).flush();
+            sent.countDown();
+            if (Okio.buffer(socket.getSource()).exhausted()) {
+              clientClosed.countDown();
+            }
+          } catch (IOException e) {
+            clientClosed.countDown(); // reset by the client: closed too
+          }
+        })
+        .build();
   }
 
   static String events(String... data) {

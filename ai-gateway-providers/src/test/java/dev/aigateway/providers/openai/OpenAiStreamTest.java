@@ -18,17 +18,14 @@ import dev.aigateway.api.StreamAccumulator;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.testing.TestSubscriber;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.SocketEffect;
 import okio.Buffer;
-import okio.BufferedSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,77 +193,32 @@ class OpenAiStreamTest {
   @Test
   void cancelClosesTheConnectionAndTheServerSeesIt() throws Exception {
     CountDownLatch firstSent = new CountDownLatch(1);
-    CountDownLatch clientGone = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    server.enqueue(new MockResponse.Builder()
-        .setHeader("Content-Type", "text/event-stream")
-        .body(new MockResponseBody() {
-          @Override
-          public long getContentLength() {
-            return -1;
-          }
-
-          @Override
-          public void writeTo(BufferedSink sink) throws IOException {
-            sink.writeUtf8(events(TEXT_STREAM[1])).flush();
-            firstSent.countDown();
-            try {
-              release.await(5, TimeUnit.SECONDS);
-              for (int i = 0; i < 100; i++) { // keep writing until the closed socket refuses
-                sink.writeUtf8(events(TEXT_STREAM[2])).flush();
-              }
-            } catch (IOException e) {
-              clientGone.countDown();
-              throw e;
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        })
-        .removeHeader("Content-Length")
-        .build());
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(OpenAiFixtures.heldOpenStream(events(TEXT_STREAM[1]), firstSent, clientClosed));
     TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);
     provider.stream(ChatRequest.of("m", "hi")).subscribe(sub);
     sub.awaitItems(1, WAIT);
     assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(clientClosed.getCount()).as("still open before cancel").isOne();
     sub.cancel();
-    release.countDown();
-    assertThat(clientGone.await(5, TimeUnit.SECONDS))
-        .as("the server's writes fail because the client closed the connection").isTrue();
+    assertThat(clientClosed.await(5, TimeUnit.SECONDS))
+        .as("the server sees the client close the connection").isTrue();
     assertThat(sub.error()).as("no signal after cancel").isNull();
     assertThat(sub.isCompleted()).isFalse();
   }
 
   @Test
   void closingTheProviderAbortsItsStreams() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    server.enqueue(new MockResponse.Builder()
-        .setHeader("Content-Type", "text/event-stream")
-        .body(new MockResponseBody() {
-          @Override
-          public long getContentLength() {
-            return -1;
-          }
-
-          @Override
-          public void writeTo(BufferedSink sink) throws IOException {
-            sink.writeUtf8(events(TEXT_STREAM[1])).flush();
-            try {
-              release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-        })
-        .removeHeader("Content-Length")
-        .build());
+    CountDownLatch firstSent = new CountDownLatch(1);
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(OpenAiFixtures.heldOpenStream(events(TEXT_STREAM[1]), firstSent, clientClosed));
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     provider.stream(ChatRequest.of("m", "hi")).subscribe(sub);
     sub.awaitItems(1, WAIT);
     provider.close();
     sub.awaitTerminal(WAIT);
-    release.countDown();
     assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
         .hasMessageContaining("closed");
+    assertThat(clientClosed.await(5, TimeUnit.SECONDS)).isTrue();
   }
 }

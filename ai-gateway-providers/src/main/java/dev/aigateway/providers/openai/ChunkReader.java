@@ -1,0 +1,246 @@
+package dev.aigateway.providers.openai;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.aigateway.api.ToolCallDelta;
+import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one {@code chat.completion.chunk} with Jackson's streaming parser, keeping only what a
+ * chunk needs and skipping everything else, into fields reused from one event to the next. It is
+ * the per-chunk hot path, so it builds no tree. Not thread safe: one per stream.
+ */
+final class ChunkReader {
+  String id;
+  String model;
+  /** Text of choice 0's delta; empty when none. */
+  String content;
+  String refusal;
+  List<ToolCallDelta> toolCalls;
+  String finishReason;
+  Usage usage;
+  /** Whether the event is an error object rather than a chunk. */
+  boolean error;
+  /** Whether the event had a {@code choices} array (possibly empty). */
+  boolean choices;
+
+  /** Reads {@code data}; throws on JSON that is not an object. */
+  void read(String data) throws IOException {
+    id = null;
+    model = null;
+    content = "";
+    refusal = null;
+    toolCalls = null;
+    finishReason = null;
+    usage = null;
+    error = false;
+    choices = false;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(data)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a chunk must be a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "id" -> id = text(p, value);
+          case "model" -> model = text(p, value);
+          case "choices" -> {
+            if (value == JsonToken.START_ARRAY) {
+              choices = true;
+              while (p.nextToken() == JsonToken.START_OBJECT) {
+                readChoice(p);
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "usage" -> {
+            if (value == JsonToken.START_OBJECT) {
+              usage = readUsage(p);
+            }
+          }
+          case "error" -> {
+            error = value != JsonToken.VALUE_NULL;
+            p.skipChildren();
+          }
+          default -> p.skipChildren();
+        }
+      }
+    }
+  }
+
+  private void readChoice(JsonParser p) throws IOException {
+    int index = 0;
+    String text = "";
+    String refused = null;
+    List<ToolCallDelta> calls = null;
+    String finish = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
+        case "finish_reason" -> finish = text(p, value);
+        case "delta" -> {
+          if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            break;
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String d = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (d) {
+              case "content" -> text = content(p, v);
+              case "refusal" -> refused = text(p, v);
+              case "tool_calls" -> calls = readToolCalls(p, v);
+              default -> p.skipChildren();
+            }
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (index == 0) { // only the first choice is streamed
+      content = text;
+      refusal = refused;
+      toolCalls = calls;
+      finishReason = finish;
+    }
+  }
+
+  private static List<ToolCallDelta> readToolCalls(JsonParser p, JsonToken value)
+      throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return null;
+    }
+    List<ToolCallDelta> calls = null;
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      int index = 0;
+      String id = null;
+      String name = null;
+      String arguments = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "index" -> index = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
+          case "id" -> id = text(p, v);
+          case "function" -> {
+            if (v != JsonToken.START_OBJECT) {
+              p.skipChildren();
+              break;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String f = p.currentName();
+              JsonToken fv = p.nextToken();
+              switch (f) {
+                case "name" -> name = text(p, fv);
+                case "arguments" -> arguments = text(p, fv);
+                default -> p.skipChildren();
+              }
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (calls == null) {
+        calls = new ArrayList<>(2);
+      }
+      calls.add(new ToolCallDelta(index, id, name, arguments));
+    }
+    return calls;
+  }
+
+  /** OpenAI's usage object, with the same rules as {@link ChatCompletions#usage}. */
+  private static Usage readUsage(JsonParser p) throws IOException {
+    int input = 0;
+    int output = 0;
+    int total = -1;
+    int cached = 0;
+    int cacheHits = 0;
+    int reasoning = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "prompt_tokens" -> input = integer(p, v);
+        case "completion_tokens" -> output = integer(p, v);
+        case "total_tokens" -> total = integer(p, v);
+        case "prompt_cache_hit_tokens" -> cacheHits = integer(p, v);
+        case "prompt_tokens_details" -> cached = nested(p, v, "cached_tokens");
+        case "completion_tokens_details" -> reasoning = nested(p, v, "reasoning_tokens");
+        default -> p.skipChildren();
+      }
+    }
+    return new Usage(input, output, total < 0 ? input + output : total,
+        cached != 0 ? cached : cacheHits, reasoning);
+  }
+
+  private static int nested(JsonParser p, JsonToken value, String wanted) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return 0;
+    }
+    int result = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      if (field.equals(wanted)) {
+        result = integer(p, v);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return result;
+  }
+
+  private static int integer(JsonParser p, JsonToken v) throws IOException {
+    return v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
+  }
+
+  private static String text(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return null;
+    }
+    return p.getText();
+  }
+
+  /** String content, or the text parts of array content (some compatible servers). */
+  private static String content(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (v != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String type = null;
+      String text = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken fv = p.nextToken();
+        switch (field) {
+          case "type" -> type = text(p, fv);
+          case "text" -> text = text(p, fv);
+          default -> p.skipChildren();
+        }
+      }
+      if ("text".equals(type) && text != null) {
+        sb.append(text);
+      }
+    }
+    return sb.toString();
+  }
+}
