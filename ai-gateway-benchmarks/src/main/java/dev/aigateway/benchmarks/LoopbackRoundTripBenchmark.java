@@ -2,7 +2,6 @@ package dev.aigateway.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.Secret;
@@ -11,8 +10,6 @@ import dev.aigateway.examples.stub.StubVendor;
 import dev.aigateway.providers.openai.OpenAiProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -116,30 +113,6 @@ public class LoopbackRoundTripBenchmark {
 
   @Benchmark
   public int gatewayStream() throws InterruptedException {
-    int[] chunks = new int[1];
-    CountDownLatch done = new CountDownLatch(1);
-    gateway.stream(request).subscribe(new Flow.Subscriber<ChatChunk>() {
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        s.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(ChatChunk item) {
-        chunks[0]++;
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.countDown();
-      }
-
-      @Override
-      public void onComplete() {
-        done.countDown();
-      }
-    });
-    done.await();
-    return chunks[0];
+    return Drain.fully(gateway.stream(request));
   }
 }

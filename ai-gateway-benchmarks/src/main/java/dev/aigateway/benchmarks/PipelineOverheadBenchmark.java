@@ -58,4 +58,19 @@ public class PipelineOverheadBenchmark {
   public ChatResponse gatewayChat() {
     return gateway.chat(viaRoute);
   }
+
+  /** The provider's stream alone, consumed to the end (it completes synchronously). */
+  @Benchmark
+  public int directProviderStream() throws InterruptedException {
+    return Drain.fully(provider.stream(direct));
+  }
+
+  /**
+   * The same stream through AiGateway, which runs the pipeline on its executor and hands the
+   * chunks over to the subscriber: this includes a thread hand-off each way.
+   */
+  @Benchmark
+  public int gatewayStream() throws InterruptedException {
+    return Drain.fully(gateway.stream(viaRoute));
+  }
 }

@@ -10,6 +10,8 @@ import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.routing.Route;
 import dev.aigateway.examples.stub.StubVendor;
 import dev.aigateway.providers.openai.OpenAiProvider;
+import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -25,16 +27,25 @@ public final class Quickstart {
 
   /** Runs the example. */
   public static void main(String[] args) throws Exception {
-    String key = System.getenv("OPENAI_API_KEY");
-    boolean live = key != null && !key.isBlank();
+    run(System.out, System.getenv("OPENAI_API_KEY"));
+  }
+
+  /** Runs the example, printing to {@code out}; offline unless {@code apiKey} is set. */
+  static void run(PrintStream out, String apiKey) throws Exception {
+    boolean live = apiKey != null && !apiKey.isBlank();
     StubVendor stub = null;
     OpenAiProvider.Builder openai = OpenAiProvider.builder();
     if (live) {
-      System.out.println("OPENAI_API_KEY is set: talking to the real OpenAI API.");
-      openai.apiKey(Secret.env("OPENAI_API_KEY"));
+      out.println("OPENAI_API_KEY is set: talking to the real OpenAI API.");
+      openai.apiKey(Secret.of(apiKey));
     } else {
-      stub = StubVendor.start();
-      System.out.println("OPENAI_API_KEY is not set: talking to the embedded stub vendor at "
+      stub = StubVendor.start(question -> question.contains("word by word")
+          ? "This answer arrives one word at a time: each word is one chunk of the stream."
+          : "An AI gateway stands between an application and its LLM vendors: it routes each"
+              + " request, fails over when a vendor is down, caches repeated prompts, keeps"
+              + " each client within its limits, and holds the vendor keys.",
+          Duration.ofMillis(40));
+      out.println("OPENAI_API_KEY is not set: talking to the embedded stub vendor at "
           + stub.baseUrl() + " (offline).");
       openai.baseUrl(stub.baseUrl()).apiKey(Secret.of("sk-stub-key-not-a-real-one"));
     }
@@ -51,19 +62,19 @@ public final class Quickstart {
           .clientId("quickstart")
           .build();
 
-      System.out.println();
-      System.out.println("== chat()");
+      out.println();
+      out.println("== chat()");
       ChatResponse answer = gateway.chat(question);
-      System.out.println(answer.text());
-      System.out.println("served by " + answer.provider() + " (" + answer.model() + "), "
+      out.println(answer.text());
+      out.println("served by " + answer.provider() + " (" + answer.model() + "), "
           + describe(answer.usage()) + ", finish " + answer.finishReason());
 
-      System.out.println();
-      System.out.println("== stream()");
-      ChatResponse streamed = printStream(gateway.stream(question.toBuilder()
+      out.println();
+      out.println("== stream() (each chunk is printed as it arrives)");
+      ChatResponse streamed = printStream(out, gateway.stream(question.toBuilder()
           .user("Now say it word by word.").build()));
-      System.out.println();
-      System.out.println("served by " + streamed.provider() + " (" + streamed.model() + "), "
+      out.println();
+      out.println("served by " + streamed.provider() + " (" + streamed.model() + "), "
           + describe(streamed.usage()) + ", finish " + streamed.finishReason());
     } finally {
       if (stub != null) {
@@ -73,7 +84,8 @@ public final class Quickstart {
   }
 
   /** Prints each chunk's text as it arrives and returns the whole answer. */
-  static ChatResponse printStream(Flow.Publisher<ChatChunk> stream) throws Exception {
+  static ChatResponse printStream(PrintStream out, Flow.Publisher<ChatChunk> stream)
+      throws Exception {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     stream.subscribe(new Flow.Subscriber<>() {
       private final StreamAccumulator accumulator = new StreamAccumulator();
@@ -87,8 +99,8 @@ public final class Quickstart {
 
       @Override
       public void onNext(ChatChunk chunk) {
-        System.out.print(chunk.textDelta());
-        System.out.flush();
+        out.print(chunk.textDelta());
+        out.flush();
         accumulator.accept(chunk);
         subscription.request(1);
       }

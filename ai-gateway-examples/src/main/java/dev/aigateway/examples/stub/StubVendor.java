@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,8 +25,8 @@ import java.util.function.Function;
  * offline. It answers {@code POST /v1/chat/completions} in OpenAI's wire format, plain or as an
  * SSE stream of one chunk per word with usage at the end, exactly as the real API does.
  *
- * <p>The answer is decided by a function of the last user message; by default it explains what
- * it is. It counts the requests it served. Thread safe; close it when done.
+ * <p>The answer is decided by a function of the last user message. It counts the requests it
+ * served. Thread safe; close it when done.
  */
 public final class StubVendor implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,10 +34,12 @@ public final class StubVendor implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final Function<String, String> answer;
+  private final Duration pace;
   private final AtomicInteger requests = new AtomicInteger();
 
-  private StubVendor(Function<String, String> answer) throws IOException {
+  private StubVendor(Function<String, String> answer, Duration pace) throws IOException {
     this.answer = answer;
+    this.pace = pace;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "stub-vendor");
@@ -48,17 +51,18 @@ public final class StubVendor implements AutoCloseable {
     server.start();
   }
 
-  /** Starts a stub with the default answer. */
-  public static StubVendor start() {
-    return start(question -> "I am the embedded stub vendor, answering on loopback so that this"
-        + " example runs offline. You asked: \"" + question + "\". Set OPENAI_API_KEY to talk to"
-        + " the real API instead.");
-  }
-
   /** Starts a stub that answers with {@code answer} applied to the last user message. */
   public static StubVendor start(Function<String, String> answer) {
+    return start(answer, Duration.ZERO);
+  }
+
+  /**
+   * Starts a stub that answers with {@code answer} applied to the last user message, and waits
+   * {@code pace} between the words of a stream, so that a person can watch it arrive.
+   */
+  public static StubVendor start(Function<String, String> answer, Duration pace) {
     try {
-      return new StubVendor(answer);
+      return new StubVendor(answer, pace);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the stub vendor on loopback", e);
     }
@@ -116,6 +120,7 @@ public final class StubVendor implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       event(out, chunk(id, model, JSON.createObjectNode().put("role", "assistant").put("content", ""), null));
       for (String piece : pieces) {
+        pause();
         event(out, chunk(id, model, JSON.createObjectNode().put("content", piece), null));
       }
       event(out, chunk(id, model, JSON.createObjectNode(), "stop"));
@@ -125,6 +130,18 @@ public final class StubVendor implements AutoCloseable {
       last.set("usage", usage(inputTokens, pieces.size()));
       event(out, JSON.writeValueAsString(last));
       event(out, "[DONE]");
+    }
+  }
+
+  private void pause() throws IOException {
+    if (pace.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(pace.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     }
   }
 
