@@ -111,6 +111,42 @@ public class LoopbackRoundTripBenchmark {
     return events[0];
   }
 
+  /**
+   * Raw OkHttp's own asynchronous SSE client (okhttp-sse's EventSource, which reads on OkHttp's
+   * dispatcher thread) with the caller waiting for the end: like {@link #gatewayStream}, it
+   * never blocks the caller on I/O, so it pays the same two thread hand-offs.
+   */
+  @Benchmark
+  public int rawOkHttpEventSource() throws InterruptedException {
+    int[] events = new int[1];
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    EventSources.createFactory(client).newEventSource(rawStream, new EventSourceListener() {
+      @Override
+      public void onEvent(EventSource source, String id, String type, String data) {
+        if (!data.equals("[DONE]")) {
+          try {
+            MAPPER.readTree(data);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        events[0]++;
+      }
+
+      @Override
+      public void onClosed(EventSource source) {
+        done.countDown();
+      }
+
+      @Override
+      public void onFailure(EventSource source, Throwable t, Response response) {
+        done.countDown();
+      }
+    });
+    done.await();
+    return events[0];
+  }
+
   @Benchmark
   public int gatewayStream() throws InterruptedException {
     return Drain.fully(gateway.stream(request));

@@ -5,6 +5,7 @@ import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatClient;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.GatewayExecutors;
@@ -93,7 +94,9 @@ public final class AiGateway implements ChatClient, AutoCloseable {
   public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     checkOpen();
-    AsyncCall<ChatResponse> call = new AsyncCall<>(() -> chat(request));
+    Cancellation cancellation = new Cancellation();
+    ChatRequest cancellable = request.withAttribute(Cancellation.ATTRIBUTE, cancellation);
+    AsyncCall<ChatResponse> call = new AsyncCall<>(() -> chat(cancellable), cancellation);
     try {
       executor.execute(call);
     } catch (RejectedExecutionException e) {

@@ -1,20 +1,23 @@
 package dev.aigateway.core;
 
+import dev.aigateway.api.spi.Cancellation;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * The future {@link AiGateway#chatAsync} returns. Unlike a plain {@link CompletableFuture},
- * cancelling it interrupts the thread running the call, which aborts the call where the blocking
- * operation responds to interrupts (HTTP/2 exchanges, and any socket I/O on a virtual thread).
+ * cancelling it cancels the call's {@link Cancellation}, which aborts the provider's HTTP call,
+ * and interrupts the thread running it, for application interceptors that block.
  */
 final class AsyncCall<T> extends CompletableFuture<T> implements Runnable {
   private final Supplier<T> body;
+  private final Cancellation cancellation;
   private Thread runner; // guarded by this
   private boolean interruptedByCancel; // guarded by this
 
-  AsyncCall(Supplier<T> body) {
+  AsyncCall(Supplier<T> body, Cancellation cancellation) {
     this.body = body;
+    this.cancellation = cancellation;
   }
 
   @Override
@@ -45,6 +48,7 @@ final class AsyncCall<T> extends CompletableFuture<T> implements Runnable {
   public boolean cancel(boolean mayInterruptIfRunning) {
     boolean cancelled = super.cancel(mayInterruptIfRunning);
     if (cancelled) {
+      cancellation.cancel(); // aborts the provider's HTTP call, whatever the thread is doing
       synchronized (this) {
         if (runner != null) {
           interruptedByCancel = true;

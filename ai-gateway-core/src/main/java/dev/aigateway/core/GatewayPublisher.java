@@ -3,8 +3,10 @@ package dev.aigateway.core;
 import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatResult;
 import dev.aigateway.api.spi.Flows;
+import dev.aigateway.api.spi.GatewayExecutors;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -62,12 +64,16 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     private final ChatRequest request;
     private final Pipeline pipeline;
     private final Executor executor;
+    private final Cancellation cancellation = new Cancellation();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
     // False until the subscriber's onSubscribe has returned: nothing may be signalled before.
     private volatile boolean ready;
+    // Requests with n <= 0 to answer with onError; n may be 0, so flags say whether there is one.
+    private volatile boolean earlyInvalid;
     private volatile long earlyInvalidDemand;
+    private volatile boolean invalid;
     private volatile Flow.Subscription upstream;
     private volatile boolean cancelled;
     private volatile long invalidDemand;
@@ -89,9 +95,8 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     /** Called once the subscriber's onSubscribe has returned. */
     void subscribed() {
       ready = true;
-      long bad = earlyInvalidDemand;
-      if (bad != 0) {
-        request(bad);
+      if (earlyInvalid) {
+        request(earlyInvalidDemand);
       } else if (pending.get() > 0 && started.compareAndSet(false, true)) {
         launch();
       }
@@ -103,6 +108,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
         // Inside onSubscribe: remember, and act once it returns.
         if (n <= 0) {
           earlyInvalidDemand = n;
+          earlyInvalid = true;
         } else {
           Flows.addDemand(pending, n);
         }
@@ -116,6 +122,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
           return;
         }
         invalidDemand = n; // the upstream answers it with onError, serialized with its onNext
+        invalid = true;
         drain();
         return;
       }
@@ -130,12 +137,15 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     public void cancel() {
       cancelled = true;
       drain();
+      // Reaches whatever the pipeline is blocked on: the wait for the first chunk, the
+      // provider's call, a retry's backoff.
+      cancellation.cancel();
       FutureTask<Void> t;
       synchronized (this) {
         t = task;
       }
       if (t != null) {
-        t.cancel(true); // interrupts the pipeline if it is still waiting for the first chunk
+        t.cancel(true); // and interrupts an application interceptor that blocks
       }
     }
 
@@ -151,20 +161,31 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       }
     }
 
-    /** Runs the pipeline; on the executor. */
+    /**
+     * Runs the pipeline on the executor, as a gateway worker: the provider may read the stream
+     * on this thread, and keeps reading here for as long as the subscriber's demand lasts.
+     */
     @Override
     public void run() {
+      GatewayExecutors.runAsWorker(this::runPipeline);
+    }
+
+    private void runPipeline() {
       if (cancelled) {
         return;
       }
       ChatResult result;
       try {
-        result = pipeline.execute(request, true);
+        result = pipeline.execute(
+            request.withAttribute(Cancellation.ATTRIBUTE, cancellation), true);
       } catch (Throwable t) {
         if (!cancelled) {
           fail(t);
         }
         return;
+      }
+      synchronized (this) {
+        task = null; // from here on, cancel goes through the subscription, not an interrupt
       }
       result.chunks().subscribe(this);
     }
@@ -190,10 +211,9 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
             upstreamCancelled = true;
             up.cancel();
           } else {
-            long bad = invalidDemand;
-            if (bad != 0) {
-              invalidDemand = 0;
-              up.request(bad);
+            if (invalid) {
+              invalid = false;
+              up.request(invalidDemand);
             }
             long n = pending.getAndSet(0);
             if (n > 0) {

@@ -1,6 +1,7 @@
 package dev.aigateway.core;
 
 import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.ChatResult;
@@ -40,8 +41,8 @@ final class ProviderCall implements ChatInterceptor {
       if (!chain.isStreaming()) {
         return ChatResult.of(provider.chat(request));
       }
-      return ChatResult.ofStream(
-          StartedStream.start(provider.stream(request), provider.id(), firstChunkTimeout));
+      return ChatResult.ofStream(StartedStream.start(provider.stream(request), provider.id(),
+          firstChunkTimeout, Cancellation.of(request)));
     } catch (RuntimeException e) {
       if (log.isDebugEnabled()) {
         log.debug("{} call to {} failed: {}", chain.isStreaming() ? "stream" : "chat", target,

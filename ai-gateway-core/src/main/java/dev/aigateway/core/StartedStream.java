@@ -2,20 +2,26 @@ package dev.aigateway.core;
 
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.GatewayTimeoutException;
+import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.Flows;
+import dev.aigateway.api.spi.GatewayExecutors;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A provider stream whose first chunk has already arrived. {@link #start} subscribes to the
  * provider's publisher, asks for one chunk and blocks until it comes, so that a failure before the
  * first chunk is thrown to the caller (and can be retried or failed over) instead of reaching the
- * subscriber. The returned publisher replays that chunk and then relays the rest.
+ * subscriber. The returned publisher replays that chunk and then relays the rest. The wait obeys
+ * the call's {@link Cancellation} and the first-chunk timeout, both of which cancel the source
+ * (and so close its connection) even when the source reads on this very thread.
  *
  * <p>Demand stays exact: the chunk fetched ahead is delivered against the subscriber's first
  * request, and only the remainder is passed upstream. One subscriber.
@@ -23,7 +29,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class StartedStream
     implements Flow.Subscriber<ChatChunk>, Flow.Publisher<ChatChunk>, Flow.Subscription {
   private static final Object COMPLETE = new Object();
+  private static final int WAITING = 0;
+  private static final int STARTED = 1;
+  private static final int TIMED_OUT = 2;
+  private static final int CANCELLED = 3;
 
+  // Decides, once, how the wait for the first signal ends: a signal, the timeout, or cancel.
+  private final AtomicInteger state = new AtomicInteger(WAITING);
   private final CountDownLatch started = new CountDownLatch(1);
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private volatile Flow.Subscription upstream;
@@ -46,41 +58,67 @@ final class StartedStream
   private StartedStream() {}
 
   /**
-   * Subscribes to {@code source} and waits for its first signal.
+   * Subscribes to {@code source} and waits for its first signal. The wait ends early when
+   * {@code cancellation} fires or {@code firstChunkTimeout} passes; either cancels the source.
    *
    * @param firstChunkTimeout the longest wait, or null for none
+   * @param cancellation the call's cancellation, or null
    * @return a publisher that starts with the first chunk
    * @throws RuntimeException the source's error, when it failed before its first chunk
    * @throws GatewayTimeoutException when {@code firstChunkTimeout} passed first
-   * @throws CancellationException when the waiting thread was interrupted
+   * @throws CancellationException when the call was cancelled or the thread interrupted
    */
-  static Flow.Publisher<ChatChunk> start(
-      Flow.Publisher<ChatChunk> source, String providerId, Duration firstChunkTimeout) {
+  static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
+      Duration firstChunkTimeout, Cancellation cancellation) {
     StartedStream stream = new StartedStream();
-    source.subscribe(stream);
-    stream.awaitFirst(providerId, firstChunkTimeout);
+    ScheduledFuture<?> watchdog = firstChunkTimeout == null ? null
+        : GatewayExecutors.scheduler().schedule(() -> stream.end(TIMED_OUT),
+            firstChunkTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    Cancellation.Registration registration =
+        cancellation == null ? null : cancellation.onCancel(() -> stream.end(CANCELLED));
+    try {
+      // The source may read its first chunk right here, on this thread (a gateway worker).
+      source.subscribe(stream);
+      stream.awaitFirst(providerId, firstChunkTimeout);
+    } finally {
+      if (watchdog != null) {
+        watchdog.cancel(false);
+      }
+      if (registration != null) {
+        registration.close();
+      }
+    }
     return stream;
+  }
+
+  /** Ends the wait by timeout or cancellation; a cancellation also stops a started stream. */
+  private void end(int how) {
+    if (state.compareAndSet(WAITING, how)) {
+      cancelUpstream();
+      started.countDown();
+    } else if (how == CANCELLED) {
+      cancelUpstream();
+    }
   }
 
   private void awaitFirst(String providerId, Duration timeout) {
     try {
-      if (timeout == null) {
-        started.await();
-      } else if (!started.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        cancelUpstream();
-        throw new GatewayTimeoutException(providerId, GatewayTimeoutException.Phase.FIRST_CHUNK,
-            providerId + " sent no first chunk within " + timeout, null);
-      }
+      started.await();
     } catch (InterruptedException e) {
-      cancelUpstream();
+      end(CANCELLED);
       Thread.currentThread().interrupt();
-      CancellationException ce = new CancellationException("interrupted while waiting for "
-          + providerId + "'s first chunk");
-      ce.initCause(e);
-      throw ce;
     }
-    if (earlyError != null) {
-      throw Flows.propagate(earlyError);
+    switch (state.get()) {
+      case TIMED_OUT -> throw new GatewayTimeoutException(providerId,
+          GatewayTimeoutException.Phase.FIRST_CHUNK,
+          providerId + " sent no first chunk within " + timeout, null);
+      case CANCELLED -> throw new CancellationException(
+          "the call was cancelled while waiting for " + providerId + "'s first chunk");
+      default -> {
+        if (earlyError != null) {
+          throw Flows.propagate(earlyError);
+        }
+      }
     }
   }
 
@@ -106,9 +144,11 @@ final class StartedStream
 
   @Override
   public void onNext(ChatChunk chunk) {
-    if (started.getCount() > 0) {
+    if (state.get() == WAITING) {
       first = chunk;
-      started.countDown();
+      if (state.compareAndSet(WAITING, STARTED)) {
+        started.countDown();
+      }
       return;
     }
     // Later chunks only come after the subscriber asked for them, so it is in place.
@@ -119,9 +159,11 @@ final class StartedStream
 
   @Override
   public void onError(Throwable error) {
-    if (started.getCount() > 0) {
+    if (state.get() == WAITING) {
       earlyError = error;
-      started.countDown();
+      if (state.compareAndSet(WAITING, STARTED)) {
+        started.countDown();
+      }
       return;
     }
     terminal(error);
@@ -129,8 +171,10 @@ final class StartedStream
 
   @Override
   public void onComplete() {
-    if (started.getCount() > 0) {
-      started.countDown(); // completed with no chunk at all
+    if (state.get() == WAITING) {
+      if (state.compareAndSet(WAITING, STARTED)) {
+        started.countDown(); // completed with no chunk at all
+      }
       return;
     }
     terminal(COMPLETE);

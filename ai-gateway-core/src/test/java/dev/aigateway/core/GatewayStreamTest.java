@@ -169,6 +169,20 @@ class GatewayStreamTest {
   }
 
   @Test
+  void aZeroRequestAfterTheStreamStartedSignalsIllegalArgumentExceptionAndStopsTheSource() {
+    ChunkPublisher source = ChunkPublisher.of(ChunkPublisher.words("fake", "m", 5)).on(emitter);
+    provider.onStream(r -> source);
+    TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);
+    gateway().stream(ChatRequest.of("m", "hi")).subscribe(sub);
+    sub.awaitItems(1, WAIT);
+    sub.request(0);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.error()).isInstanceOf(IllegalArgumentException.class);
+    assertThat(sub.items()).hasSize(1);
+    assertThat(sub.violations()).isEmpty();
+  }
+
+  @Test
   void aStreamSubscribedAfterCloseFailsAtOnce() {
     AiGateway gateway = gateway();
     Flow.Publisher<ChatChunk> stream = gateway.stream(ChatRequest.of("m", "hi"));

@@ -102,7 +102,8 @@ public final class ChunkPublisher implements Flow.Publisher<ChatChunk> {
     private final AtomicLong demand = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile boolean stopped;
-    private volatile long invalid;
+    private volatile boolean invalid;
+    private volatile long invalidDemand;
     private int index;
     private boolean done;
 
@@ -114,7 +115,8 @@ public final class ChunkPublisher implements Flow.Publisher<ChatChunk> {
     public void request(long n) {
       requested.countDown();
       if (n <= 0) {
-        invalid = n;
+        invalidDemand = n;
+        invalid = true;
       } else {
         totalRequested.addAndGet(n);
         Flows.addDemand(demand, n);
@@ -147,9 +149,9 @@ public final class ChunkPublisher implements Flow.Publisher<ChatChunk> {
           }
         }
         while (!stopped && !done) {
-          if (invalid != 0) {
+          if (invalid) {
             done = true;
-            subscriber.onError(Flows.nonPositiveRequest(invalid));
+            subscriber.onError(Flows.nonPositiveRequest(invalidDemand));
             break;
           }
           if (index == chunks.size()) {

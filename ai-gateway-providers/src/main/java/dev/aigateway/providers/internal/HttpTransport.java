@@ -3,13 +3,16 @@ package dev.aigateway.providers.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.spi.Cancellation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -61,24 +64,30 @@ public final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request} and reads the JSON reply with {@code reader}.
+   * Sends {@code request}, the HTTP form of {@code call}, and reads the JSON reply with
+   * {@code reader}. The exchange obeys the call's {@link ChatRequest#timeout()} as its total
+   * deadline, and its {@link Cancellation}, which aborts the HTTP call at once.
    *
-   * @param timeout the exchange's total deadline, or null for none
+   * @throws CancellationException when the call was cancelled
    */
-  public <T> T execute(Request request, Duration timeout, BodyReader<T> reader) {
+  public <T> T execute(ChatRequest call, Request request, BodyReader<T> reader) {
     checkOpen();
     Redactor redactor = Redactor.forRequest(request, sensitiveHeaders);
-    try {
-      return exchange(request, timeout, reader, redactor);
+    Cancellation cancellation = Cancellation.of(call);
+    Call http = track(chatClient.newCall(request), call.timeout());
+    try (Cancellation.Registration abort =
+        cancellation == null ? null : cancellation.onCancel(http::cancel)) {
+      return exchange(http, call.timeout(), reader, redactor);
     } catch (AiGatewayException e) {
+      if (cancellation != null && cancellation.isCancelled()) {
+        throw new CancellationException("the call was cancelled");
+      }
       // Every error leaves through here, so this is where credentials are kept out of it.
       throw redactor.sanitize(e);
     }
   }
 
-  private <T> T exchange(
-      Request request, Duration timeout, BodyReader<T> reader, Redactor redactor) {
-    Call call = track(chatClient.newCall(request), timeout);
+  private <T> T exchange(Call call, Duration timeout, BodyReader<T> reader, Redactor redactor) {
     try (Response response = call.execute()) {
       if (!response.isSuccessful()) {
         throw HttpErrors.fromResponse(provider, response, errorParser, clock, redactor);
@@ -118,15 +127,14 @@ public final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * A cold publisher of the chunks of an SSE stream. {@code request} and {@code decoder} are
-   * called once the subscriber first requests, so credentials are read per stream.
-   *
-   * @param timeout the stream's total deadline, or null for none
+   * A cold publisher of the chunks of an SSE stream for {@code call}. {@code request} and
+   * {@code decoder} are called once the subscriber first requests, so credentials are read per
+   * stream. The call's {@link ChatRequest#timeout()} bounds the whole stream.
    */
   public Flow.Publisher<ChatChunk> stream(
-      Supplier<Request> request, Duration timeout, Supplier<StreamDecoder> decoder) {
+      ChatRequest call, Supplier<Request> request, Supplier<StreamDecoder> decoder) {
     checkOpen();
-    return new SseStream(this, request, timeout, decoder);
+    return new SseStream(this, request, call.timeout(), decoder);
   }
 
   /** Aborts every call in flight; later calls fail with {@link IllegalStateException}. */

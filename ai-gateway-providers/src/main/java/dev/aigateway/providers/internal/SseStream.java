@@ -5,47 +5,50 @@ import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.spi.Flows;
+import dev.aigateway.api.spi.GatewayExecutors;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.sse.EventSource;
-import okhttp3.sse.EventSourceListener;
-import okhttp3.sse.EventSources;
+import okhttp3.sse.internal.ServerSentEventReader;
 
 /**
  * A vendor's SSE stream as a cold {@link Flow.Publisher} of chunks, following the gateway's
  * streaming contract:
  * <ul>
  *   <li>nothing is sent before the subscriber's first {@code request};
- *   <li>one thread from the transport's executor reads the response; it parks whenever demand is
- *       zero, so demand drives the socket reads and nothing is buffered ahead;
+ *   <li>a <em>pump</em> reads one event at a time for as long as there is demand, then returns
+ *       with the response held open; the next {@code request} resumes it. So demand drives the
+ *       socket reads, nothing is read ahead, and no thread waits while the subscriber is slow;
+ *   <li>the pump runs on the thread that requested when that thread is a gateway worker (see
+ *       {@link GatewayExecutors#runAsWorker}), and otherwise on the transport's executor, so a
+ *       caller's thread never blocks on I/O;
  *   <li>{@code cancel()} cancels the OkHttp call, which closes its connection at once;
  *   <li>the stream completes only after the decoder saw the vendor's terminal event; a stream
  *       that stops short, breaks, or carries a vendor error event ends in {@code onError}.
  * </ul>
- * SSE framing (LF, CR and CRLF line endings, multi-line data, comments) is okhttp-sse's.
+ * SSE framing (LF, CR and CRLF line endings, multi-line data, comments, ids) is okhttp-sse's
+ * {@code ServerSentEventReader}, driven one event at a time.
  */
 final class SseStream implements Flow.Publisher<ChatChunk> {
-  /** Events read after the terminal one before giving up on reusing the connection. */
-  private static final int MAX_EVENTS_AFTER_END = 16;
-
   private final HttpTransport transport;
   private final Supplier<Request> request;
   private final Supplier<StreamDecoder> decoder;
-  private final java.time.Duration timeout;
+  private final Duration timeout;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  SseStream(HttpTransport transport, Supplier<Request> request, java.time.Duration timeout,
+  SseStream(HttpTransport transport, Supplier<Request> request, Duration timeout,
       Supplier<StreamDecoder> decoder) {
     this.transport = transport;
     this.request = request;
@@ -71,78 +74,53 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     exchange.subscribed();
   }
 
-  private final class Exchange extends EventSourceListener
-      implements Flow.Subscription, Runnable, StreamDecoder.Sink {
+  private final class Exchange
+      implements Flow.Subscription, StreamDecoder.Sink, ServerSentEventReader.Callback {
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private final AtomicLong demand = new AtomicLong();
-    private final AtomicBoolean started = new AtomicBoolean();
+    // Counts pump requests; whoever moves it from 0 runs the pump, so it never runs twice.
+    private final AtomicInteger wip = new AtomicInteger();
     // False until the subscriber's onSubscribe has returned: nothing may be signalled before.
     private volatile boolean ready;
-    private volatile long earlyInvalidDemand;
     private volatile boolean cancelled;
+    // A request(n <= 0) to answer with onError; n may be 0, so a flag says whether there is one.
+    private volatile boolean invalid;
     private volatile long invalidDemand;
-    private volatile Thread reader;
     private volatile Call call;
-    // Read and written by the reader thread only.
+    // Owned by whichever thread runs the pump.
+    private boolean opened;
+    private boolean finished;
+    private boolean done;
+    private Response response;
+    private ServerSentEventReader reader;
     private StreamDecoder events;
     private Redactor redactor = Redactor.none();
-    private boolean done;
-    private int eventsAfterEnd;
+    private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>(2);
 
     Exchange(Flow.Subscriber<? super ChatChunk> downstream) {
       this.downstream = downstream;
     }
 
-    // ---- Subscription, called by the subscriber on any thread ----
-
-    /** Called once the subscriber's onSubscribe has returned. */
     void subscribed() {
       ready = true;
-      long bad = earlyInvalidDemand;
-      if (bad != 0) {
-        request(bad);
-      } else if (demand.get() > 0 && started.compareAndSet(false, true)) {
-        start();
+      if (demand.get() > 0 || invalid) {
+        schedule();
       }
     }
+
+    // ---- Subscription: any thread ----
 
     @Override
     public void request(long n) {
-      if (!ready) {
-        // Inside onSubscribe: remember, and act once it returns.
-        if (n <= 0) {
-          earlyInvalidDemand = n;
-        } else {
-          Flows.addDemand(demand, n);
-        }
-        return;
-      }
       if (n <= 0) {
-        if (started.compareAndSet(false, true)) {
-          done = true; // nothing runs yet, so this is the only signal
-          downstream.onError(Flows.nonPositiveRequest(n));
-          return;
-        }
         invalidDemand = n;
-        abortCall(); // wake the reader even if it is blocked on the socket
-        LockSupport.unpark(reader);
-        return;
+        invalid = true;
+        abortCall(); // wake a pump blocked on the socket
+      } else {
+        Flows.addDemand(demand, n);
       }
-      Flows.addDemand(demand, n);
-      if (started.compareAndSet(false, true)) {
-        start();
-        return;
-      }
-      LockSupport.unpark(reader);
-    }
-
-    private void start() {
-      try {
-        transport.executor().execute(this);
-      } catch (RejectedExecutionException e) {
-        done = true;
-        downstream.onError(new AiGatewayException(
-            transport.provider() + ": the executor rejected the stream", e, false));
+      if (ready) {
+        schedule();
       }
     }
 
@@ -150,7 +128,9 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     public void cancel() {
       cancelled = true;
       abortCall();
-      LockSupport.unpark(reader);
+      if (ready) {
+        schedule(); // a pump releases the response, which no one may be reading now
+      }
     }
 
     private void abortCall() {
@@ -160,61 +140,144 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       }
     }
 
-    // ---- The reader thread ----
-
-    @Override
-    public void run() {
-      reader = Thread.currentThread();
+    private void schedule() {
+      if (wip.getAndIncrement() != 0) {
+        return; // the running pump will see the new state
+      }
+      if (GatewayExecutors.isWorker()) {
+        pump();
+        return;
+      }
       try {
-        read();
-      } finally {
-        reader = null;
+        transport.executor().execute(this::pump);
+      } catch (RejectedExecutionException e) {
+        wip.set(0);
+        fail(new AiGatewayException(
+            transport.provider() + ": the executor rejected the stream", e, false));
+        release();
       }
     }
 
-    private void read() {
-      if (cancelled) {
-        return;
+    // ---- The pump: one thread at a time ----
+
+    private void pump() {
+      int missed = 1;
+      while (true) {
+        try {
+          step();
+        } catch (RuntimeException | Error e) {
+          fail(e);
+          release();
+        }
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          return;
+        }
       }
+    }
+
+    /** Reads and delivers while there is demand; returns when there is none, or at the end. */
+    private void step() {
+      while (!finished) {
+        if (cancelled) {
+          release();
+          return;
+        }
+        if (invalid) {
+          fail(Flows.nonPositiveRequest(invalidDemand));
+          release();
+          return;
+        }
+        while (!pending.isEmpty() && take()) {
+          deliver(pending.poll());
+        }
+        if (!pending.isEmpty() || demand.get() == 0) {
+          return; // resumes on the next request
+        }
+        if (!opened && !open()) {
+          release();
+          return;
+        }
+        boolean more;
+        try {
+          more = reader.processNextEvent();
+        } catch (IOException e) {
+          if (!cancelled) {
+            failIo(e);
+          }
+          release();
+          return;
+        } catch (RuntimeException e) {
+          // okhttp-sse reports a line cut off at the end of the body this way
+          if (!cancelled) {
+            fail(truncated(e, "in the middle of an event"));
+          }
+          release();
+          return;
+        }
+        if (done) {
+          release();
+          return;
+        }
+        if (events.isComplete()) {
+          while (!pending.isEmpty() && take()) {
+            deliver(pending.poll());
+          }
+          if (pending.isEmpty()) {
+            complete();
+          }
+          // else: the last chunks wait for demand, then complete on a later step
+          if (done) {
+            release();
+          }
+          return;
+        }
+        if (!more) {
+          if (!cancelled) {
+            fail(truncated(null, "before its terminal event"));
+          }
+          release();
+          return;
+        }
+      }
+    }
+
+    /** Sends the request; false when it failed (and the failure was signalled). */
+    private boolean open() {
+      opened = true;
       Request req;
       try {
         req = request.get();
         events = decoder.get();
       } catch (RuntimeException e) {
         fail(e);
-        return;
+        return false;
       }
       redactor = Redactor.forRequest(req, transport.sensitiveHeaders());
       Call c = transport.newStreamCall(req, timeout);
       call = c;
-      if (cancelled || invalidDemand != 0) {
+      if (cancelled || invalid) {
         c.cancel();
       }
       try {
-        Response response;
-        try {
-          response = c.execute();
-        } catch (IOException e) {
-          if (!cancelled) {
-            failIo(e, IoErrors.Stage.REQUEST);
-          }
-          return;
+        response = c.execute();
+      } catch (IOException e) {
+        if (!cancelled) {
+          failIo(e);
         }
-        try (response) {
-          if (!response.isSuccessful()) {
-            fail(HttpErrors.fromResponse(transport.provider(), response,
-                transport.errorParser(), transport.clock(), redactor));
-            return;
-          }
-          if (!isEventStream(response)) {
-            fail(notAStream(response));
-            return;
-          }
-          EventSources.processResponse(response, this);
-        }
-      } finally {
-        transport.finished(c);
+        return false;
       }
+      if (!response.isSuccessful()) {
+        fail(HttpErrors.fromResponse(transport.provider(), response, transport.errorParser(),
+            transport.clock(), redactor));
+        return false;
+      }
+      if (!isEventStream(response)) {
+        fail(notAStream(response));
+        return false;
+      }
+      reader = new ServerSentEventReader(response.body().source(), this);
+      return true;
     }
 
     private boolean isEventStream(Response response) {
@@ -230,128 +293,113 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       VendorError error = HttpErrors.parseVendorError(body, transport.errorParser());
       if (error != null) {
         return new ProviderUnavailableException(provider, response.code(), error.errorCode(),
-            redactor.scrub(provider + ": HTTP " + response.code()
-                + " carried an error instead of a stream: " + HttpErrors.detail(error)), null);
+            provider + ": HTTP " + response.code() + " carried an error instead of a stream: "
+                + HttpErrors.detail(error), null);
       }
       return new MalformedResponseException(provider, response.code(),
-          redactor.scrub(provider + ": expected an event stream but got "
-              + HttpErrors.describeBody(HttpErrors.contentType(response), body)), null);
+          provider + ": expected an event stream but got "
+              + HttpErrors.describeBody(HttpErrors.contentType(response), body), null);
     }
 
-    // ---- EventSourceListener, on the reader thread ----
+    private ProviderUnavailableException truncated(Throwable cause, String where) {
+      return new ProviderUnavailableException(transport.provider(), 0, "stream_truncated",
+          transport.provider() + ": the stream ended " + where + " "
+              + (events == null ? "" : events.terminalEvent()), cause);
+    }
+
+    /** Frees the connection; once. */
+    private void release() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      pending.clear();
+      Call c = call;
+      if (response != null) {
+        // After the terminal event OkHttp discards what is left (within 100 ms) and keeps the
+        // connection; otherwise the cancelled call's connection is simply dropped.
+        response.close();
+      }
+      if (c != null) {
+        transport.finished(c);
+      }
+    }
+
+    // ---- ServerSentEventReader.Callback: on the pump ----
 
     @Override
-    public void onEvent(EventSource source, String id, String type, String data) {
-      if (done) {
-        if (++eventsAfterEnd > MAX_EVENTS_AFTER_END) {
-          source.cancel();
-        }
-        return; // draining after the terminal event, so the connection can be reused
-      }
-      if (cancelled || invalidDemand != 0) {
-        source.cancel();
-        if (!cancelled) {
-          signalInvalidDemand();
-        }
+    public void onEvent(String id, String type, String data) {
+      if (done || cancelled) {
         return;
       }
       try {
         events.onEvent(type, data, this);
       } catch (AiGatewayException e) {
         fail(e);
-        source.cancel();
-        return;
       } catch (RuntimeException e) {
         fail(new MalformedResponseException(transport.provider(), 200,
-            redactor.scrub(transport.provider() + ": could not read a stream event: " + e), e));
-        source.cancel();
-        return;
-      }
-      if (done || cancelled) {
-        source.cancel();
-        return;
-      }
-      if (events.isComplete()) {
-        done = true;
-        downstream.onComplete();
+            transport.provider() + ": could not read a stream event: " + e, e));
       }
     }
 
     @Override
-    public void onClosed(EventSource source) {
-      if (done || cancelled) {
-        return;
-      }
-      if (invalidDemand != 0) {
-        signalInvalidDemand();
-        return;
-      }
-      fail(new ProviderUnavailableException(transport.provider(), 0, "stream_truncated",
-          transport.provider() + ": the stream ended before its terminal event "
-              + events.terminalEvent(), null));
+    public void onRetryChange(long timeMs) {
+      // Ignored: the gateway decides about retries.
     }
 
-    @Override
-    public void onFailure(EventSource source, Throwable t, Response response) {
-      if (done || cancelled) {
-        return;
-      }
-      if (invalidDemand != 0) {
-        signalInvalidDemand();
-        return;
-      }
-      if (t instanceof IOException io) {
-        failIo(io, IoErrors.Stage.STREAM);
-      } else {
-        // okhttp-sse reports a line cut off at the end of the body this way
-        fail(new ProviderUnavailableException(transport.provider(), 0, "stream_truncated",
-            transport.provider() + ": the stream ended in the middle of an event, before its"
-                + " terminal event " + events.terminalEvent(), t));
-      }
-    }
-
-    // ---- Sink, for the decoder ----
+    // ---- Sink, for the decoder: on the pump ----
 
     @Override
     public boolean emit(ChatChunk chunk) {
+      if (done || cancelled) {
+        return false;
+      }
+      if (pending.isEmpty() && take()) {
+        deliver(chunk);
+      } else {
+        pending.add(chunk); // a vendor event may carry more chunks than were asked for
+      }
+      return !cancelled;
+    }
+
+    private boolean take() {
       while (true) {
-        if (cancelled || done) {
-          return false;
-        }
-        if (invalidDemand != 0) {
-          signalInvalidDemand();
-          return false;
-        }
         long d = demand.get();
-        if (d > 0) {
-          if (d != Long.MAX_VALUE) {
-            demand.decrementAndGet();
-          }
-          downstream.onNext(chunk);
+        if (d == 0) {
+          return false;
+        }
+        if (d == Long.MAX_VALUE || demand.compareAndSet(d, d - 1)) {
           return true;
         }
-        LockSupport.park(this);
       }
     }
 
-    private void signalInvalidDemand() {
+    private void deliver(ChatChunk chunk) {
+      if (!cancelled) {
+        downstream.onNext(chunk);
+      }
+    }
+
+    private void complete() {
       if (!done) {
         done = true;
-        abortCall();
-        downstream.onError(Flows.nonPositiveRequest(invalidDemand));
+        if (!cancelled) {
+          downstream.onComplete();
+        }
       }
     }
 
-    private void failIo(IOException e, IoErrors.Stage stage) {
-      if (invalidDemand != 0) {
-        signalInvalidDemand();
+    private void failIo(IOException e) {
+      if (invalid) {
+        fail(Flows.nonPositiveRequest(invalidDemand));
         return;
       }
       if (transport.isClosed()) {
         fail(transport.closedError());
         return;
       }
-      fail(IoErrors.map(transport.provider(), e, stage, timeout != null, redactor));
+      fail(IoErrors.map(transport.provider(), e, opened && reader != null
+          ? IoErrors.Stage.STREAM : IoErrors.Stage.REQUEST, timeout != null, redactor));
     }
 
     private void fail(Throwable error) {

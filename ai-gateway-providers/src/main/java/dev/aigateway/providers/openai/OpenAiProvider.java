@@ -73,14 +73,14 @@ public final class OpenAiProvider implements ChatProvider {
   @Override
   public ChatResponse chat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    return transport.execute(httpRequest(request, false), request.timeout(),
+    return transport.execute(request, httpRequest(request, false),
         body -> codec.readResponse(body, request.model()));
   }
 
   @Override
   public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    return transport.stream(() -> httpRequest(request, true), request.timeout(),
+    return transport.stream(request, () -> httpRequest(request, true),
         () -> codec.streamDecoder(request.model()));
   }
 

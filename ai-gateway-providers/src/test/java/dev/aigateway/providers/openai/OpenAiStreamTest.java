@@ -191,6 +191,18 @@ class OpenAiStreamTest {
   }
 
   @Test
+  void aNonPositiveRequestSignalsIllegalArgumentExceptionAndSendsNothing() throws Exception {
+    TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(0);
+    provider.stream(ChatRequest.of("m", "hi")).subscribe(sub);
+    sub.awaitSubscribed(WAIT);
+    sub.request(0);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.error()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("3.9");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void cancelClosesTheConnectionAndTheServerSeesIt() throws Exception {
     CountDownLatch firstSent = new CountDownLatch(1);
     CountDownLatch clientClosed = new CountDownLatch(1);
