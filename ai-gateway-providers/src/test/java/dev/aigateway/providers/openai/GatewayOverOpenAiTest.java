@@ -10,11 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.routing.Route;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
@@ -102,5 +104,36 @@ class GatewayOverOpenAiTest {
         .isTrue();
     assertThat(sub.items()).isEmpty();
     assertThat(sub.error()).isNull();
+  }
+
+  @Test
+  void cancellingChatAsyncClosesTheVendorConnection() throws Exception {
+    CountDownLatch headersSent = new CountDownLatch(1);
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(OpenAiFixtures.heldOpen("application/json", "{\"id\":", headersSent,
+        clientClosed));
+    CompletableFuture<ChatResponse> answer = gateway.chatAsync(ChatRequest.of("assistant", "hi"));
+    assertThat(headersSent.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(answer.cancel(true)).isTrue();
+    assertThat(clientClosed.await(5, TimeUnit.SECONDS))
+        .as("the future's cancel aborts the HTTP call, on any JDK").isTrue();
+  }
+
+  @Test
+  void theFirstChunkTimeoutAbortsAStreamThatSaysNothing() throws Exception {
+    CountDownLatch headersSent = new CountDownLatch(1);
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(OpenAiFixtures.heldOpenStream(": waiting\n\n", headersSent, clientClosed));
+    try (AiGateway impatient = AiGateway.builder()
+        .provider(OpenAiFixtures.provider(server).build())
+        .firstChunkTimeout(Duration.ofMillis(300)).build()) {
+      TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+      impatient.stream(ChatRequest.of("gpt-4o-mini", "hi")).subscribe(sub);
+      sub.awaitTerminal(WAIT);
+      assertThat(sub.error()).isInstanceOf(GatewayTimeoutException.class);
+      assertThat(((GatewayTimeoutException) sub.error()).phase())
+          .isEqualTo(GatewayTimeoutException.Phase.FIRST_CHUNK);
+      assertThat(clientClosed.await(5, TimeUnit.SECONDS)).isTrue();
+    }
   }
 }

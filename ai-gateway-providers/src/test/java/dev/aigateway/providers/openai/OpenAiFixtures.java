@@ -48,13 +48,19 @@ final class OpenAiFixtures {
    */
   static MockResponse heldOpenStream(
       String firstEvents, CountDownLatch sent, CountDownLatch clientClosed) {
+    return heldOpen("text/event-stream", firstEvents, sent, clientClosed);
+  }
+
+  /** Like {@link #heldOpenStream}, for a reply of any content type (a plain chat's JSON). */
+  static MockResponse heldOpen(
+      String contentType, String firstBytes, CountDownLatch sent, CountDownLatch clientClosed) {
     return new MockResponse.Builder()
-        .setHeader("Content-Type", "text/event-stream")
+        .setHeader("Content-Type", contentType)
         .removeHeader("Content-Length")
         .socketHandler(socket -> {
           try {
             BufferedSink sink = Okio.buffer(socket.getSink());
-            sink.writeUtf8(firstEvents).flush();
+            sink.writeUtf8(firstBytes).flush();
             sent.countDown();
             if (Okio.buffer(socket.getSource()).exhausted()) {
               clientClosed.countDown();
