@@ -2,16 +2,11 @@ package dev.aigateway.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.Secret;
-import dev.aigateway.providers.internal.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.aigateway.providers.conformance.Wire;
 import java.util.concurrent.CountDownLatch;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okio.Buffer;
-import okio.BufferedSink;
-import okio.Okio;
 
 /** Transcripts in OpenAI's documented wire format, and helpers to serve and read them. */
 final class OpenAiFixtures {
@@ -29,71 +24,36 @@ final class OpenAiFixtures {
   }
 
   static MockResponse json(int status, String body) {
-    return new MockResponse.Builder().code(status)
-        .setHeader("Content-Type", "application/json").body(body).build();
+    return Wire.json(status, body);
   }
 
   /** An SSE response whose events are the given data payloads, LF line endings. */
   static MockResponse sse(String... data) {
-    return new MockResponse.Builder().code(200)
-        .setHeader("Content-Type", "text/event-stream")
-        .chunkedBody(new Buffer().writeUtf8(events(data)), 64).build();
+    return Wire.sse(Wire.dataEvents(data));
   }
 
-  /**
-   * An SSE response that sends {@code firstEvents} (possibly empty, i.e. headers only), counts
-   * {@code sent} down, and then holds the connection open, counting {@code clientClosed} down
-   * when the client closes it. The server reads the socket to notice: a read sees end of stream
-   * the moment the client closes, whatever the timing.
-   */
+  /** See {@link Wire#heldOpen}: an SSE reply that sends {@code firstEvents} and stays open. */
   static MockResponse heldOpenStream(
       String firstEvents, CountDownLatch sent, CountDownLatch clientClosed) {
-    return heldOpen("text/event-stream", firstEvents, sent, clientClosed);
+    return Wire.heldOpen("text/event-stream", firstEvents, sent, clientClosed);
   }
 
-  /** Like {@link #heldOpenStream}, for a reply of any content type (a plain chat's JSON). */
+  /** See {@link Wire#heldOpen}. */
   static MockResponse heldOpen(
       String contentType, String firstBytes, CountDownLatch sent, CountDownLatch clientClosed) {
-    return new MockResponse.Builder()
-        .setHeader("Content-Type", contentType)
-        .removeHeader("Content-Length")
-        .socketHandler(socket -> {
-          try {
-            BufferedSink sink = Okio.buffer(socket.getSink());
-            sink.writeUtf8(firstBytes).flush();
-            sent.countDown();
-            if (Okio.buffer(socket.getSource()).exhausted()) {
-              clientClosed.countDown();
-            }
-          } catch (IOException e) {
-            clientClosed.countDown(); // reset by the client: closed too
-          }
-        })
-        .build();
+    return Wire.heldOpen(contentType, firstBytes, sent, clientClosed);
   }
 
   static String events(String... data) {
-    StringBuilder sb = new StringBuilder();
-    for (String d : data) {
-      sb.append("data: ").append(d).append("\n\n");
-    }
-    return sb.toString();
+    return Wire.join(Wire.dataEvents(data));
   }
 
   static JsonNode body(RecordedRequest request) {
-    try {
-      return Json.parse(request.getBody().utf8());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Wire.body(request);
   }
 
   static JsonNode tree(String json) {
-    try {
-      return Json.parse(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Wire.tree(json);
   }
 
   static final String TEXT_RESPONSE = """

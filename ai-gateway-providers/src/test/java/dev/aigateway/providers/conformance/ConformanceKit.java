@@ -1,0 +1,613 @@
+package dev.aigateway.providers.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.ContentPart;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.Message;
+import dev.aigateway.api.ProviderException;
+import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.Secret;
+import dev.aigateway.api.StreamAccumulator;
+import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.ToolChoice;
+import dev.aigateway.api.ToolDefinition;
+import dev.aigateway.api.Usage;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.api.testing.TestSubscriber;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.Okio;
+import okio.Source;
+import okio.Timeout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance kit: the same scenarios, with the same caller-visible expectations, run against
+ * every adapter. An adapter's test extends this class and supplies transcripts in its vendor's
+ * documented wire format, plus the checks of where its vendor wants each field on the wire.
+ *
+ * <p>Every transcript tells the same story, so the kit can check the unified result:
+ * <ul>
+ *   <li>{@link #textReply()}: the answer "Hello there!", finish STOP, usage {@link #textUsage()};
+ *   <li>{@link #textStreamEvents()}: "Hello", then " world" in a later event, finish STOP, usage
+ *       {@link #textStreamUsage()}, then whatever ends the vendor's stream;
+ *   <li>{@link #oneToolCallReply()}: one call of {@code get_weather} with
+ *       {@code {"location":"Paris"}};
+ *   <li>{@link #parallelToolCallsReply()} and {@link #parallelToolCallsStreamEvents()}: that call
+ *       and {@code get_time} with {@code {"tz":"CET"}}, in that order; in the stream, each call's
+ *       argument JSON is split across events, in the middle of a token.
+ * </ul>
+ */
+public abstract class ConformanceKit {
+  /** The key every adapter is built with; it must never show up in an exception. */
+  protected static final String KEY = "conf-KEY-0123456789abcdefghijklmnopqrstuv";
+  /** The time the adapter's clock reads, for dates in {@code Retry-After}. */
+  protected static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  protected static final Duration WAIT = Duration.ofSeconds(5);
+
+  protected static final ToolDefinition WEATHER = ToolDefinition.of("get_weather",
+      "The current weather at a place",
+      "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},"
+          + "\"required\":[\"location\"]}");
+  protected static final ToolDefinition TIME = ToolDefinition.of("get_time",
+      "The current time in a time zone",
+      "{\"type\":\"object\",\"properties\":{\"tz\":{\"type\":\"string\"}}}");
+  /** The bytes of the image the image scenario sends. */
+  protected static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13};
+  protected static final String IMAGE_URL = "https://example.com/cat.png";
+
+  protected final MockWebServer server = new MockWebServer();
+  protected ChatProvider provider;
+
+  // ---------------------------------------------------------------- what an adapter supplies
+
+  /**
+   * The adapter under test, with {@code baseUrl} as its base URL (the server's root: the adapter's
+   * usual path goes after it), {@code key} as its key, {@code clock} for {@code Retry-After}
+   * dates, timeouts of a few seconds, and {@code client} as its OkHttp client when not null.
+   */
+  protected abstract ChatProvider newProvider(
+      String baseUrl, Secret key, Clock clock, OkHttpClient client);
+
+  /** The model the scenarios ask for. */
+  protected abstract String model();
+
+  /** "Hello there!", STOP, {@link #textUsage()}. */
+  protected abstract MockResponse textReply();
+
+  /** The unified usage of {@link #textReply()}; its cached count should not be zero. */
+  protected abstract Usage textUsage();
+
+  /** "Hello" and " world" in two events, STOP, {@link #textStreamUsage()}; complete events. */
+  protected abstract List<String> textStreamEvents();
+
+  /** The unified usage of {@link #textStreamEvents()}. */
+  protected abstract Usage textStreamUsage();
+
+  /** One {@code get_weather} call. */
+  protected abstract MockResponse oneToolCallReply();
+
+  /** {@code get_weather} and {@code get_time}, in one answer. */
+  protected abstract MockResponse parallelToolCallsReply();
+
+  /** The same two calls, streamed, arguments split across events. */
+  protected abstract List<String> parallelToolCallsStreamEvents();
+
+  /** Replies whose vendor finish or stop reason maps onto each unified one. */
+  protected abstract List<FinishCase> finishCases();
+
+  /** Each error status the vendor documents, with the exception it must become. */
+  protected abstract List<ErrorCase> documentedErrors();
+
+  /** A vendor error event that says {@code message}, as it arrives in the middle of a stream. */
+  protected abstract String midStreamErrorEvent(String message);
+
+  /** The exception a {@link #midStreamErrorEvent} becomes. */
+  protected abstract Class<? extends ProviderException> midStreamErrorType();
+
+  /** Checks the method, path, credential and version headers, and where the model went. */
+  protected abstract void assertRequestLine(RecordedRequest request, boolean stream);
+
+  /** Checks that the single user turn "hi" went where the vendor wants it. */
+  protected abstract void assertUserTurn(JsonNode body);
+
+  /** Checks the placement of the system prompts "Be brief." and "Answer in French.". */
+  protected abstract void assertSystemPlacement(JsonNode body);
+
+  /** Checks {@link #WEATHER} and {@link #TIME} as definitions, with {@code tool_choice} auto. */
+  protected abstract void assertToolDefinitions(JsonNode body);
+
+  /**
+   * Checks the history of {@link #toolRoundTrip()}: the assistant's two calls ({@code call_a}:
+   * {@code get_weather} Paris, {@code call_b}: {@code get_time} CET), then their results
+   * ({@code {"temp_c":18}} and {@code 10:00}), as the vendor wants them.
+   */
+  protected abstract void assertToolResults(JsonNode body);
+
+  /** Checks a user turn with text "What is this?", {@link #PNG} as bytes and {@link #IMAGE_URL}. */
+  protected abstract void assertImages(JsonNode body);
+
+  /** What a vendor's finish reason must become. */
+  public record FinishCase(String vendorReason, MockResponse reply, FinishReason expected) {
+    @Override
+    public String toString() {
+      return vendorReason + " -> " + expected;
+    }
+  }
+
+  /**
+   * One documented error.
+   *
+   * @param status the HTTP status
+   * @param vendorCode the vendor's type or code in the body, which the exception must carry
+   * @param reply the reply, given the vendor message to put in its body
+   * @param type the exact exception type expected
+   * @param retryable whether it must be retryable
+   * @param retryAfter the delay the reply's headers announce, or null
+   */
+  public record ErrorCase(int status, String vendorCode, Function<String, MockResponse> reply,
+      Class<? extends ProviderException> type, boolean retryable, Duration retryAfter) {
+    @Override
+    public String toString() {
+      return status + " " + vendorCode + " -> " + type.getSimpleName();
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server.start();
+    provider = newProvider(server.url("/").toString(), Secret.of(KEY),
+        Clock.fixed(NOW, ZoneOffset.UTC), null);
+  }
+
+  @AfterEach
+  void stopServer() {
+    provider.close();
+    server.close();
+  }
+
+  // ---------------------------------------------------------------- plain text
+
+  @Test
+  void plainText() throws Exception {
+    server.enqueue(textReply());
+    ChatResponse answer = provider.chat(ChatRequest.of(model(), "hi"));
+    assertThat(answer.text()).isEqualTo("Hello there!");
+    assertThat(answer.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(answer.usage()).isEqualTo(textUsage());
+    assertThat(answer.usage().cachedInputTokens()).as("the transcript should carry cached tokens")
+        .isPositive();
+    assertThat(answer.toolCalls()).isEmpty();
+    assertThat(answer.provider()).isEqualTo(provider.id());
+    assertThat(answer.model()).isNotBlank();
+    RecordedRequest sent = server.takeRequest();
+    assertRequestLine(sent, false);
+    assertUserTurn(Wire.body(sent));
+  }
+
+  @Test
+  void streamedText() throws Exception {
+    server.enqueue(Wire.sse(textStreamEvents()));
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+    assertThat(sub.isCompleted()).as("completed, error: %s", sub.error()).isTrue();
+    List<String> deltas = sub.items().stream().map(ChatChunk::textDelta)
+        .filter(d -> !d.isEmpty()).toList();
+    assertThat(deltas).as("tokens arrive as they come").containsExactly("Hello", " world");
+    assertThat(sub.items()).allSatisfy(c -> assertThat(c.provider()).isEqualTo(provider.id()));
+    assertThat(sub.items().stream().filter(c -> c.usage() != null).count())
+        .as("usage is reported once, never added up twice").isOne();
+    ChatResponse folded = fold(sub.items());
+    assertThat(folded.text()).isEqualTo("Hello world");
+    assertThat(folded.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(folded.usage()).isEqualTo(textStreamUsage());
+    RecordedRequest sent = server.takeRequest();
+    assertRequestLine(sent, true);
+    assertUserTurn(Wire.body(sent));
+  }
+
+  // ---------------------------------------------------------------- tools
+
+  private ChatRequest toolRequest() {
+    return ChatRequest.builder().model(model()).user("Weather in Paris, and the time?")
+        .tool(WEATHER).tool(TIME).toolChoice(ToolChoice.auto()).build();
+  }
+
+  @Test
+  void oneToolCall() throws Exception {
+    server.enqueue(oneToolCallReply());
+    ChatResponse answer = provider.chat(toolRequest());
+    assertThat(answer.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+    assertThat(answer.toolCalls()).hasSize(1);
+    assertCall(answer.toolCalls().get(0), "get_weather", "{\"location\":\"Paris\"}");
+    assertToolDefinitions(Wire.body(server.takeRequest()));
+  }
+
+  @Test
+  void parallelToolCalls() {
+    server.enqueue(parallelToolCallsReply());
+    assertParallelCalls(provider.chat(toolRequest()));
+  }
+
+  @Test
+  void parallelToolCallsStreamed() throws Exception {
+    server.enqueue(Wire.sse(parallelToolCallsStreamEvents()));
+    TestSubscriber<ChatChunk> sub = stream(toolRequest());
+    assertThat(sub.isCompleted()).as("completed, error: %s", sub.error()).isTrue();
+    assertParallelCalls(fold(sub.items()));
+    assertToolDefinitions(Wire.body(server.takeRequest()));
+  }
+
+  private static void assertParallelCalls(ChatResponse answer) {
+    assertThat(answer.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+    assertThat(answer.toolCalls()).hasSize(2);
+    assertCall(answer.toolCalls().get(0), "get_weather", "{\"location\":\"Paris\"}");
+    assertCall(answer.toolCalls().get(1), "get_time", "{\"tz\":\"CET\"}");
+    assertThat(answer.toolCalls().get(0).id()).as("distinct ids")
+        .isNotEqualTo(answer.toolCalls().get(1).id());
+  }
+
+  private static void assertCall(ToolCall call, String name, String arguments) {
+    assertThat(call.id()).isNotBlank();
+    assertThat(call.name()).isEqualTo(name);
+    assertThat(Wire.tree(call.arguments())).as("arguments of %s", name)
+        .isEqualTo(Wire.tree(arguments));
+  }
+
+  /** The history the tool-result scenario sends. */
+  protected ChatRequest toolRoundTrip() {
+    return ChatRequest.builder().model(model())
+        .user("Weather in Paris, and the time?")
+        .message(Message.assistant(List.of(
+            ToolCall.of("call_a", "get_weather", "{\"location\":\"Paris\"}"),
+            ToolCall.of("call_b", "get_time", "{\"tz\":\"CET\"}"))))
+        .message(Message.tool("call_a", "{\"temp_c\":18}"))
+        .message(Message.tool("call_b", "10:00"))
+        .tool(WEATHER).tool(TIME)
+        .build();
+  }
+
+  @Test
+  void toolResultRoundTrip() throws Exception {
+    server.enqueue(textReply());
+    assertThat(provider.chat(toolRoundTrip()).text()).isEqualTo("Hello there!");
+    assertToolResults(Wire.body(server.takeRequest()));
+  }
+
+  // ---------------------------------------------------------------- images, system prompt
+
+  @Test
+  void imagesAsBytesAndAsUrl() throws Exception {
+    server.enqueue(textReply());
+    provider.chat(ChatRequest.builder().model(model())
+        .message(Message.user(ContentPart.text("What is this?"),
+            ContentPart.image(PNG, "image/png"), ContentPart.imageUrl(IMAGE_URL)))
+        .build());
+    assertImages(Wire.body(server.takeRequest()));
+  }
+
+  /** {@link #PNG} in base64, for {@link #assertImages}. */
+  protected static String pngBase64() {
+    return Base64.getEncoder().encodeToString(PNG);
+  }
+
+  @Test
+  void systemPromptPlacement() throws Exception {
+    server.enqueue(textReply());
+    provider.chat(ChatRequest.builder().model(model())
+        .system("Be brief.").system("Answer in French.").user("hi").build());
+    assertSystemPlacement(Wire.body(server.takeRequest()));
+  }
+
+  // ---------------------------------------------------------------- finish reasons, errors
+
+  @Test
+  void finishReasonsAreMapped() {
+    List<FinishCase> cases = finishCases();
+    Set<FinishReason> covered = new HashSet<>();
+    for (FinishCase c : cases) {
+      server.enqueue(c.reply());
+      assertThat(provider.chat(ChatRequest.of(model(), "hi")).finishReason()).as(c.toString())
+          .isEqualTo(c.expected());
+      covered.add(c.expected());
+    }
+    assertThat(covered).as("every unified reason a vendor can give is covered")
+        .contains(FinishReason.STOP, FinishReason.LENGTH, FinishReason.CONTENT_FILTER);
+  }
+
+  @Test
+  void eachDocumentedErrorStatus() {
+    List<ErrorCase> cases = documentedErrors();
+    assertThat(cases).extracting(ErrorCase::status).contains(400, 401, 429, 500);
+    for (ErrorCase c : cases) {
+      for (boolean stream : new boolean[] {false, true}) {
+        String vendorMessage = "conformance says no; the key was " + KEY;
+        server.enqueue(c.reply().apply(vendorMessage));
+        Throwable error = failure(stream);
+        String where = c + (stream ? " (stream)" : " (chat)");
+        assertThat(error).as(where).isExactlyInstanceOf(c.type());
+        ProviderException e = (ProviderException) error;
+        assertThat(e.statusCode()).as(where).isEqualTo(c.status());
+        assertThat(e.retryable()).as(where).isEqualTo(c.retryable());
+        assertThat(e.provider()).as(where).isEqualTo(provider.id());
+        assertThat(e.errorCode()).as(where).isEqualTo(c.vendorCode());
+        assertThat(e.getMessage()).as(where).contains("conformance says no")
+            .doesNotContain(KEY);
+        if (c.retryAfter() != null) {
+          assertThat(((ProviderRateLimitException) e).retryAfter()).as(where)
+              .contains(c.retryAfter());
+        }
+      }
+    }
+  }
+
+  private Throwable failure(boolean stream) {
+    ChatRequest request = ChatRequest.of(model(), "hi");
+    if (!stream) {
+      return catchThrowable(() -> provider.chat(request));
+    }
+    TestSubscriber<ChatChunk> sub = stream(request);
+    assertThat(sub.items()).isEmpty();
+    return sub.error();
+  }
+
+  @Test
+  void htmlErrorPageStillGivesATypedError() {
+    for (boolean stream : new boolean[] {false, true}) {
+      server.enqueue(new MockResponse.Builder().code(502)
+          .setHeader("Content-Type", "text/html")
+          .body("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
+          .build());
+      Throwable error = failure(stream);
+      assertThat(error).isInstanceOf(ProviderUnavailableException.class)
+          .hasMessageContaining("502").hasMessageContaining("Bad Gateway");
+      assertThat(((ProviderException) error).retryable()).isTrue();
+    }
+  }
+
+  @Test
+  void malformedSuccessBodyGivesATypedError() {
+    server.enqueue(Wire.json(200, "{\"unexpected\": [1, 2"));
+    assertThat(catchThrowable(() -> provider.chat(ChatRequest.of(model(), "hi"))))
+        .isInstanceOf(dev.aigateway.api.MalformedResponseException.class);
+  }
+
+  // ---------------------------------------------------------------- stream failures
+
+  @Test
+  void streamCutBeforeItsTerminalEventFails() {
+    List<String> events = textStreamEvents();
+    server.enqueue(Wire.sse(events.subList(0, events.size() - 1)));
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+    assertThat(sub.isCompleted()).as("a truncated stream is never a success").isFalse();
+    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class);
+    assertThat(((ProviderException) sub.error()).retryable()).isTrue();
+  }
+
+  @Test
+  void vendorErrorEventMidStreamEndsInOnError() {
+    List<String> events = new ArrayList<>(textStreamEvents());
+    // Keep the events up to the one that carries "Hello", then the vendor's error event.
+    int hello = indexOfEventWith(events, "Hello");
+    List<String> cut = new ArrayList<>(events.subList(0, hello + 1));
+    cut.add(midStreamErrorEvent("Overloaded, says " + KEY));
+    server.enqueue(Wire.sse(cut));
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+    assertThat(sub.isCompleted()).isFalse();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).contains("Hello");
+    assertThat(sub.error()).isExactlyInstanceOf(midStreamErrorType())
+        .hasMessageContaining("Overloaded").hasMessageNotContaining(KEY);
+  }
+
+  private static int indexOfEventWith(List<String> events, String text) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no event carries " + text);
+  }
+
+  @Test
+  void cancelClosesTheConnection() throws Exception {
+    List<String> events = textStreamEvents();
+    String head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello") + 1));
+    CountDownLatch sent = new CountDownLatch(1);
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(Wire.heldOpen("text/event-stream", head, sent, clientClosed));
+    TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);
+    provider.stream(ChatRequest.of(model(), "hi")).subscribe(sub);
+    sub.awaitItems(1, WAIT);
+    assertThat(sent.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(clientClosed.getCount()).as("still open before cancel").isOne();
+    sub.cancel();
+    assertThat(clientClosed.await(5, TimeUnit.SECONDS))
+        .as("the server sees the client close the connection").isTrue();
+    assertThat(sub.error()).as("no signal after cancel").isNull();
+    assertThat(sub.isCompleted()).isFalse();
+  }
+
+  // ---------------------------------------------------------------- byte boundaries
+
+  @Test
+  void streamBodySplitAtEveryByteYieldsTheSameChunks() {
+    try (Bodies bodies = new Bodies()) {
+      for (List<String> events : List.of(textStreamEvents(), parallelToolCallsStreamEvents())) {
+        for (boolean crlf : new boolean[] {false, true}) {
+          byte[] body = bytes(events, crlf);
+          TestSubscriber<ChatChunk> whole = bodies.run(() -> new Buffer().write(body));
+          assertThat(whole.isCompleted()).as("whole body, error: %s", whole.error()).isTrue();
+          String expected = describe(whole.items());
+          for (int cut = 1; cut < body.length; cut++) {
+            int at = cut;
+            TestSubscriber<ChatChunk> split =
+                bodies.run(() -> Okio.buffer(new TwoReads(body, at)));
+            assertThat(split.isCompleted()).as("cut at %d of %d, crlf=%s: %s", at, body.length,
+                crlf, split.error()).isTrue();
+            assertThat(describe(split.items())).as("cut at %d, crlf=%s", at, crlf)
+                .isEqualTo(expected);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void streamBodyTruncatedAtEveryByteNeverCompletes() {
+    try (Bodies bodies = new Bodies()) {
+      for (List<String> events : List.of(textStreamEvents(), parallelToolCallsStreamEvents())) {
+        byte[] body = bytes(events, false);
+        String full = describe(bodies.run(() -> new Buffer().write(body)).items());
+        for (int cut = 0; cut < body.length; cut++) {
+          int at = cut;
+          TestSubscriber<ChatChunk> sub = bodies.run(() -> new Buffer().write(body, 0, at));
+          assertThat(sub.isCompleted()).as("cut at %d of %d must not complete", at, body.length)
+              .isFalse();
+          assertThat(sub.error()).as("cut at %d", at)
+              .isInstanceOf(ProviderUnavailableException.class);
+          assertThat(full).as("what arrived before the cut at %d is a prefix of the answer", at)
+              .startsWith(describe(sub.items()));
+        }
+      }
+    }
+  }
+
+  private static byte[] bytes(List<String> events, boolean crlf) {
+    String text = Wire.join(events);
+    return (crlf ? text.replace("\n", "\r\n") : text).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What chunks carry, in a comparable form. */
+  private static String describe(List<ChatChunk> chunks) {
+    List<String> parts = new ArrayList<>();
+    for (ChatChunk c : chunks) {
+      parts.add(c.textDelta() + "|" + c.toolCallDeltas() + "|" + c.finishReason() + "|"
+          + c.usage() + "|" + c.model());
+    }
+    return String.join("\n", parts);
+  }
+
+  /**
+   * An adapter whose OkHttp client answers every call with the next body from an interceptor:
+   * no socket is involved, so thousands of cuts run in well under a second.
+   */
+  private final class Bodies implements AutoCloseable {
+    private final AtomicReference<Supplier<BufferedSource>> next = new AtomicReference<>();
+    private final ChatProvider adapter = newProvider("http://vendor.invalid/", Secret.of(KEY),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        new OkHttpClient.Builder().addInterceptor(chain -> new Response.Builder()
+            .request(chain.request()).protocol(Protocol.HTTP_1_1).code(200).message("OK")
+            .body(ResponseBody.create(next.get().get(), MediaType.get("text/event-stream"), -1))
+            .build()).build());
+
+    TestSubscriber<ChatChunk> run(Supplier<BufferedSource> body) {
+      next.set(body);
+      TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+      adapter.stream(ChatRequest.of(model(), "hi")).subscribe(sub);
+      sub.awaitTerminal(WAIT);
+      assertThat(sub.violations()).isEmpty();
+      return sub;
+    }
+
+    @Override
+    public void close() {
+      adapter.close();
+    }
+  }
+
+  /** A source that hands out the first {@code cut} bytes in one read and the rest in another. */
+  private static final class TwoReads implements Source {
+    private final Buffer first = new Buffer();
+    private final Buffer rest = new Buffer();
+
+    TwoReads(byte[] body, int cut) {
+      first.write(body, 0, cut);
+      rest.write(body, cut, body.length - cut);
+    }
+
+    @Override
+    public long read(Buffer sink, long byteCount) {
+      Buffer from = first.size() > 0 ? first : rest;
+      if (from.size() == 0) {
+        return -1;
+      }
+      long n = Math.min(byteCount, from.size());
+      sink.write(from, n);
+      return n;
+    }
+
+    @Override
+    public Timeout timeout() {
+      return Timeout.NONE;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  // ---------------------------------------------------------------- credentials
+
+  @Test
+  void theKeyNeverAppearsInAnExceptionOrToString() {
+    assertThat(provider.toString()).doesNotContain(KEY);
+    for (ErrorCase c : documentedErrors()) {
+      server.enqueue(c.reply().apply("Invalid key " + KEY + " for " + KEY.substring(0, 12)));
+      Throwable error = catchThrowable(() -> provider.chat(ChatRequest.of(model(), "hi")));
+      for (Throwable t = error; t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).as(c.toString()).doesNotContain(KEY);
+        assertThat(t.toString()).as(c.toString()).doesNotContain(KEY);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Streams {@code request} with unbounded demand and waits for the end. */
+  protected TestSubscriber<ChatChunk> stream(ChatRequest request) {
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    provider.stream(request).subscribe(sub);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.violations()).isEmpty();
+    return sub;
+  }
+
+  /** The chunks folded into one answer. */
+  protected static ChatResponse fold(List<ChatChunk> chunks) {
+    StreamAccumulator acc = new StreamAccumulator();
+    chunks.forEach(acc::accept);
+    return acc.toResponse();
+  }
+}

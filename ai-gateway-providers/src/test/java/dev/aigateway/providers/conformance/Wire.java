@@ -1,0 +1,88 @@
+package dev.aigateway.providers.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.providers.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import okio.Buffer;
+import okio.BufferedSink;
+import okio.Okio;
+
+/** Helpers to serve vendor transcripts from MockWebServer and to read what the adapter sent. */
+public final class Wire {
+  private Wire() {}
+
+  /** A JSON reply with {@code status}. */
+  public static MockResponse json(int status, String body) {
+    return new MockResponse.Builder().code(status)
+        .setHeader("Content-Type", "application/json").body(body).build();
+  }
+
+  /**
+   * An SSE reply whose body is the given events, each a complete event without its closing blank
+   * line (for example {@code "event: ping\ndata: {}"}), sent in 64-byte chunks.
+   */
+  public static MockResponse sse(List<String> events) {
+    return new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", "text/event-stream")
+        .chunkedBody(new Buffer().writeUtf8(join(events)), 64).build();
+  }
+
+  /** The events as one SSE body: each followed by a blank line, LF line endings. */
+  public static String join(List<String> events) {
+    StringBuilder sb = new StringBuilder();
+    for (String e : events) {
+      sb.append(e).append("\n\n");
+    }
+    return sb.toString();
+  }
+
+  /** {@code data: <payload>} events with no name, as OpenAI and Gemini send them. */
+  public static List<String> dataEvents(String... payloads) {
+    return java.util.Arrays.stream(payloads).map(p -> "data: " + p).toList();
+  }
+
+  /**
+   * A reply that sends {@code firstBytes} (possibly empty: headers only), counts {@code sent}
+   * down, and then holds the connection open, counting {@code clientClosed} down when the client
+   * closes it. The server reads the socket to notice: a read sees end of stream the moment the
+   * client closes, whatever the timing.
+   */
+  public static MockResponse heldOpen(
+      String contentType, String firstBytes, CountDownLatch sent, CountDownLatch clientClosed) {
+    return new MockResponse.Builder()
+        .setHeader("Content-Type", contentType)
+        .removeHeader("Content-Length")
+        .socketHandler(socket -> {
+          try {
+            BufferedSink sink = Okio.buffer(socket.getSink());
+            sink.writeUtf8(firstBytes).flush();
+            sent.countDown();
+            if (Okio.buffer(socket.getSource()).exhausted()) {
+              clientClosed.countDown();
+            }
+          } catch (IOException e) {
+            clientClosed.countDown(); // reset by the client: closed too
+          }
+        })
+        .build();
+  }
+
+  /** The JSON body the adapter sent. */
+  public static JsonNode body(RecordedRequest request) {
+    return tree(request.getBody().utf8());
+  }
+
+  /** {@code json} parsed. */
+  public static JsonNode tree(String json) {
+    try {
+      return Json.parse(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
