@@ -130,12 +130,23 @@ public final class ChatCompletions {
    *     object
    */
   public byte[] writeRequest(ChatRequest request, boolean stream) {
+    return writeRequest(request, request.model(), stream);
+  }
+
+  /**
+   * The JSON body for {@code request}, naming {@code model} as the model (Azure's v1 API wants
+   * the deployment name there).
+   *
+   * @throws InvalidRequestException when a tool's or response format's schema is not a JSON
+   *     object
+   */
+  public byte[] writeRequest(ChatRequest request, String model, boolean stream) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     Map<String, Object> extra = request.extra();
     try (JsonGenerator g = Json.generator(out)) {
       g.writeStartObject();
       if (sendModel && !extra.containsKey("model")) {
-        g.writeStringField("model", request.model());
+        g.writeStringField("model", model);
       }
       if (!extra.containsKey("messages")) {
         g.writeArrayFieldStart("messages");

@@ -1,18 +1,11 @@
 package dev.aigateway.providers.openai;
 
-import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
-import dev.aigateway.api.ChatResponse;
-import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
-import dev.aigateway.providers.internal.HttpTransport;
 import java.util.Objects;
-import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * The adapter for OpenAI's Chat Completions API ({@code POST {baseUrl}/chat/completions}), and for
@@ -31,38 +24,26 @@ import okhttp3.RequestBody;
  *
  * <p>Thread safe. Closing it aborts its calls in flight.
  */
-public final class OpenAiProvider implements ChatProvider {
+public final class OpenAiProvider extends ChatCompletionsProvider {
   /** The default id. */
   public static final String DEFAULT_ID = "openai";
   /** The default base URL, as in OpenAI's SDKs. */
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
-  private static final MediaType JSON = MediaType.get("application/json");
-
-  private final HttpSettings settings;
   private final HttpUrl endpoint;
   private final String organization;
   private final String project;
-  private final ChatCompletions codec;
-  private final HttpTransport transport;
 
   private OpenAiProvider(Builder b, HttpSettings settings) {
-    this.settings = settings;
+    super(settings, b.dialect);
     this.endpoint = settings.endpoint("chat/completions");
     this.organization = b.organization;
     this.project = b.project;
-    this.codec = new ChatCompletions(settings.id(), b.dialect);
-    this.transport = settings.transport(ChatCompletions.ERROR_PARSER);
   }
 
   /** A builder with OpenAI's defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public String id() {
-    return settings.id();
   }
 
   /** The URL requests are posted to. */
@@ -71,24 +52,12 @@ public final class OpenAiProvider implements ChatProvider {
   }
 
   @Override
-  public ChatResponse chat(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return transport.execute(request, httpRequest(request, false),
-        body -> codec.readResponse(body, request.model()));
+  HttpUrl url(ChatRequest request) {
+    return endpoint;
   }
 
   @Override
-  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return transport.stream(request, () -> httpRequest(request, true),
-        () -> codec.streamDecoder(request.model()));
-  }
-
-  private Request httpRequest(ChatRequest request, boolean stream) {
-    Request.Builder b = new Request.Builder()
-        .url(endpoint)
-        .post(RequestBody.create(codec.writeRequest(request, stream), JSON))
-        .header("Accept", stream ? "text/event-stream" : "application/json");
+  void authenticate(Request.Builder b) {
     if (settings.apiKey() != null) {
       b.header("Authorization", "Bearer " + settings.revealApiKey());
     }
@@ -98,13 +67,6 @@ public final class OpenAiProvider implements ChatProvider {
     if (project != null) {
       b.header("OpenAI-Project", project);
     }
-    return settings.applyHeaders(b).build();
-  }
-
-  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
-  @Override
-  public void close() {
-    transport.close();
   }
 
   @Override

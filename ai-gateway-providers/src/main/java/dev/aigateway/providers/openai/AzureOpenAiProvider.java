@@ -1,0 +1,332 @@
+package dev.aigateway.providers.openai;
+
+import dev.aigateway.api.AuthenticationException;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.providers.internal.HttpProviderBuilder;
+import dev.aigateway.providers.internal.HttpSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+
+/**
+ * The adapter for Azure OpenAI's chat completions. It speaks the same wire format as
+ * {@link OpenAiProvider}, with the same mapping of requests, replies, streams and errors (see
+ * {@link ChatCompletions}); only the URL and the authentication differ.
+ *
+ * <pre>{@code
+ * AzureOpenAiProvider azure = AzureOpenAiProvider.builder()
+ *     .baseUrl("https://my-resource.openai.azure.com")    // the resource endpoint
+ *     .apiKey(Secret.env("AZURE_OPENAI_API_KEY"))
+ *     .deployment("gpt-4o", "prod-gpt4o")                 // model name -> deployment name
+ *     .build();                                           // id "azure"
+ * }</pre>
+ *
+ * <p><b>URLs.</b> By default a request goes to
+ * {@code {baseUrl}/openai/deployments/{deployment}/chat/completions?api-version={apiVersion}},
+ * where the deployment is the one mapped to the request's model with {@link Builder#deployment},
+ * or the model name itself when there is no mapping; the body then carries no {@code model}.
+ * With {@link Builder#v1Api()} it goes to Azure's newer {@code {baseUrl}/openai/v1/chat/completions}
+ * instead, without an {@code api-version}, with the deployment name as the body's {@code model}.
+ * A base URL that already ends in {@code /openai} or {@code /openai/v1} is accepted as it is.
+ *
+ * <p><b>Authentication.</b> Either an API key, sent as the {@code api-key} header, or a bearer
+ * token from {@link Builder#tokenSupplier} (Microsoft Entra ID). Tokens are cached and fetched
+ * again {@link Builder#tokenRefreshMargin before they expire} (5 minutes by default), by one
+ * thread while the others keep using the current token; a token that has already expired is
+ * never sent. Neither the key nor a token appears in an exception, a log line or
+ * {@link #toString()}.
+ *
+ * <p><b>Content filtering.</b> An answer that Azure's filter cut has
+ * {@link dev.aigateway.api.FinishReason#CONTENT_FILTER} (from {@code finish_reason:
+ * content_filter}); a prompt the filter rejected fails with an
+ * {@link dev.aigateway.api.InvalidRequestException} whose {@code errorCode()} is
+ * {@code content_filter}. Azure's {@code prompt_filter_results} and
+ * {@code content_filter_results} annotations are not exposed.
+ *
+ * <p>Thread safe. Closing it aborts its calls in flight.
+ */
+public final class AzureOpenAiProvider extends ChatCompletionsProvider {
+  /** The default id. */
+  public static final String DEFAULT_ID = "azure";
+  /** The default {@code api-version}: the latest dated GA version of the inference API. */
+  public static final String DEFAULT_API_VERSION = "2024-10-21";
+  /** How long before a token's expiry it is fetched again, by default. */
+  public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
+
+  private final boolean v1;
+  private final HttpUrl openaiRoot;
+  private final HttpUrl v1Endpoint;
+  private final String apiVersion;
+  private final Map<String, String> deployments;
+  private final TokenCache tokens;
+
+  private AzureOpenAiProvider(Builder b, HttpSettings settings) {
+    super(settings, b.v1 ? ChatCompletions.Dialect.OPENAI
+        : new ChatCompletions.Dialect(ChatCompletions.MaxTokensField.MAX_COMPLETION_TOKENS,
+            true, "seed", false));
+    this.v1 = b.v1;
+    this.openaiRoot = openaiRoot(settings.baseUrl());
+    this.v1Endpoint = openaiRoot.newBuilder().addPathSegments("v1/chat/completions").build();
+    this.apiVersion = b.apiVersion;
+    this.deployments = Map.copyOf(b.deployments);
+    this.tokens = b.tokenSupplier == null ? null
+        : new TokenCache(settings.id(), b.tokenSupplier, b.tokenRefreshMargin, settings.clock());
+  }
+
+  /** {@code {baseUrl}/openai}, whether the base URL is the resource, {@code /openai} or v1. */
+  private static HttpUrl openaiRoot(HttpUrl base) {
+    java.util.List<String> segments = new java.util.ArrayList<>(base.pathSegments());
+    segments.removeIf(String::isEmpty);
+    if (!segments.isEmpty() && segments.get(segments.size() - 1).equals("v1")) {
+      segments.remove(segments.size() - 1);
+    }
+    if (segments.isEmpty() || !segments.get(segments.size() - 1).equals("openai")) {
+      segments.add("openai");
+    }
+    HttpUrl.Builder b = base.newBuilder().encodedPath("/");
+    for (String s : segments) {
+      b.addPathSegment(s);
+    }
+    return b.build();
+  }
+
+  /** A builder; {@link Builder#baseUrl} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The deployment a request for {@code model} goes to. */
+  public String deploymentFor(String model) {
+    return deployments.getOrDefault(model, model);
+  }
+
+  /** The URL a request for {@code model} is posted to. */
+  public HttpUrl endpoint(String model) {
+    if (v1) {
+      return v1Endpoint;
+    }
+    return openaiRoot.newBuilder()
+        .addPathSegment("deployments")
+        .addPathSegment(deploymentFor(model))
+        .addPathSegments("chat/completions")
+        .addQueryParameter("api-version", apiVersion)
+        .build();
+  }
+
+  @Override
+  HttpUrl url(ChatRequest request) {
+    return endpoint(request.model());
+  }
+
+  @Override
+  String bodyModel(ChatRequest request) {
+    return deploymentFor(request.model());
+  }
+
+  @Override
+  void authenticate(Request.Builder b) {
+    if (tokens != null) {
+      b.header("Authorization", "Bearer " + tokens.current());
+    } else {
+      b.header("api-key", settings.revealApiKey());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AzureOpenAiProvider[id=" + settings.id() + ", endpoint="
+        + (v1 ? v1Endpoint : openaiRoot + "/deployments/…?api-version=" + apiVersion)
+        + ", auth=" + (tokens != null ? "token supplier" : String.valueOf(settings.apiKey()))
+        + "]";
+  }
+
+  /** A bearer token and when it expires. Its {@link #toString()} never shows the token. */
+  public static final class AccessToken {
+    private final String token;
+    private final Instant expiresAt;
+
+    private AccessToken(String token, Instant expiresAt) {
+      this.token = token;
+      this.expiresAt = expiresAt;
+    }
+
+    /**
+     * A token valid until {@code expiresAt}.
+     *
+     * @throws IllegalArgumentException when the token is blank
+     */
+    public static AccessToken of(String token, Instant expiresAt) {
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("token must not be blank");
+      }
+      return new AccessToken(token, Objects.requireNonNull(expiresAt, "expiresAt"));
+    }
+
+    /** When the token expires. */
+    public Instant expiresAt() {
+      return expiresAt;
+    }
+
+    String token() {
+      return token;
+    }
+
+    @Override
+    public String toString() {
+      return "AccessToken[expiresAt=" + expiresAt + "]";
+    }
+  }
+
+  /**
+   * Fetches bearer tokens, for example from Azure Identity's {@code TokenCredential} with the
+   * scope {@code https://cognitiveservices.azure.com/.default}. Called rarely, by one thread at a
+   * time; it may block.
+   */
+  @FunctionalInterface
+  public interface TokenSupplier {
+    /** A fresh token. */
+    AccessToken fetch() throws Exception;
+  }
+
+  /** The current token; fetched again within the margin of its expiry. Thread safe. */
+  static final class TokenCache {
+    private final String provider;
+    private final TokenSupplier supplier;
+    private final Duration margin;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private volatile AccessToken current;
+
+    TokenCache(String provider, TokenSupplier supplier, Duration margin, Clock clock) {
+      this.provider = provider;
+      this.supplier = supplier;
+      this.margin = margin;
+      this.clock = clock;
+    }
+
+    String current() {
+      Instant now = clock.instant();
+      AccessToken t = current;
+      if (t != null && now.isBefore(t.expiresAt().minus(margin))) {
+        return t.token(); // the hot path: one volatile read and a comparison
+      }
+      synchronized (lock) {
+        t = current;
+        if (t != null && now.isBefore(t.expiresAt().minus(margin))) {
+          return t.token(); // another thread refreshed it meanwhile
+        }
+        AccessToken fresh;
+        try {
+          fresh = supplier.fetch();
+        } catch (Exception e) {
+          if (t != null && now.isBefore(t.expiresAt())) {
+            return t.token(); // refresh failed early; the old token is still good
+          }
+          throw new AuthenticationException(provider, 0, "token_unavailable",
+              provider + ": the token supplier failed: " + e.getClass().getSimpleName()
+                  + (e.getMessage() != null ? ": " + e.getMessage() : ""), null);
+        }
+        if (fresh == null || !now.isBefore(fresh.expiresAt())) {
+          throw new AuthenticationException(provider, 0, "token_unavailable",
+              provider + ": the token supplier returned "
+                  + (fresh == null ? "null" : "a token that expired at " + fresh.expiresAt()),
+              null);
+        }
+        current = fresh;
+        return fresh.token();
+      }
+    }
+  }
+
+  /** Builds an {@link AzureOpenAiProvider}. Not thread safe. */
+  public static final class Builder extends HttpProviderBuilder<Builder> {
+    private boolean v1;
+    private String apiVersion = DEFAULT_API_VERSION;
+    private final Map<String, String> deployments = new LinkedHashMap<>();
+    private TokenSupplier tokenSupplier;
+    private Duration tokenRefreshMargin = DEFAULT_TOKEN_REFRESH_MARGIN;
+
+    Builder() {
+      super(DEFAULT_ID, null);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /** The {@code api-version} query parameter of deployment URLs; default {@value #DEFAULT_API_VERSION}. */
+    public Builder apiVersion(String apiVersion) {
+      if (apiVersion == null || apiVersion.isBlank()) {
+        throw new IllegalArgumentException("apiVersion must not be blank");
+      }
+      this.apiVersion = apiVersion.strip();
+      return this;
+    }
+
+    /** Sends requests for {@code model} to {@code deployment}; unmapped models are their own. */
+    public Builder deployment(String model, String deployment) {
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("model must not be blank");
+      }
+      if (deployment == null || deployment.isBlank() || deployment.contains("/")) {
+        throw new IllegalArgumentException(
+            "deployment for " + model + " must be a non-blank name without '/'");
+      }
+      deployments.put(model, deployment);
+      return this;
+    }
+
+    /** Every entry of {@code modelToDeployment}, as {@link #deployment}. */
+    public Builder deployments(Map<String, String> modelToDeployment) {
+      modelToDeployment.forEach(this::deployment);
+      return this;
+    }
+
+    /** Uses Azure's {@code /openai/v1/chat/completions} API, which takes no api-version. */
+    public Builder v1Api() {
+      this.v1 = true;
+      return this;
+    }
+
+    /** Authenticates with bearer tokens from {@code supplier} (Entra ID) instead of a key. */
+    public Builder tokenSupplier(TokenSupplier supplier) {
+      this.tokenSupplier = Objects.requireNonNull(supplier, "supplier");
+      return this;
+    }
+
+    /** How long before its expiry a token is fetched again; default 5 minutes. */
+    public Builder tokenRefreshMargin(Duration margin) {
+      Objects.requireNonNull(margin, "tokenRefreshMargin");
+      if (margin.isNegative()) {
+        throw new IllegalArgumentException("tokenRefreshMargin must not be negative");
+      }
+      this.tokenRefreshMargin = margin;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException when the base URL is missing, or when there is neither or
+     *     both of an API key and a token supplier
+     */
+    public AzureOpenAiProvider build() {
+      HttpSettings settings = settings();
+      if (settings.apiKey() == null && tokenSupplier == null) {
+        throw new IllegalArgumentException(
+            "Azure OpenAI needs apiKey(Secret) or tokenSupplier(...)");
+      }
+      if (settings.apiKey() != null && tokenSupplier != null) {
+        throw new IllegalArgumentException(
+            "set either apiKey(Secret) or tokenSupplier(...), not both");
+      }
+      return new AzureOpenAiProvider(this, settings);
+    }
+  }
+}
