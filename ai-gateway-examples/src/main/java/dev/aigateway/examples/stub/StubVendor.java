@@ -3,7 +3,6 @@ package dev.aigateway.examples.stub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -21,15 +20,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A small OpenAI-compatible vendor served on loopback, so the examples (and the benchmarks) run
- * offline. It answers {@code POST /v1/chat/completions} in OpenAI's wire format, plain or as an
- * SSE stream of one chunk per word with usage at the end, exactly as the real API does.
+ * A small vendor served on loopback, so the examples (and the benchmarks) run offline. It speaks
+ * four wire formats, each plain or as an SSE stream of one event per word with usage at the end,
+ * as the real APIs do:
+ * <ul>
+ *   <li>OpenAI: {@code POST /v1/chat/completions};
+ *   <li>Azure OpenAI: {@code POST /openai/deployments/{deployment}/chat/completions} (OpenAI's
+ *       format; the deployment is reported as the model);
+ *   <li>Anthropic: {@code POST /v1/messages};
+ *   <li>Gemini: {@code POST /v1beta/models/{model}:generateContent} and
+ *       {@code :streamGenerateContent?alt=sse}.
+ * </ul>
+ * It checks no credentials; it is a stand-in for a vendor, not a test of one.
  *
  * <p>The answer is decided by a function of the last user message. It counts the requests it
  * served. Thread safe; close it when done.
  */
 public final class StubVendor implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   static {
     // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's
@@ -56,7 +64,10 @@ public final class StubVendor implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
-    server.createContext("/v1/chat/completions", this::handle);
+    server.createContext("/v1/chat/completions", exchange -> handle(exchange, Wire.OPENAI));
+    server.createContext("/openai/deployments/", exchange -> handle(exchange, Wire.OPENAI));
+    server.createContext("/v1/messages", exchange -> handle(exchange, Wire.ANTHROPIC));
+    server.createContext("/v1beta/models/", exchange -> handle(exchange, Wire.GEMINI));
     server.start();
   }
 
@@ -79,7 +90,15 @@ public final class StubVendor implements AutoCloseable {
 
   /** The base URL to give an OpenAI adapter, such as {@code http://127.0.0.1:40123/v1}. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    return rootUrl() + "/v1";
+  }
+
+  /**
+   * The server's root, such as {@code http://127.0.0.1:40123}: the base URL to give the Azure,
+   * Anthropic and Gemini adapters, which add their own paths.
+   */
+  public String rootUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** How many chat requests it has served. */
@@ -87,7 +106,10 @@ public final class StubVendor implements AutoCloseable {
     return requests.get();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  /** The vendor formats the stub speaks. */
+  enum Wire { OPENAI, ANTHROPIC, GEMINI }
+
+  private void handle(HttpExchange exchange, Wire wire) throws IOException {
     try (exchange) {
       if (!"POST".equals(exchange.getRequestMethod())) {
         send(exchange, 405, "{\"error\":{\"message\":\"use POST\",\"type\":\"invalid_request_error\"}}");
@@ -97,52 +119,66 @@ public final class StubVendor implements AutoCloseable {
       try (InputStream in = exchange.getRequestBody()) {
         request = JSON.readTree(in);
       }
-      requests.incrementAndGet();
-      String model = request.path("model").asText("stub-model");
-      String question = lastUserText(request.path("messages"));
+      int n = requests.incrementAndGet();
+      String path = exchange.getRequestURI().getPath();
+      String question = switch (wire) {
+        case OPENAI -> lastUserText(request.path("messages"), "content");
+        case ANTHROPIC -> lastUserText(request.path("messages"), "content");
+        case GEMINI -> lastUserText(request.path("contents"), "parts");
+      };
       String text = answer.apply(question);
-      int inputTokens = words(question) + 8;
-      List<String> pieces = splitWords(text);
-      if (request.path("stream").asBoolean(false)) {
-        stream(exchange, model, pieces, inputTokens);
-      } else {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("id", "chatcmpl-stub-" + requests.get());
-        body.put("object", "chat.completion");
-        body.put("created", System.currentTimeMillis() / 1000);
-        body.put("model", model);
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", text);
-        choice.put("finish_reason", "stop");
-        body.set("usage", usage(inputTokens, pieces.size()));
-        send(exchange, 200, JSON.writeValueAsString(body));
+      Reply reply = new Reply(n, model(wire, path, request), splitWords(text),
+          words(question) + 8);
+      switch (wire) {
+        case OPENAI -> {
+          if (request.path("stream").asBoolean(false)) {
+            OpenAiWire.stream(this, open(exchange), reply);
+          } else {
+            send(exchange, 200, OpenAiWire.message(reply));
+          }
+        }
+        case ANTHROPIC -> {
+          if (request.path("stream").asBoolean(false)) {
+            AnthropicWire.stream(this, open(exchange), reply);
+          } else {
+            send(exchange, 200, AnthropicWire.message(reply));
+          }
+        }
+        case GEMINI -> {
+          if (path.endsWith(":streamGenerateContent")) {
+            GeminiWire.stream(this, open(exchange), reply);
+          } else {
+            send(exchange, 200, GeminiWire.message(reply));
+          }
+        }
+        default -> throw new AssertionError(wire);
       }
     }
   }
 
-  private void stream(HttpExchange exchange, String model, List<String> pieces, int inputTokens)
-      throws IOException {
+  /** What to answer: the request's number, the model, the answer's words, the input count. */
+  record Reply(int number, String model, List<String> pieces, int inputTokens) {}
+
+  private static String model(Wire wire, String path, JsonNode request) {
+    if (path.startsWith("/openai/deployments/")) {
+      return path.substring("/openai/deployments/".length(), path.indexOf('/', 21));
+    }
+    if (wire == Wire.GEMINI) {
+      String rest = path.substring("/v1beta/models/".length());
+      int colon = rest.indexOf(':');
+      return colon < 0 ? rest : rest.substring(0, colon);
+    }
+    return request.path("model").asText("stub-model");
+  }
+
+  private static OutputStream open(HttpExchange exchange) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
     exchange.sendResponseHeaders(200, 0);
-    String id = "chatcmpl-stub-" + requests.get();
-    try (OutputStream out = exchange.getResponseBody()) {
-      event(out, chunk(id, model, JSON.createObjectNode().put("role", "assistant").put("content", ""), null));
-      for (String piece : pieces) {
-        pause();
-        event(out, chunk(id, model, JSON.createObjectNode().put("content", piece), null));
-      }
-      event(out, chunk(id, model, JSON.createObjectNode(), "stop"));
-      ObjectNode last = JSON.createObjectNode();
-      last.put("id", id).put("object", "chat.completion.chunk").put("model", model);
-      last.putArray("choices");
-      last.set("usage", usage(inputTokens, pieces.size()));
-      event(out, JSON.writeValueAsString(last));
-      event(out, "[DONE]");
-    }
+    return exchange.getResponseBody();
   }
 
-  private void pause() throws IOException {
+  /** Waits the stub's pace, between two words of a stream. */
+  void pause() throws IOException {
     if (pace.isZero()) {
       return;
     }
@@ -154,41 +190,20 @@ public final class StubVendor implements AutoCloseable {
     }
   }
 
-  private static String chunk(String id, String model, ObjectNode delta, String finish)
-      throws IOException {
-    ObjectNode c = JSON.createObjectNode();
-    c.put("id", id).put("object", "chat.completion.chunk").put("model", model);
-    ObjectNode choice = c.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.set("delta", delta);
-    if (finish == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finish);
-    }
-    c.putNull("usage");
-    return JSON.writeValueAsString(c);
-  }
-
-  private static void event(OutputStream out, String data) throws IOException {
-    out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+  /** Writes one SSE event and flushes it. */
+  static void event(OutputStream out, String name, String data) throws IOException {
+    String event = (name == null ? "" : "event: " + name + "\n") + "data: " + data + "\n\n";
+    out.write(event.getBytes(StandardCharsets.UTF_8));
     out.flush();
   }
 
-  private static ObjectNode usage(int input, int output) {
-    ObjectNode u = JSON.createObjectNode();
-    u.put("prompt_tokens", input);
-    u.put("completion_tokens", output);
-    u.put("total_tokens", input + output);
-    return u;
-  }
-
-  private static String lastUserText(JsonNode messages) {
+  /** The text of the last user turn, whether its content is a string or a list of parts. */
+  private static String lastUserText(JsonNode turns, String contentField) {
     String text = "";
-    if (messages instanceof ArrayNode array) {
+    if (turns instanceof ArrayNode array) {
       for (JsonNode m : array) {
         if ("user".equals(m.path("role").asText())) {
-          JsonNode content = m.path("content");
+          JsonNode content = m.path(contentField);
           if (content.isTextual()) {
             text = content.asText();
           } else if (content.isArray()) {

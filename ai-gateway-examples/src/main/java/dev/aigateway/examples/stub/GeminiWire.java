@@ -1,0 +1,53 @@
+package dev.aigateway.examples.stub;
+
+import static dev.aigateway.examples.stub.StubVendor.JSON;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** The stub's replies in Gemini's generateContent format. */
+final class GeminiWire {
+  private GeminiWire() {}
+
+  static String message(StubVendor.Reply r) throws IOException {
+    return JSON.writeValueAsString(response(r, String.join("", r.pieces()), true,
+        r.pieces().size()));
+  }
+
+  /**
+   * One response per word, each with the usage so far; the last carries {@code finishReason}.
+   * Events end with CRLF pairs, as Google's servers send them.
+   */
+  static void stream(StubVendor stub, OutputStream body, StubVendor.Reply r) throws IOException {
+    try (OutputStream out = body) {
+      for (int i = 0; i < r.pieces().size(); i++) {
+        if (i > 0) {
+          stub.pause();
+        }
+        boolean last = i == r.pieces().size() - 1;
+        String data = JSON.writeValueAsString(response(r, r.pieces().get(i), last, i + 1));
+        out.write(("data: " + data + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+    }
+  }
+
+  private static ObjectNode response(StubVendor.Reply r, String text, boolean last, int output) {
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode candidate = body.putArray("candidates").addObject();
+    ObjectNode content = candidate.putObject("content");
+    content.putArray("parts").addObject().put("text", text);
+    content.put("role", "model");
+    if (last) {
+      candidate.put("finishReason", "STOP");
+    }
+    candidate.put("index", 0);
+    body.putObject("usageMetadata").put("promptTokenCount", r.inputTokens())
+        .put("candidatesTokenCount", output).put("totalTokenCount", r.inputTokens() + output);
+    body.put("modelVersion", r.model());
+    body.put("responseId", "stub-" + r.number());
+    return body;
+  }
+}
