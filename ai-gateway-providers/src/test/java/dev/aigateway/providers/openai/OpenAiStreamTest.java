@@ -203,23 +203,6 @@ class OpenAiStreamTest {
   }
 
   @Test
-  void cancelClosesTheConnectionAndTheServerSeesIt() throws Exception {
-    CountDownLatch firstSent = new CountDownLatch(1);
-    CountDownLatch clientClosed = new CountDownLatch(1);
-    server.enqueue(OpenAiFixtures.heldOpenStream(events(TEXT_STREAM[1]), firstSent, clientClosed));
-    TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);
-    provider.stream(ChatRequest.of("m", "hi")).subscribe(sub);
-    sub.awaitItems(1, WAIT);
-    assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
-    assertThat(clientClosed.getCount()).as("still open before cancel").isOne();
-    sub.cancel();
-    assertThat(clientClosed.await(5, TimeUnit.SECONDS))
-        .as("the server sees the client close the connection").isTrue();
-    assertThat(sub.error()).as("no signal after cancel").isNull();
-    assertThat(sub.isCompleted()).isFalse();
-  }
-
-  @Test
   void closingTheProviderAbortsItsStreams() throws Exception {
     CountDownLatch firstSent = new CountDownLatch(1);
     CountDownLatch clientClosed = new CountDownLatch(1);
