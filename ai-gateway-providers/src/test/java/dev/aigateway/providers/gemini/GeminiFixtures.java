@@ -2,6 +2,7 @@ package dev.aigateway.providers.gemini;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.aigateway.api.Secret;
+import dev.aigateway.providers.conformance.Wire;
 import dev.aigateway.providers.internal.Json;
 import java.time.Duration;
 import mockwebserver3.MockWebServer;
@@ -85,11 +86,14 @@ final class GeminiFixtures {
         + "\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"r\"}";
   }
 
-  /** Google's error body with {@code code}, {@code status}, {@code message} and details. */
+  /**
+   * Google's error body with {@code code}, {@code status}, {@code message} and details, on one
+   * line so that it can also be an SSE event's data.
+   */
   static String error(int code, String status, String message, String detailsJson) {
     return "{\"error\":{\"code\":" + code + ",\"message\":" + quote(message)
         + ",\"status\":\"" + status + "\""
-        + (detailsJson == null ? "" : ",\"details\":" + detailsJson) + "}}";
+        + (detailsJson == null ? "" : ",\"details\":" + Wire.tree(detailsJson)) + "}}";
   }
 
   static String quote(String s) {
