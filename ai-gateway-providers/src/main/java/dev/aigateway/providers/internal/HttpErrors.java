@@ -65,6 +65,9 @@ public final class HttpErrors {
     String message = redactor.scrub(provider + ": HTTP " + status + " " + detail);
     String code = error != null ? error.errorCode() : null;
     Duration retryAfter = RetryAfter.parse(headers, clock);
+    if (retryAfter == null && error != null) {
+      retryAfter = error.retryAfter(); // a delay given only in the body, as Google does
+    }
 
     if (status == 429) {
       boolean exhausted = error != null && error.quotaExhausted();

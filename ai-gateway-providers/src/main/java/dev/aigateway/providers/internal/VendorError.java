@@ -1,6 +1,7 @@
 package dev.aigateway.providers.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 
 /**
  * What a vendor's error body said, in the terms the shared mapping needs.
@@ -11,10 +12,19 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param contextLengthExceeded whether the vendor says the prompt is too long for the model
  * @param quotaExhausted whether a 429 means the account is out of quota or credit, which waiting
  *     does not fix
+ * @param retryAfter how long the body says to wait (Google's {@code google.rpc.RetryInfo}), or
+ *     null; a {@code Retry-After} header takes precedence
  */
 public record VendorError(
     String type, String code, String message, boolean contextLengthExceeded,
-    boolean quotaExhausted) {
+    boolean quotaExhausted, Duration retryAfter) {
+
+  /** An error whose body names no retry delay. */
+  public VendorError(
+      String type, String code, String message, boolean contextLengthExceeded,
+      boolean quotaExhausted) {
+    this(type, code, message, contextLengthExceeded, quotaExhausted, null);
+  }
 
   /** The most specific identifier the vendor gave: its code, else its type. */
   public String errorCode() {

@@ -1,0 +1,281 @@
+package dev.aigateway.providers.gemini;
+
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.providers.internal.HttpProviderBuilder;
+import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.internal.HttpTransport;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * The adapter for Google's Gemini API ({@code POST {baseUrl}/v1beta/models/{model}:generateContent},
+ * and {@code :streamGenerateContent?alt=sse} for streams).
+ *
+ * <pre>{@code
+ * GeminiProvider gemini = GeminiProvider.builder()
+ *     .apiKey(Secret.env("GEMINI_API_KEY"))
+ *     .build();                     // id "gemini", https://generativelanguage.googleapis.com, v1beta
+ * }</pre>
+ *
+ * <p>It authenticates with the {@code x-goog-api-key} header; the key never goes into the URL.
+ * With no key set, no credential header is sent (for a proxy that adds one, or an OAuth token
+ * given with {@link Builder#header(String, dev.aigateway.api.Secret)}). A model given as
+ * {@code models/gemini-2.5-flash} is used as {@code gemini-2.5-flash}; a tuned model
+ * ({@code tunedModels/…}) keeps its own path.
+ *
+ * <h2>Request mapping</h2>
+ * <ul>
+ *   <li>User and assistant messages become {@code contents} with the roles {@code user} and
+ *       {@code model}. Every system message becomes one part of {@code systemInstruction}, in
+ *       order, wherever it stood in the conversation.
+ *   <li>Images: bytes become {@code inlineData {mimeType, data}}; a {@code data:} URL (base64
+ *       only) becomes {@code inlineData} too; any other URL becomes {@code fileData {mimeType,
+ *       fileUri}}, with {@code mimeType} guessed from the extension ({@code png, jpg, jpeg, webp,
+ *       gif, heic, heif}) and left out otherwise. Gemini fetches only the URIs it supports (Files
+ *       API URIs, and public URLs where Google allows them); it rejects others itself.
+ *   <li>Tools become {@code tools[0].functionDeclarations}, with the schema as
+ *       {@code parametersJsonSchema} (or {@code parameters}, see {@link SchemaField}).
+ *       {@link dev.aigateway.api.ToolChoice} becomes {@code toolConfig.functionCallingConfig}:
+ *       auto → {@code AUTO}, none → {@code NONE}, required → {@code ANY}, a named tool →
+ *       {@code ANY} with {@code allowedFunctionNames}.
+ *   <li>An assistant's tool calls become {@code functionCall {name, args}} parts of its model
+ *       turn; the arguments must be a JSON object. Tool results become {@code functionResponse
+ *       {name, response}} parts, consecutive results in one {@code user} turn. The name is found
+ *       by looking the result's {@code toolCallId} up among the earlier assistant messages' calls
+ *       (an unknown id is an {@link InvalidRequestException}). {@code response} is the result
+ *       text when that is a JSON object, else {@code {"result": text}}. Call ids are not sent:
+ *       Gemini pairs calls and results by name and order.
+ *   <li>{@code generationConfig} carries temperature, topP, maxTokens as
+ *       {@code maxOutputTokens}, stop as {@code stopSequences}, seed, and the response format:
+ *       JSON object → {@code responseMimeType: application/json}; JSON schema → that plus the
+ *       schema as {@code responseJsonSchema} (or {@code responseSchema}, see
+ *       {@link SchemaField}); text → {@code text/plain}. The schema's name and strictness are not
+ *       sent: Gemini has no such fields and always constrains decoding to the schema.
+ *   <li>{@link ChatRequest#extra()} fields are written at the top level of the body and replace
+ *       the field of the same name (so {@code generationConfig} in extra replaces the whole
+ *       config). Use them for {@code safetySettings}, {@code cachedContent}, thinking settings
+ *       and the like, which have no place in {@link ChatRequest}.
+ * </ul>
+ *
+ * <h2>Response mapping</h2>
+ * <ul>
+ *   <li>Only the first candidate is read. Its text parts are joined; parts with
+ *       {@code thought: true} (thought summaries) are dropped, as are parts other than text and
+ *       {@code functionCall} (such as generated images or executable code).
+ *   <li>{@code functionCall} parts become tool calls. Gemini's {@code id} is used when present;
+ *       otherwise the id is {@code call_<index>_<name>}, index counting the calls of the answer
+ *       from 0: stable for the same answer, in plain calls and streams alike, and distinct within
+ *       one answer.
+ *   <li>Finish reasons: {@code STOP} → STOP, or TOOL_CALLS when the answer holds function calls;
+ *       {@code MAX_TOKENS} → LENGTH; {@code SAFETY, RECITATION, BLOCKLIST, PROHIBITED_CONTENT,
+ *       SPII, IMAGE_SAFETY, IMAGE_PROHIBITED_CONTENT, IMAGE_RECITATION} → CONTENT_FILTER; anything
+ *       else ({@code MALFORMED_FUNCTION_CALL, LANGUAGE, OTHER, FINISH_REASON_UNSPECIFIED}, …) →
+ *       OTHER, or TOOL_CALLS when the answer holds function calls.
+ *   <li>Usage from {@code usageMetadata}: input = {@code promptTokenCount} (which already counts
+ *       cached content) + {@code toolUsePromptTokenCount} (results of Google's built-in tools fed
+ *       back to the model, which Gemini also counts in its total); cached =
+ *       {@code cachedContentTokenCount}; output = {@code candidatesTokenCount} +
+ *       {@code thoughtsTokenCount}; reasoning = {@code thoughtsTokenCount}; total =
+ *       {@code totalTokenCount}, or input + output when absent.
+ *   <li>A prompt Gemini blocks (no candidates, {@code promptFeedback.blockReason}) is an
+ *       {@link InvalidRequestException} (status 200, not retryable) whose code is the block
+ *       reason, such as {@code SAFETY}; in streams too.
+ *   <li>Streams: every event is a whole {@code GenerateContentResponse}. Text is delivered as it
+ *       arrives, function calls as one delta each (Gemini sends their arguments whole). The event
+ *       whose candidate has a {@code finishReason} ends the stream, and its chunk carries the
+ *       finish reason and the last {@code usageMetadata} seen, so usage is on exactly one chunk.
+ *       A body that ends before such an event is a retryable failure.
+ * </ul>
+ *
+ * <h2>Errors</h2>
+ * Google's {@code {"error": {"code", "message", "status", "details"}}} body. The exception's code
+ * is the {@code google.rpc} status: {@code INVALID_ARGUMENT}/{@code FAILED_PRECONDITION} (400) and
+ * {@code NOT_FOUND} (404) → {@link InvalidRequestException}, or
+ * {@link dev.aigateway.api.ContextLengthExceededException} when the message says the input token
+ * count exceeds the maximum; {@code UNAUTHENTICATED} (401) and {@code PERMISSION_DENIED} (403) →
+ * {@link dev.aigateway.api.AuthenticationException}; {@code RESOURCE_EXHAUSTED} (429) →
+ * {@link dev.aigateway.api.ProviderRateLimitException}, waiting {@code Retry-After} or else
+ * {@code google.rpc.RetryInfo.retryDelay}, and not retryable when a {@code QuotaFailure} names a
+ * per-day quota; {@code INTERNAL} (500), {@code UNAVAILABLE} (503), {@code DEADLINE_EXCEEDED}
+ * (504) → {@link dev.aigateway.api.ProviderUnavailableException}. An error event inside a stream
+ * is mapped the same way, through the HTTP status Google documents for its status name.
+ *
+ * <h2>Not mapped</h2>
+ * Several candidates ({@code candidateCount}), safety settings, cached content, thinking
+ * configuration and built-in tools (search, code execution) have no field in
+ * {@link ChatRequest}: pass them with {@code extra}. Thought signatures are not kept, so a
+ * multi-turn function-calling conversation with a model that requires them (Gemini 3) must carry
+ * them by other means. Streamed function-call arguments ({@code partialArgs}) are Vertex AI only
+ * and not read.
+ *
+ * <p>Thread safe. Closing it aborts its calls in flight.
+ */
+public final class GeminiProvider implements ChatProvider {
+  /** The default id. */
+  public static final String DEFAULT_ID = "gemini";
+  /** The default base URL, as in Google's SDKs. */
+  public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
+  /** The default API version, the first path segment after the base URL. */
+  public static final String DEFAULT_API_VERSION = "v1beta";
+
+  /** Which Gemini fields carry the JSON Schemas of tools and of a JSON response format. */
+  public enum SchemaField {
+    /**
+     * {@code parametersJsonSchema} and {@code responseJsonSchema}, which take JSON Schema as the
+     * gateway's API has it (unions, {@code additionalProperties}, {@code $ref}, …). The default.
+     */
+    JSON_SCHEMA,
+    /**
+     * {@code parameters} and {@code responseSchema}, Gemini's older OpenAPI-subset fields, for
+     * models or proxies that do not know the JSON Schema fields. The schema is sent unchanged, so
+     * it must stay within that subset.
+     */
+    OPENAPI_SCHEMA
+  }
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final HttpSettings settings;
+  private final String apiVersion;
+  private final GenerateContent codec;
+  private final HttpTransport transport;
+
+  private GeminiProvider(Builder b, HttpSettings settings) {
+    this.settings = settings;
+    this.apiVersion = b.apiVersion;
+    this.codec = new GenerateContent(settings.id(), b.schemaField, settings.clock());
+    this.transport = settings.transport(GenerateContent.ERROR_PARSER);
+  }
+
+  /** A builder with Gemini's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String id() {
+    return settings.id();
+  }
+
+  /**
+   * The URL a request for {@code model} is posted to: {@code :generateContent}, or
+   * {@code :streamGenerateContent?alt=sse} when {@code stream}.
+   *
+   * @throws InvalidRequestException when the model name is blank or has a path Gemini does not
+   *     serve
+   */
+  public HttpUrl endpoint(String model, boolean stream) {
+    String path = modelPath(model) + (stream ? ":streamGenerateContent" : ":generateContent");
+    HttpUrl url = settings.endpoint(apiVersion + "/" + path);
+    return stream ? url.newBuilder().addQueryParameter("alt", "sse").build() : url;
+  }
+
+  private String modelPath(String model) {
+    String m = model == null ? "" : model.strip();
+    if (m.startsWith("models/")) {
+      m = m.substring("models/".length());
+    } else if (m.startsWith("tunedModels/") && m.length() > "tunedModels/".length()
+        && m.indexOf('/', "tunedModels/".length()) < 0) {
+      return m;
+    }
+    if (m.isEmpty() || m.contains("/") || m.contains(":") || m.contains("?")
+        || m.contains("#")) {
+      throw new InvalidRequestException(settings.id(), 0, "invalid_model",
+          settings.id() + ": '" + model + "' is not a Gemini model name such as"
+              + " gemini-2.5-flash or models/gemini-2.5-flash", null);
+    }
+    return "models/" + m;
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.execute(request, httpRequest(request, false),
+        body -> codec.readResponse(body, request.model()));
+  }
+
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.stream(request, () -> httpRequest(request, true),
+        () -> codec.streamDecoder(request.model()));
+  }
+
+  private Request httpRequest(ChatRequest request, boolean stream) {
+    Request.Builder b = new Request.Builder()
+        .url(endpoint(request.model(), stream))
+        .post(RequestBody.create(codec.writeRequest(request), JSON))
+        .header("Accept", stream ? "text/event-stream" : "application/json");
+    if (settings.apiKey() != null) {
+      b.header("x-goog-api-key", settings.revealApiKey());
+    }
+    return settings.applyHeaders(b).build();
+  }
+
+  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  @Override
+  public String toString() {
+    return "GeminiProvider[id=" + settings.id() + ", baseUrl=" + settings.baseUrl()
+        + ", apiVersion=" + apiVersion + ", apiKey=" + settings.apiKey() + "]";
+  }
+
+  /** Builds a {@link GeminiProvider}. Not thread safe. */
+  public static final class Builder extends HttpProviderBuilder<Builder> {
+    private String apiVersion = DEFAULT_API_VERSION;
+    private SchemaField schemaField = SchemaField.JSON_SCHEMA;
+
+    Builder() {
+      super(DEFAULT_ID, DEFAULT_BASE_URL);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /**
+     * The API version path segment, {@value GeminiProvider#DEFAULT_API_VERSION} by default
+     * ({@code v1} lacks some of the fields this adapter writes).
+     *
+     * @throws IllegalArgumentException when blank or not a single path segment
+     */
+    public Builder apiVersion(String apiVersion) {
+      if (apiVersion == null || apiVersion.isBlank()
+          || !apiVersion.strip().matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException(
+            "apiVersion must be a single path segment such as v1beta but was '" + apiVersion
+                + "'");
+      }
+      this.apiVersion = apiVersion.strip();
+      return this;
+    }
+
+    /** Which fields carry JSON Schemas; {@link SchemaField#JSON_SCHEMA} by default. */
+    public Builder schemaField(SchemaField schemaField) {
+      this.schemaField = Objects.requireNonNull(schemaField, "schemaField");
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the setting that is invalid
+     */
+    public GeminiProvider build() {
+      return new GeminiProvider(this, settings());
+    }
+  }
+}
