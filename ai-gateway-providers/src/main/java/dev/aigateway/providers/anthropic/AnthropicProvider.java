@@ -1,0 +1,267 @@
+package dev.aigateway.providers.anthropic;
+
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.providers.internal.HttpProviderBuilder;
+import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.internal.HttpTransport;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Flow;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * The adapter for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}).
+ *
+ * <pre>{@code
+ * AnthropicProvider anthropic = AnthropicProvider.builder()
+ *     .apiKey(Secret.env("ANTHROPIC_API_KEY"))
+ *     .build();                          // id "anthropic", https://api.anthropic.com
+ * }</pre>
+ *
+ * <p>It authenticates with {@code x-api-key} (no such header when no key is set, for proxies
+ * that add their own credentials), and sends {@code anthropic-version} ({@value
+ * #DEFAULT_VERSION} unless {@link Builder#version} says otherwise) and, when
+ * {@link Builder#beta} was given, {@code anthropic-beta}.
+ *
+ * <p>How a {@link ChatRequest} is mapped:
+ * <ul>
+ *   <li>{@code model}, {@code temperature} (0 to 1; a higher value is rejected before sending),
+ *       {@code topP} ({@code top_p}), {@code stop} ({@code stop_sequences}) as they are.
+ *   <li>{@code maxTokens} becomes {@code max_tokens}, which Anthropic requires: when the request
+ *       has none, {@link Builder#defaultMaxTokens} ({@value #DEFAULT_MAX_TOKENS} unless set) is
+ *       sent.
+ *   <li>System messages, wherever they stand, become the top-level {@code system} string, joined
+ *       by a blank line.
+ *   <li>User text and images: images as {@code base64} sources, {@code http(s)} URLs as
+ *       {@code url} sources, and {@code data:} URLs as {@code base64} sources. Other URL schemes
+ *       are rejected with an {@link dev.aigateway.api.InvalidRequestException}.
+ *   <li>Assistant messages: a {@code text} block, then one {@code tool_use} block per tool call,
+ *       whose {@code input} is the call's arguments parsed as a JSON object (arguments that are
+ *       not a JSON object are rejected, naming the call).
+ *   <li>Tool results become {@code tool_result} blocks in a user turn. Consecutive messages that
+ *       land in the same Anthropic role (tool results and user messages; assistant messages) are
+ *       merged into one turn, in order, so the turns strictly alternate.
+ *   <li>Tools become {@code {name, description, input_schema}}; {@code toolChoice} becomes
+ *       {@code auto}, {@code any} (for required), {@code tool} with its name, or {@code none}.
+ *       {@code disable_parallel_tool_use} is not set.
+ *   <li>{@code responseFormat}: a JSON schema becomes {@code output_config.format} of type
+ *       {@code json_schema} (Anthropic's structured outputs; the schema's name and strict flag
+ *       have no equivalent and are not sent). Plain text sends nothing. "Any JSON object" has no
+ *       Anthropic equivalent and is rejected with an
+ *       {@link dev.aigateway.api.InvalidRequestException}.
+ *   <li>Not sent, since the Messages API has no equivalent: {@code seed} (ignored, so that a
+ *       request routed across vendors still works), and {@code metadata} and {@code clientId}
+ *       (never sent to any vendor). A tool result cannot be flagged as an error
+ *       ({@code is_error}), and prompt caching ({@code cache_control}) is not set; both are
+ *       reachable only through {@code extra}.
+ *   <li>{@code extra} fields are written into the body as they are, and replace the adapter's
+ *       field of the same name (for example {@code thinking}, {@code metadata}, or a whole
+ *       {@code output_config}).
+ * </ul>
+ *
+ * <p>How a reply is read: text blocks are joined into the answer's text; {@code tool_use}
+ * blocks become {@link dev.aigateway.api.ToolCall}s (index by order among the tool calls).
+ * <b>Thinking blocks</b> ({@code thinking}, {@code redacted_thinking}, and in streams
+ * {@code thinking_delta} and {@code signature_delta}) <b>are dropped</b>: the unified answer has no
+ * place for them, and their tokens are reported as {@link dev.aigateway.api.Usage#reasoningTokens()}
+ * when Anthropic gives {@code output_tokens_details.thinking_tokens}. Note that a conversation
+ * with extended thinking and tool use needs the thinking blocks sent back, which this adapter
+ * cannot do. Unknown block and event types (server tools, citations) are ignored; a block or
+ * event that is malformed fails with a {@link dev.aigateway.api.MalformedResponseException}.
+ *
+ * <p>Stop reasons: {@code end_turn} and {@code stop_sequence} are STOP; {@code max_tokens} and
+ * {@code model_context_window_exceeded} are LENGTH; {@code tool_use} is TOOL_CALLS;
+ * {@code refusal} is CONTENT_FILTER; {@code pause_turn} and anything else are OTHER (and
+ * TOOL_CALLS when the answer holds tool calls). Usage: input tokens are {@code input_tokens +
+ * cache_read_input_tokens + cache_creation_input_tokens}, cached tokens are
+ * {@code cache_read_input_tokens}. In a stream, the input counts come from {@code message_start}
+ * and the cumulative output count from the last {@code message_delta}; usage and the finish reason
+ * are delivered once, on the last chunk, when {@code message_stop} arrives. A stream {@code error}
+ * event ends the stream with the exception its error type's HTTP status maps to
+ * ({@code overloaded_error} as 529: a retryable
+ * {@link dev.aigateway.api.ProviderUnavailableException}).
+ *
+ * <p>Thread safe. Closing it aborts its calls in flight. {@link #toString()} never shows the key.
+ */
+public final class AnthropicProvider implements ChatProvider {
+  /** The default id. */
+  public static final String DEFAULT_ID = "anthropic";
+  /** The default base URL, as in Anthropic's SDKs; requests go to {@code {baseUrl}/v1/messages}. */
+  public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+  /** The {@code anthropic-version} sent unless {@link Builder#version} says otherwise. */
+  public static final String DEFAULT_VERSION = "2023-06-01";
+  /** The {@code max_tokens} sent when a request sets no {@code maxTokens}. */
+  public static final int DEFAULT_MAX_TOKENS = 4096;
+
+  private static final MediaType JSON = MediaType.get("application/json");
+
+  private final HttpSettings settings;
+  private final HttpUrl endpoint;
+  private final String version;
+  private final String beta;
+  private final MessagesCodec codec;
+  private final HttpTransport transport;
+
+  private AnthropicProvider(Builder b, HttpSettings settings) {
+    this.settings = settings;
+    this.endpoint = settings.endpoint("v1/messages");
+    this.version = b.version;
+    this.beta = b.betas.isEmpty() ? null : String.join(",", b.betas);
+    this.codec = new MessagesCodec(settings.id(), b.defaultMaxTokens, settings.clock());
+    this.transport = settings.transport(MessagesCodec.ERROR_PARSER);
+  }
+
+  /** A builder with Anthropic's defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String id() {
+    return settings.id();
+  }
+
+  /** The URL requests are posted to: {@code {baseUrl}/v1/messages}. */
+  public HttpUrl endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Sends {@code request} and reads the whole answer.
+   *
+   * @throws dev.aigateway.api.InvalidRequestException with status 0 when the request cannot be
+   *     expressed in Anthropic's format (nothing is sent then)
+   * @throws dev.aigateway.api.ProviderException for what the vendor answered, see
+   *     {@link dev.aigateway.providers.internal.HttpErrors}
+   */
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.execute(request, httpRequest(request, false),
+        body -> codec.readResponse(body, request.model()));
+  }
+
+  /**
+   * A cold publisher of the answer's chunks; nothing is sent before the first request of demand.
+   * A request that cannot be expressed in Anthropic's format fails the stream with an
+   * {@link dev.aigateway.api.InvalidRequestException}.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.stream(request, () -> httpRequest(request, true),
+        () -> codec.streamDecoder(request.model()));
+  }
+
+  private Request httpRequest(ChatRequest request, boolean stream) {
+    Request.Builder b = new Request.Builder()
+        .url(endpoint)
+        .post(RequestBody.create(codec.writeRequest(request, stream), JSON))
+        .header("Accept", stream ? "text/event-stream" : "application/json")
+        .header("anthropic-version", version);
+    if (beta != null) {
+      b.header("anthropic-beta", beta);
+    }
+    if (settings.apiKey() != null) {
+      b.header("x-api-key", settings.revealApiKey());
+    }
+    return settings.applyHeaders(b).build();
+  }
+
+  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    transport.close();
+  }
+
+  /** The id, endpoint and version; the key shows only as its source, never its value. */
+  @Override
+  public String toString() {
+    return "AnthropicProvider[id=" + settings.id() + ", endpoint=" + endpoint + ", version="
+        + version + (beta != null ? ", beta=" + beta : "") + ", apiKey=" + settings.apiKey()
+        + "]";
+  }
+
+  /** Builds an {@link AnthropicProvider}. Not thread safe. */
+  public static final class Builder extends HttpProviderBuilder<Builder> {
+    private String version = DEFAULT_VERSION;
+    private final Set<String> betas = new LinkedHashSet<>();
+    private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
+
+    Builder() {
+      super(DEFAULT_ID, DEFAULT_BASE_URL);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    /**
+     * The {@code anthropic-version} header; {@value AnthropicProvider#DEFAULT_VERSION} by default.
+     *
+     * @throws IllegalArgumentException when blank
+     */
+    public Builder version(String version) {
+      this.version = requireNonBlank(version, "version");
+      return this;
+    }
+
+    /**
+     * Adds beta features, sent comma-joined in {@code anthropic-beta} in the order first given.
+     * Each call adds to the ones before; duplicates are sent once.
+     *
+     * @throws IllegalArgumentException when a name is blank or contains a comma
+     */
+    public Builder beta(String... features) {
+      Objects.requireNonNull(features, "features");
+      for (String f : List.of(features)) {
+        String name = requireNonBlank(f, "beta feature").strip();
+        if (name.indexOf(',') >= 0) {
+          throw new IllegalArgumentException(
+              "beta feature '" + name + "' must not contain ','; pass each feature separately");
+        }
+        betas.add(name);
+      }
+      return this;
+    }
+
+    /**
+     * The {@code max_tokens} sent when a request sets none ({@code max_tokens} is required by
+     * Anthropic); {@value AnthropicProvider#DEFAULT_MAX_TOKENS} by default.
+     *
+     * @throws IllegalArgumentException when less than 1
+     */
+    public Builder defaultMaxTokens(int maxTokens) {
+      if (maxTokens < 1) {
+        throw new IllegalArgumentException("defaultMaxTokens must be >= 1 but was " + maxTokens);
+      }
+      this.defaultMaxTokens = maxTokens;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the setting that is invalid
+     */
+    public AnthropicProvider build() {
+      return new AnthropicProvider(this, settings());
+    }
+
+    private static String requireNonBlank(String value, String field) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(field + " must not be blank");
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,522 @@
+package dev.aigateway.providers.anthropic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.ContentPart;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.MalformedResponseException;
+import dev.aigateway.api.Message;
+import dev.aigateway.api.ProviderException;
+import dev.aigateway.api.ResponseFormat;
+import dev.aigateway.api.Role;
+import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.ToolChoice;
+import dev.aigateway.api.ToolDefinition;
+import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.HttpErrors;
+import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.Redactor;
+import dev.aigateway.providers.internal.StreamDecoder;
+import dev.aigateway.providers.internal.VendorError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import okhttp3.Headers;
+
+/**
+ * Anthropic's Messages wire format: request bodies, replies and error bodies (streams are read by
+ * {@link MessagesStream}). See {@link AnthropicProvider} for what is mapped. Immutable and thread
+ * safe.
+ */
+final class MessagesCodec {
+  /** Reads Anthropic's {@code {"type":"error","error":{"type","message"}}} error body. */
+  static final VendorError.Parser ERROR_PARSER = MessagesCodec::parseError;
+
+  private final String provider;
+  private final int defaultMaxTokens;
+  private final Clock clock;
+
+  MessagesCodec(String provider, int defaultMaxTokens, Clock clock) {
+    this.provider = provider;
+    this.defaultMaxTokens = defaultMaxTokens;
+    this.clock = clock;
+  }
+
+  // ---------------------------------------------------------------- request
+
+  /**
+   * The JSON body for {@code request}.
+   *
+   * @throws InvalidRequestException (status 0) when the request cannot be expressed for Anthropic
+   */
+  byte[] writeRequest(ChatRequest request, boolean stream) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    Map<String, Object> extra = request.extra();
+    try (JsonGenerator g = Json.generator(out)) {
+      g.writeStartObject();
+      if (!extra.containsKey("model")) {
+        g.writeStringField("model", request.model());
+      }
+      if (!extra.containsKey("max_tokens")) {
+        g.writeNumberField("max_tokens",
+            request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens);
+      }
+      if (!extra.containsKey("system")) {
+        String system = systemPrompt(request.messages());
+        if (system != null) {
+          g.writeStringField("system", system);
+        }
+      }
+      if (!extra.containsKey("messages")) {
+        writeMessages(g, request.messages());
+      }
+      if (request.temperature() != null && !extra.containsKey("temperature")) {
+        if (request.temperature() > 1.0) {
+          throw invalid("invalid_temperature", "temperature " + request.temperature()
+              + " is out of Anthropic's range 0 to 1");
+        }
+        g.writeNumberField("temperature", request.temperature());
+      }
+      if (request.topP() != null && !extra.containsKey("top_p")) {
+        g.writeNumberField("top_p", request.topP());
+      }
+      if (!request.stop().isEmpty() && !extra.containsKey("stop_sequences")) {
+        g.writeArrayFieldStart("stop_sequences");
+        for (String s : request.stop()) {
+          g.writeString(s);
+        }
+        g.writeEndArray();
+      }
+      if (!request.tools().isEmpty() && !extra.containsKey("tools")) {
+        g.writeArrayFieldStart("tools");
+        for (ToolDefinition tool : request.tools()) {
+          writeTool(g, tool);
+        }
+        g.writeEndArray();
+      }
+      if (request.toolChoice() != null && !extra.containsKey("tool_choice")) {
+        writeToolChoice(g, request.toolChoice());
+      }
+      if (request.responseFormat() != null && !extra.containsKey("output_config")) {
+        writeResponseFormat(g, request.responseFormat());
+      }
+      if (stream && !extra.containsKey("stream")) {
+        g.writeBooleanField("stream", true);
+      }
+      for (Map.Entry<String, Object> e : extra.entrySet()) {
+        g.writeFieldName(e.getKey());
+        g.writeObject(e.getValue());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory does not fail
+    }
+    return out.toByteArray();
+  }
+
+  /** The system messages' texts joined by a blank line, or null when there are none. */
+  private static String systemPrompt(List<Message> messages) {
+    StringBuilder sb = null;
+    for (Message m : messages) {
+      if (m.role() != Role.SYSTEM || m.text().isEmpty()) {
+        continue;
+      }
+      if (sb == null) {
+        sb = new StringBuilder(m.text());
+      } else {
+        sb.append("\n\n").append(m.text());
+      }
+    }
+    return sb == null ? null : sb.toString();
+  }
+
+  /** Anthropic's role for {@code role}; null for system messages, which go top-level. */
+  private static String wireRole(Role role) {
+    return switch (role) {
+      case USER, TOOL -> "user";
+      case ASSISTANT -> "assistant";
+      case SYSTEM -> null;
+    };
+  }
+
+  /** The turns: runs of messages that land in the same Anthropic role become one turn. */
+  private void writeMessages(JsonGenerator g, List<Message> messages) throws IOException {
+    g.writeArrayFieldStart("messages");
+    int i = 0;
+    int n = messages.size();
+    while (i < n) {
+      String role = wireRole(messages.get(i).role());
+      if (role == null) {
+        i++;
+        continue;
+      }
+      // The run is every following message of the same wire role; system messages in between
+      // are hoisted to the top-level prompt and do not break it.
+      List<Message> run = new ArrayList<>(2);
+      int j = i;
+      while (j < n) {
+        String r = wireRole(messages.get(j).role());
+        if (r == null) {
+          j++;
+          continue;
+        }
+        if (!r.equals(role)) {
+          break;
+        }
+        run.add(messages.get(j));
+        j++;
+      }
+      g.writeStartObject();
+      g.writeStringField("role", role);
+      Message only = run.size() == 1 ? run.get(0) : null;
+      if (only != null && only.role() != Role.TOOL && only.toolCalls().isEmpty()
+          && only.parts().size() == 1 && only.parts().get(0) instanceof ContentPart.Text t) {
+        g.writeStringField("content", t.text()); // the shorthand for a single text block
+      } else {
+        g.writeArrayFieldStart("content");
+        for (Message m : run) {
+          writeBlocks(g, m);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+      i = j;
+    }
+    g.writeEndArray();
+  }
+
+  private void writeBlocks(JsonGenerator g, Message m) throws IOException {
+    switch (m.role()) {
+      case USER -> {
+        for (ContentPart part : m.parts()) {
+          writePart(g, part);
+        }
+      }
+      case ASSISTANT -> {
+        String text = m.text();
+        if (!text.isEmpty() || m.toolCalls().isEmpty()) {
+          writeText(g, text);
+        }
+        for (ToolCall call : m.toolCalls()) {
+          JsonNode input = parseObject(call.arguments(), "invalid_tool_arguments",
+              "the arguments of tool call '" + call.id() + "' (" + call.name() + ")");
+          g.writeStartObject();
+          g.writeStringField("type", "tool_use");
+          g.writeStringField("id", call.id());
+          g.writeStringField("name", call.name());
+          g.writeFieldName("input");
+          g.writeTree(input);
+          g.writeEndObject();
+        }
+      }
+      case TOOL -> {
+        g.writeStartObject();
+        g.writeStringField("type", "tool_result");
+        g.writeStringField("tool_use_id", m.toolCallId());
+        g.writeStringField("content", m.text());
+        g.writeEndObject();
+      }
+      case SYSTEM -> { } // top-level, see systemPrompt
+    }
+  }
+
+  private static void writeText(JsonGenerator g, String text) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", "text");
+    g.writeStringField("text", text);
+    g.writeEndObject();
+  }
+
+  private void writePart(JsonGenerator g, ContentPart part) throws IOException {
+    if (part instanceof ContentPart.Text t) {
+      writeText(g, t.text());
+    } else if (part instanceof ContentPart.Image img) {
+      writeBase64Image(g, img.mediaType(), img.base64());
+    } else if (part instanceof ContentPart.ImageUrl u) {
+      String url = u.url();
+      String lower = url.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("data:")) {
+        int comma = url.indexOf(',');
+        String meta = comma < 0 ? "" : url.substring(5, comma);
+        if (comma < 0 || !meta.toLowerCase(Locale.ROOT).endsWith(";base64") || meta.length() <= 7) {
+          throw invalid("unsupported_image_url",
+              "an image data: URL must be of the form data:<media type>;base64,<data>");
+        }
+        writeBase64Image(g, meta.substring(0, meta.length() - 7), url.substring(comma + 1));
+      } else if (lower.startsWith("https://") || lower.startsWith("http://")) {
+        g.writeStartObject();
+        g.writeStringField("type", "image");
+        g.writeObjectFieldStart("source");
+        g.writeStringField("type", "url");
+        g.writeStringField("url", url);
+        g.writeEndObject();
+        g.writeEndObject();
+      } else {
+        int colon = url.indexOf(':');
+        throw invalid("unsupported_image_url", "an image URL with scheme '"
+            + (colon > 0 ? url.substring(0, colon) : url)
+            + "' cannot be sent to Anthropic; use an http(s) or data: URL, or the image's bytes");
+      }
+    } else {
+      throw invalid("unsupported_content", "content part " + part.getClass().getSimpleName()
+          + " is not supported");
+    }
+  }
+
+  private static void writeBase64Image(JsonGenerator g, String mediaType, String data)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", "image");
+    g.writeObjectFieldStart("source");
+    g.writeStringField("type", "base64");
+    g.writeStringField("media_type", mediaType);
+    g.writeStringField("data", data);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private void writeTool(JsonGenerator g, ToolDefinition tool) throws IOException {
+    JsonNode schema = parseObject(tool.parametersJsonSchema(), "invalid_schema",
+        "tool '" + tool.name() + "': parametersJsonSchema");
+    g.writeStartObject();
+    g.writeStringField("name", tool.name());
+    if (tool.description() != null) {
+      g.writeStringField("description", tool.description());
+    }
+    g.writeFieldName("input_schema");
+    g.writeTree(schema);
+    g.writeEndObject();
+  }
+
+  private static void writeToolChoice(JsonGenerator g, ToolChoice choice) throws IOException {
+    g.writeObjectFieldStart("tool_choice");
+    switch (choice.type()) {
+      case AUTO -> g.writeStringField("type", "auto");
+      case NONE -> g.writeStringField("type", "none");
+      case REQUIRED -> g.writeStringField("type", "any");
+      case TOOL -> {
+        g.writeStringField("type", "tool");
+        g.writeStringField("name", choice.toolName());
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private void writeResponseFormat(JsonGenerator g, ResponseFormat format) throws IOException {
+    switch (format.type()) {
+      case TEXT -> { } // free text is Anthropic's default
+      case JSON_OBJECT -> throw invalid("unsupported_response_format",
+          "responseFormat jsonObject() has no Anthropic equivalent; use jsonSchema(...), which"
+              + " becomes output_config.format");
+      case JSON_SCHEMA -> {
+        JsonNode schema = parseObject(format.schema(), "invalid_schema", "responseFormat schema");
+        g.writeObjectFieldStart("output_config");
+        g.writeObjectFieldStart("format");
+        g.writeStringField("type", "json_schema");
+        g.writeFieldName("schema");
+        g.writeTree(schema);
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+    }
+  }
+
+  private JsonNode parseObject(String json, String code, String what) {
+    try {
+      return Json.parseObject(json, what);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(provider, 0, code, provider + ": " + e.getMessage(), e);
+    }
+  }
+
+  private InvalidRequestException invalid(String code, String message) {
+    return new InvalidRequestException(provider, 0, code, provider + ": " + message, null);
+  }
+
+  // ---------------------------------------------------------------- response
+
+  /**
+   * Reads a {@code message} object.
+   *
+   * @param requestedModel reported when the reply names no model
+   * @throws MalformedResponseException when it has no content array, or a block is malformed
+   * @throws ProviderException when the body is an error object
+   */
+  ChatResponse readResponse(JsonNode root, String requestedModel) {
+    if ("error".equals(Json.text(root, "type"))) {
+      throw errorEvent(root, root.toString());
+    }
+    JsonNode content = root.get("content");
+    if (content == null || !content.isArray()) {
+      throw malformed("the response has no content array");
+    }
+    StringBuilder text = new StringBuilder();
+    List<ToolCall> calls = new ArrayList<>(0);
+    for (int i = 0; i < content.size(); i++) {
+      JsonNode block = content.get(i);
+      String type = block.isObject() ? Json.text(block, "type") : null;
+      if (type == null) {
+        throw malformed("content block " + i + " has no type");
+      }
+      switch (type) {
+        case "text" -> {
+          JsonNode t = block.get("text");
+          if (t == null || !t.isTextual()) {
+            throw malformed("text block " + i + " has no text");
+          }
+          text.append(t.asText());
+        }
+        case "tool_use" -> {
+          String id = Json.text(block, "id");
+          String name = Json.text(block, "name");
+          if (id == null || id.isBlank() || name == null || name.isBlank()) {
+            throw malformed("tool_use block " + i + " has no id or name");
+          }
+          JsonNode input = block.get("input");
+          if (input != null && !input.isNull() && !input.isObject()) {
+            throw malformed("the input of tool_use block " + i + " is not a JSON object");
+          }
+          calls.add(ToolCall.of(id, name,
+              input == null || input.isNull() ? "{}" : input.toString()));
+        }
+        default -> { } // thinking, redacted_thinking, server tool blocks: not part of the answer
+      }
+    }
+    FinishReason reason = finishReason(Json.text(root, "stop_reason"), !calls.isEmpty());
+    String model = Json.text(root, "model");
+    String answer = text.toString();
+    return ChatResponse.builder()
+        .id(Json.text(root, "id"))
+        .provider(provider)
+        .model(model != null && !model.isEmpty() ? model : requestedModel)
+        .message(calls.isEmpty() ? Message.assistant(answer) : Message.assistant(answer, calls))
+        .finishReason(reason)
+        .usage(usage(root.get("usage")))
+        .build();
+  }
+
+  /**
+   * Anthropic's stop reasons; unknown ones (and {@code pause_turn}) are {@link FinishReason#OTHER}.
+   * Tool calls make STOP and OTHER into TOOL_CALLS.
+   */
+  static FinishReason finishReason(String stopReason, boolean hasToolCalls) {
+    FinishReason reason;
+    if (stopReason == null) {
+      reason = FinishReason.OTHER;
+    } else {
+      reason = switch (stopReason) {
+        case "end_turn", "stop_sequence" -> FinishReason.STOP;
+        case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
+        case "tool_use" -> FinishReason.TOOL_CALLS;
+        case "refusal" -> FinishReason.CONTENT_FILTER;
+        default -> FinishReason.OTHER;
+      };
+    }
+    if (hasToolCalls && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
+      reason = FinishReason.TOOL_CALLS;
+    }
+    return reason;
+  }
+
+  /** Anthropic's usage object, unified (see {@link Usage}); null when absent. */
+  static Usage usage(JsonNode u) {
+    if (u == null || !u.isObject()) {
+      return null;
+    }
+    return unified(Json.integer(u, "input_tokens"), Json.integer(u, "cache_read_input_tokens"),
+        Json.integer(u, "cache_creation_input_tokens"), Json.integer(u, "output_tokens"),
+        Json.integer(u.get("output_tokens_details"), "thinking_tokens"));
+  }
+
+  static Usage unified(int input, int cacheRead, int cacheCreation, int output, int thinking) {
+    int allInput = saturatedSum(saturatedSum(input, cacheRead), cacheCreation);
+    return new Usage(allInput, output, saturatedSum(allInput, output), cacheRead, thinking);
+  }
+
+  private static int saturatedSum(int a, int b) {
+    long s = (long) a + b;
+    return s > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) s;
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /**
+   * Anthropic's error body, or null when {@code root} is not one. The code is the error type
+   * (such as {@code overloaded_error}); the message carries the {@code request_id} when given.
+   */
+  static VendorError parseError(JsonNode root) {
+    JsonNode error = root.get("error");
+    if (error == null || !error.isObject()) {
+      return null;
+    }
+    String type = Json.text(error, "type");
+    String message = Json.text(error, "message");
+    String requestId = Json.text(root, "request_id");
+    if (requestId != null) {
+      message = (message != null ? message : "(no message)") + " (request_id " + requestId + ")";
+    }
+    boolean quota = "enforced_spend_limit_reached"
+        .equals(Json.text(error.path("details"), "error_code"));
+    return new VendorError(type, type, message, mentionsContextLength(message), quota);
+  }
+
+  private static boolean mentionsContextLength(String message) {
+    if (message == null) {
+      return false;
+    }
+    String m = message.toLowerCase(Locale.ROOT);
+    // "prompt is too long: 208310 tokens > 200000 maximum", and
+    // "input length and `max_tokens` exceed context limit: ..."
+    return m.contains("prompt is too long") || m.contains("exceed context limit")
+        || m.contains("context window");
+  }
+
+  /** The HTTP status Anthropic documents for an error type; 500 for types it does not list. */
+  static int statusOf(String errorType) {
+    if (errorType == null) {
+      return 500;
+    }
+    return switch (errorType) {
+      case "invalid_request_error" -> 400;
+      case "authentication_error" -> 401;
+      case "billing_error" -> 402;
+      case "permission_error" -> 403;
+      case "not_found_error" -> 404;
+      case "request_too_large" -> 413;
+      case "rate_limit_error" -> 429;
+      case "api_error" -> 500;
+      case "timeout_error" -> 504;
+      case "overloaded_error" -> 529;
+      default -> 500;
+    };
+  }
+
+  /**
+   * The exception for an error object that arrived with a 200 status: a stream's {@code error}
+   * event, or an error body. It is mapped as if it had come with the HTTP status its type
+   * documents, so the mapping stays in {@link HttpErrors}. The transport scrubs credentials.
+   */
+  ProviderException errorEvent(JsonNode root, String body) {
+    VendorError e = parseError(root);
+    int status = statusOf(e == null ? null : e.type());
+    return HttpErrors.map(provider, status, Headers.of(), "application/json", body, ERROR_PARSER,
+        clock, Redactor.none());
+  }
+
+  MalformedResponseException malformed(String what) {
+    return new MalformedResponseException(provider, 200, provider + ": " + what, null);
+  }
+
+  /** A decoder for one stream. */
+  StreamDecoder streamDecoder(String requestedModel) {
+    return new MessagesStream(this, provider, requestedModel);
+  }
+}
