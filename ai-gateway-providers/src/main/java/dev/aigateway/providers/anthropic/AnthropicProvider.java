@@ -1,21 +1,18 @@
 package dev.aigateway.providers.anthropic;
 
-import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
-import dev.aigateway.api.spi.ChatProvider;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
-import dev.aigateway.providers.internal.HttpTransport;
+import dev.aigateway.providers.internal.StreamDecoder;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * The adapter for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}).
@@ -91,7 +88,7 @@ import okhttp3.RequestBody;
  *
  * <p>Thread safe. Closing it aborts its calls in flight. {@link #toString()} never shows the key.
  */
-public final class AnthropicProvider implements ChatProvider {
+public final class AnthropicProvider extends HttpChatProvider {
   /** The default id. */
   public static final String DEFAULT_ID = "anthropic";
   /** The default base URL, as in Anthropic's SDKs; requests go to {@code {baseUrl}/v1/messages}. */
@@ -101,22 +98,17 @@ public final class AnthropicProvider implements ChatProvider {
   /** The {@code max_tokens} sent when a request sets no {@code maxTokens}. */
   public static final int DEFAULT_MAX_TOKENS = 4096;
 
-  private static final MediaType JSON = MediaType.get("application/json");
-
-  private final HttpSettings settings;
   private final HttpUrl endpoint;
   private final String version;
   private final String beta;
   private final MessagesCodec codec;
-  private final HttpTransport transport;
 
   private AnthropicProvider(Builder b, HttpSettings settings) {
-    this.settings = settings;
+    super(settings, MessagesCodec.ERROR_PARSER);
     this.endpoint = settings.endpoint("v1/messages");
     this.version = b.version;
     this.beta = b.betas.isEmpty() ? null : String.join(",", b.betas);
     this.codec = new MessagesCodec(settings.id(), b.defaultMaxTokens, settings.clock());
-    this.transport = settings.transport(MessagesCodec.ERROR_PARSER);
   }
 
   /** A builder with Anthropic's defaults. */
@@ -124,62 +116,40 @@ public final class AnthropicProvider implements ChatProvider {
     return new Builder();
   }
 
-  @Override
-  public String id() {
-    return settings.id();
-  }
-
   /** The URL requests are posted to: {@code {baseUrl}/v1/messages}. */
   public HttpUrl endpoint() {
     return endpoint;
   }
 
-  /**
-   * Sends {@code request} and reads the whole answer.
-   *
-   * @throws dev.aigateway.api.InvalidRequestException with status 0 when the request cannot be
-   *     expressed in Anthropic's format (nothing is sent then)
-   * @throws dev.aigateway.api.ProviderException for what the vendor answered, see
-   *     {@link dev.aigateway.providers.internal.HttpErrors}
-   */
   @Override
-  public ChatResponse chat(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return transport.execute(request, httpRequest(request, false),
-        body -> codec.readResponse(body, request.model()));
+  protected HttpUrl url(ChatRequest request, boolean stream) {
+    return endpoint;
   }
 
-  /**
-   * A cold publisher of the answer's chunks; nothing is sent before the first request of demand.
-   * A request that cannot be expressed in Anthropic's format fails the stream with an
-   * {@link dev.aigateway.api.InvalidRequestException}.
-   */
   @Override
-  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return transport.stream(request, () -> httpRequest(request, true),
-        () -> codec.streamDecoder(request.model()));
+  protected byte[] body(ChatRequest request, boolean stream) {
+    return codec.writeRequest(request, stream);
   }
 
-  private Request httpRequest(ChatRequest request, boolean stream) {
-    Request.Builder b = new Request.Builder()
-        .url(endpoint)
-        .post(RequestBody.create(codec.writeRequest(request, stream), JSON))
-        .header("Accept", stream ? "text/event-stream" : "application/json")
-        .header("anthropic-version", version);
+  @Override
+  protected void addHeaders(Request.Builder b) {
+    b.header("anthropic-version", version);
     if (beta != null) {
       b.header("anthropic-beta", beta);
     }
     if (settings.apiKey() != null) {
       b.header("x-api-key", settings.revealApiKey());
     }
-    return settings.applyHeaders(b).build();
   }
 
-  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
   @Override
-  public void close() {
-    transport.close();
+  protected ChatResponse readResponse(JsonNode body, ChatRequest request) {
+    return codec.readResponse(body, request.model());
+  }
+
+  @Override
+  protected StreamDecoder streamDecoder(ChatRequest request) {
+    return codec.streamDecoder(request.model());
   }
 
   /** The id, endpoint and version; the key shows only as its source, never its value. */

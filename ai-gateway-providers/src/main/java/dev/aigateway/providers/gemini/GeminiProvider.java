@@ -1,19 +1,16 @@
 package dev.aigateway.providers.gemini;
 
-import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.InvalidRequestException;
-import dev.aigateway.api.spi.ChatProvider;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
-import dev.aigateway.providers.internal.HttpTransport;
+import dev.aigateway.providers.internal.StreamDecoder;
 import java.util.Objects;
-import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * The adapter for Google's Gemini API ({@code POST {baseUrl}/v1beta/models/{model}:generateContent},
@@ -118,7 +115,7 @@ import okhttp3.RequestBody;
  *
  * <p>Thread safe. Closing it aborts its calls in flight.
  */
-public final class GeminiProvider implements ChatProvider {
+public final class GeminiProvider extends HttpChatProvider {
   /** The default id. */
   public static final String DEFAULT_ID = "gemini";
   /** The default base URL, as in Google's SDKs. */
@@ -141,28 +138,18 @@ public final class GeminiProvider implements ChatProvider {
     OPENAPI_SCHEMA
   }
 
-  private static final MediaType JSON = MediaType.get("application/json");
-
-  private final HttpSettings settings;
   private final String apiVersion;
   private final GenerateContent codec;
-  private final HttpTransport transport;
 
   private GeminiProvider(Builder b, HttpSettings settings) {
-    this.settings = settings;
+    super(settings, GenerateContent.ERROR_PARSER);
     this.apiVersion = b.apiVersion;
     this.codec = new GenerateContent(settings.id(), b.schemaField, settings.clock());
-    this.transport = settings.transport(GenerateContent.ERROR_PARSER);
   }
 
   /** A builder with Gemini's defaults. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public String id() {
-    return settings.id();
   }
 
   /**
@@ -196,34 +183,30 @@ public final class GeminiProvider implements ChatProvider {
   }
 
   @Override
-  public ChatResponse chat(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return transport.execute(request, httpRequest(request, false),
-        body -> codec.readResponse(body, request.model()));
+  protected HttpUrl url(ChatRequest request, boolean stream) {
+    return endpoint(request.model(), stream);
   }
 
   @Override
-  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return transport.stream(request, () -> httpRequest(request, true),
-        () -> codec.streamDecoder(request.model()));
+  protected byte[] body(ChatRequest request, boolean stream) {
+    return codec.writeRequest(request);
   }
 
-  private Request httpRequest(ChatRequest request, boolean stream) {
-    Request.Builder b = new Request.Builder()
-        .url(endpoint(request.model(), stream))
-        .post(RequestBody.create(codec.writeRequest(request), JSON))
-        .header("Accept", stream ? "text/event-stream" : "application/json");
+  @Override
+  protected void addHeaders(Request.Builder b) {
     if (settings.apiKey() != null) {
       b.header("x-goog-api-key", settings.revealApiKey());
     }
-    return settings.applyHeaders(b).build();
   }
 
-  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
   @Override
-  public void close() {
-    transport.close();
+  protected ChatResponse readResponse(JsonNode body, ChatRequest request) {
+    return codec.readResponse(body, request.model());
+  }
+
+  @Override
+  protected StreamDecoder streamDecoder(ChatRequest request) {
+    return codec.streamDecoder(request.model());
   }
 
   @Override

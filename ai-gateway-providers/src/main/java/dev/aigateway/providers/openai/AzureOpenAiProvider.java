@@ -119,7 +119,7 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
   }
 
   @Override
-  HttpUrl url(ChatRequest request) {
+  protected HttpUrl url(ChatRequest request, boolean stream) {
     return endpoint(request.model());
   }
 
@@ -129,7 +129,7 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
   }
 
   @Override
-  void authenticate(Request.Builder b) {
+  protected void addHeaders(Request.Builder b) {
     if (tokens != null) {
       b.header("Authorization", "Bearer " + tokens.current());
     } else {

@@ -52,12 +52,12 @@ public final class OpenAiProvider extends ChatCompletionsProvider {
   }
 
   @Override
-  HttpUrl url(ChatRequest request) {
+  protected HttpUrl url(ChatRequest request, boolean stream) {
     return endpoint;
   }
 
   @Override
-  void authenticate(Request.Builder b) {
+  protected void addHeaders(Request.Builder b) {
     if (settings.apiKey() != null) {
       b.header("Authorization", "Bearer " + settings.revealApiKey());
     }
