@@ -17,6 +17,7 @@ import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.HttpErrors;
+import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
 import dev.aigateway.providers.internal.StreamDecoder;
@@ -420,10 +421,7 @@ final class MessagesCodec {
         default -> FinishReason.OTHER;
       };
     }
-    if (hasToolCalls && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
-      reason = FinishReason.TOOL_CALLS;
-    }
-    return reason;
+    return FinishReasons.withToolCalls(reason, hasToolCalls);
   }
 
   /** Anthropic's usage object, unified (see {@link Usage}); null when absent. */

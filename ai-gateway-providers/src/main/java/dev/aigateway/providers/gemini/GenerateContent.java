@@ -19,6 +19,7 @@ import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.HttpErrors;
+import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
 import dev.aigateway.providers.internal.StreamDecoder;
@@ -421,9 +422,7 @@ final class GenerateContent {
       text = sb.toString();
     }
     FinishReason reason = finishReason(Json.text(candidate, "finishReason"));
-    if (!calls.isEmpty() && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
-      reason = FinishReason.TOOL_CALLS;
-    }
+    reason = FinishReasons.withToolCalls(reason, !calls.isEmpty());
     String model = Json.text(root, "modelVersion");
     return ChatResponse.builder()
         .id(Json.text(root, "responseId"))
@@ -606,9 +605,7 @@ final class GenerateContent {
       String finish = Json.text(candidate, "finishReason");
       if (finish != null) {
         FinishReason reason = finishReason(finish);
-        if (calls > 0 && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
-          reason = FinishReason.TOOL_CALLS;
-        }
+        reason = FinishReasons.withToolCalls(reason, calls > 0);
         if (sink.emit(ChatChunk.of(id, provider, model, text, deltas, reason, usage))) {
           complete = true;
         }

@@ -17,6 +17,7 @@ import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
@@ -387,9 +388,7 @@ public final class ChatCompletions {
       text = text.isEmpty() ? refusal : text;
       reason = FinishReason.CONTENT_FILTER;
     }
-    if (!calls.isEmpty() && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
-      reason = FinishReason.TOOL_CALLS;
-    }
+    reason = FinishReasons.withToolCalls(reason, !calls.isEmpty());
     String model = Json.text(root, "model");
     return ChatResponse.builder()
         .id(Json.text(root, "id"))
@@ -530,9 +529,8 @@ public final class ChatCompletions {
         FinishReason reason = finishReason == null ? FinishReason.OTHER : finishReason;
         if (refused) {
           reason = FinishReason.CONTENT_FILTER;
-        } else if (sawToolCalls
-            && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
-          reason = FinishReason.TOOL_CALLS;
+        } else {
+          reason = FinishReasons.withToolCalls(reason, sawToolCalls);
         }
         if (sink.emit(ChatChunk.of(id, provider, model, "", null, reason, usage))) {
           complete = true;
