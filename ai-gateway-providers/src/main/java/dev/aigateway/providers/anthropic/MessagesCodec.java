@@ -392,16 +392,8 @@ final class MessagesCodec {
       }
     }
     FinishReason reason = finishReason(Json.text(root, "stop_reason"), !calls.isEmpty());
-    String model = Json.text(root, "model");
-    String answer = text.toString();
-    return ChatResponse.builder()
-        .id(Json.text(root, "id"))
-        .provider(provider)
-        .model(model != null && !model.isEmpty() ? model : requestedModel)
-        .message(calls.isEmpty() ? Message.assistant(answer) : Message.assistant(answer, calls))
-        .finishReason(reason)
-        .usage(usage(root.get("usage")))
-        .build();
+    return FinishReasons.answer(provider, Json.text(root, "id"), Json.text(root, "model"),
+        requestedModel, text.toString(), calls, reason, usage(root.get("usage")));
   }
 
   /**

@@ -422,16 +422,9 @@ final class GenerateContent {
       text = sb.toString();
     }
     FinishReason reason = finishReason(Json.text(candidate, "finishReason"));
-    reason = FinishReasons.withToolCalls(reason, !calls.isEmpty());
-    String model = Json.text(root, "modelVersion");
-    return ChatResponse.builder()
-        .id(Json.text(root, "responseId"))
-        .provider(provider)
-        .model(model != null && !model.isEmpty() ? model : requestedModel)
-        .message(calls.isEmpty() ? Message.assistant(text) : Message.assistant(text, calls))
-        .finishReason(reason)
-        .usage(usage(root.get("usageMetadata")))
-        .build();
+    return FinishReasons.answer(provider, Json.text(root, "responseId"),
+        Json.text(root, "modelVersion"), requestedModel, text, calls, reason,
+        usage(root.get("usageMetadata")));
   }
 
   /** The first candidate of a reply; throws for an error body, a blocked prompt, or none. */

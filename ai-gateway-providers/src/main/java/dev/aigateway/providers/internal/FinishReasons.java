@@ -1,10 +1,35 @@
 package dev.aigateway.providers.internal;
 
+import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.Message;
+import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.Usage;
+import java.util.List;
 
-/** The finish-reason rule every adapter applies; see {@link FinishReason}. */
+/**
+ * The rules every adapter applies to a finished answer: the finish-reason rule of
+ * {@link FinishReason}, and the model an answer reports.
+ */
 public final class FinishReasons {
   private FinishReasons() {}
+
+  /**
+   * A plain reply, unified: the finish reason goes through {@link #withToolCalls}, and the model
+   * is the one the vendor reported, or {@code requestedModel} when it reported none.
+   */
+  public static ChatResponse answer(String provider, String id, String model,
+      String requestedModel, String text, List<ToolCall> calls, FinishReason reason,
+      Usage usage) {
+    return ChatResponse.builder()
+        .id(id)
+        .provider(provider)
+        .model(model != null && !model.isEmpty() ? model : requestedModel)
+        .message(calls.isEmpty() ? Message.assistant(text) : Message.assistant(text, calls))
+        .finishReason(withToolCalls(reason, !calls.isEmpty()))
+        .usage(usage)
+        .build();
+  }
 
   /**
    * {@code reason}, or {@link FinishReason#TOOL_CALLS} when the answer holds tool calls and the

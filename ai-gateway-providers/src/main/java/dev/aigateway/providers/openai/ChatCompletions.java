@@ -388,16 +388,8 @@ public final class ChatCompletions {
       text = text.isEmpty() ? refusal : text;
       reason = FinishReason.CONTENT_FILTER;
     }
-    reason = FinishReasons.withToolCalls(reason, !calls.isEmpty());
-    String model = Json.text(root, "model");
-    return ChatResponse.builder()
-        .id(Json.text(root, "id"))
-        .provider(provider)
-        .model(model != null && !model.isEmpty() ? model : requestedModel)
-        .message(calls.isEmpty() ? Message.assistant(text) : Message.assistant(text, calls))
-        .finishReason(reason)
-        .usage(usage(root.get("usage")))
-        .build();
+    return FinishReasons.answer(provider, Json.text(root, "id"), Json.text(root, "model"),
+        requestedModel, text, calls, reason, usage(root.get("usage")));
   }
 
   /** Joins string content, or the text parts of array content (some compatible servers). */
