@@ -10,18 +10,20 @@ import dev.aigateway.providers.internal.StreamDecoder;
 /**
  * What every server of the Chat Completions format shares: the body, replies and streams
  * ({@link ChatCompletions}). Subclasses say where a request goes and how it authenticates; that
- * is all OpenAI and Azure OpenAI differ in.
+ * is all OpenAI and Azure OpenAI differ in. Shared by the adapters; not a supported API of its
+ * own.
  */
-abstract class ChatCompletionsProvider extends HttpChatProvider {
-  final ChatCompletions codec;
+public abstract class ChatCompletionsProvider extends HttpChatProvider {
+  private final ChatCompletions codec;
 
-  ChatCompletionsProvider(HttpSettings settings, ChatCompletions.Dialect dialect) {
+  /** An adapter on {@code settings} that writes the body in {@code dialect}. */
+  protected ChatCompletionsProvider(HttpSettings settings, ChatCompletions.Dialect dialect) {
     super(settings, ChatCompletions.ERROR_PARSER);
     this.codec = new ChatCompletions(settings.id(), dialect);
   }
 
   /** The model name to write in the body, where the server wants one. */
-  String bodyModel(ChatRequest request) {
+  protected String bodyModel(ChatRequest request) {
     return request.model();
   }
 

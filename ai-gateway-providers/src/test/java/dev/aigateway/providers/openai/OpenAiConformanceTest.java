@@ -23,7 +23,7 @@ import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
 
 /** The conformance kit against OpenAI's Chat Completions wire format. */
-class OpenAiConformanceTest extends ConformanceKit {
+public class OpenAiConformanceTest extends ConformanceKit {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {

@@ -9,7 +9,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 
 /** Transcripts in OpenAI's documented wire format, and helpers to serve and read them. */
-final class OpenAiFixtures {
+public final class OpenAiFixtures {
   static final String KEY = "sk-proj-TESTKEY0123456789abcdefghijklmnop";
 
   private OpenAiFixtures() {}
@@ -56,7 +56,7 @@ final class OpenAiFixtures {
     return Wire.tree(json);
   }
 
-  static final String TEXT_RESPONSE = """
+  public static final String TEXT_RESPONSE = """
       {"id":"chatcmpl-123","object":"chat.completion","created":1741569952,
        "model":"gpt-4o-2024-08-06",
        "choices":[{"index":0,"message":{"role":"assistant","content":"Hello there!",

@@ -1,8 +1,11 @@
-package dev.aigateway.providers.openai;
+package dev.aigateway.providers.azure;
 
 import dev.aigateway.api.AuthenticationException;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
+import dev.aigateway.providers.openai.ChatCompletions;
+import dev.aigateway.providers.openai.ChatCompletionsProvider;
+import dev.aigateway.providers.openai.OpenAiProvider;
 import dev.aigateway.providers.internal.HttpSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,7 +127,7 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
   }
 
   @Override
-  String bodyModel(ChatRequest request) {
+  protected String bodyModel(ChatRequest request) {
     return deploymentFor(request.model());
   }
 

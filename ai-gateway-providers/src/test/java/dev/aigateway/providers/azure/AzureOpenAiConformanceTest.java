@@ -1,4 +1,4 @@
-package dev.aigateway.providers.openai;
+package dev.aigateway.providers.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,8 @@ import dev.aigateway.api.InvalidRequestException;
 import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.providers.conformance.Wire;
+import dev.aigateway.providers.openai.OpenAiConformanceTest;
+import dev.aigateway.providers.openai.OpenAiFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

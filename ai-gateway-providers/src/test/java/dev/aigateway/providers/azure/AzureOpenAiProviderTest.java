@@ -1,4 +1,4 @@
-package dev.aigateway.providers.openai;
+package dev.aigateway.providers.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,8 @@ import dev.aigateway.api.Secret;
 import dev.aigateway.api.StreamAccumulator;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.providers.conformance.Wire;
+import dev.aigateway.providers.openai.OpenAiConformanceTest;
+import dev.aigateway.providers.openai.OpenAiFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

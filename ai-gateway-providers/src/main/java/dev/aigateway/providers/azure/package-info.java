@@ -1,0 +1,6 @@
+/**
+ * The Azure OpenAI adapter, {@link dev.aigateway.providers.azure.AzureOpenAiProvider}: OpenAI's
+ * Chat Completions format on Azure's deployment or v1 URLs, with an {@code api-key} or Entra ID
+ * bearer tokens.
+ */
+package dev.aigateway.providers.azure;
