@@ -97,8 +97,9 @@ import okhttp3.Request;
  * is the {@code google.rpc} status: {@code INVALID_ARGUMENT}/{@code FAILED_PRECONDITION} (400) and
  * {@code NOT_FOUND} (404) → {@link InvalidRequestException}, or
  * {@link dev.aigateway.api.ContextLengthExceededException} when the message says the input token
- * count exceeds the maximum; {@code UNAUTHENTICATED} (401) and {@code PERMISSION_DENIED} (403) →
- * {@link dev.aigateway.api.AuthenticationException}; {@code RESOURCE_EXHAUSTED} (429) →
+ * count exceeds the maximum; {@code UNAUTHENTICATED} (401), {@code PERMISSION_DENIED} (403), and the 400
+ * {@code INVALID_ARGUMENT} Google sends for an invalid API key ({@code google.rpc.ErrorInfo}
+ * reason {@code API_KEY_INVALID}) → {@link dev.aigateway.api.AuthenticationException}; {@code RESOURCE_EXHAUSTED} (429) →
  * {@link dev.aigateway.api.ProviderRateLimitException}, waiting {@code Retry-After} or else
  * {@code google.rpc.RetryInfo.retryDelay}, and not retryable when a {@code QuotaFailure} names a
  * per-day quota; {@code INTERNAL} (500), {@code UNAVAILABLE} (503), {@code DEADLINE_EXCEEDED}

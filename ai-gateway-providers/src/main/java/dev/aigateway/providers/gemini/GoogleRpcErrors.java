@@ -19,6 +19,9 @@ import java.util.Locale;
  *       token count (N) exceeds the maximum number of tokens allowed (M)".
  *   <li>{@code google.rpc.RetryInfo.retryDelay} (a protobuf duration such as {@code "13s"} or
  *       {@code "45.8379s"}) is the wait, used when there is no {@code Retry-After} header.
+ *   <li>A key Google does not accept is a 400 {@code INVALID_ARGUMENT}, not a 401: its
+ *       {@code google.rpc.ErrorInfo} reason {@code API_KEY_INVALID} marks it as a rejected
+ *       credential, so that it maps to an authentication failure.
  *   <li>A {@code google.rpc.QuotaFailure} naming a per-day quota ({@code quotaId} containing
  *       {@code PerDay}) is an exhausted quota, which waiting seconds does not fix.
  * </ul>
@@ -26,6 +29,7 @@ import java.util.Locale;
 final class GoogleRpcErrors {
   private static final String RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo";
   private static final String QUOTA_FAILURE = "type.googleapis.com/google.rpc.QuotaFailure";
+  private static final String ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo";
 
   private GoogleRpcErrors() {}
 
@@ -40,10 +44,13 @@ final class GoogleRpcErrors {
     JsonNode details = error.get("details");
     Duration retryAfter = null;
     boolean perDayQuota = false;
+    boolean keyRejected = false;
     if (details != null && details.isArray()) {
       for (JsonNode d : details) {
         String type = Json.text(d, "@type");
-        if (RETRY_INFO.equals(type)) {
+        if (ERROR_INFO.equals(type)) {
+          keyRejected |= "API_KEY_INVALID".equals(Json.text(d, "reason"));
+        } else if (RETRY_INFO.equals(type)) {
           retryAfter = protobufDuration(Json.text(d, "retryDelay"));
         } else if (QUOTA_FAILURE.equals(type) && d.path("violations").isArray()) {
           for (JsonNode v : d.get("violations")) {
@@ -56,7 +63,8 @@ final class GoogleRpcErrors {
       }
     }
     boolean context = "INVALID_ARGUMENT".equals(status) && mentionsTokenLimit(message);
-    return new VendorError(status, status, message, context, perDayQuota, retryAfter);
+    return new VendorError(status, status, message, context, perDayQuota, retryAfter,
+        keyRejected);
   }
 
   private static boolean mentionsTokenLimit(String message) {

@@ -29,7 +29,8 @@ import okhttp3.ResponseBody;
  *   <tr><th>status</th><th>exception</th><th>retryable</th></tr>
  *   <tr><td>400, 404, 413, 422</td><td>{@link InvalidRequestException}, or
  *       {@link ContextLengthExceededException}</td><td>no</td></tr>
- *   <tr><td>401, 403</td><td>{@link AuthenticationException}</td><td>no</td></tr>
+ *   <tr><td>401, 403, and other 4xx whose body rejects the credential</td>
+ *       <td>{@link AuthenticationException}</td><td>no</td></tr>
  *   <tr><td>408</td><td>{@link ProviderUnavailableException}</td><td>yes</td></tr>
  *   <tr><td>409</td><td>{@link ProviderException}</td><td>yes</td></tr>
  *   <tr><td>429</td><td>{@link ProviderRateLimitException}</td><td>yes, unless quota is
@@ -74,7 +75,8 @@ public final class HttpErrors {
       return new ProviderRateLimitException(provider, status, code, message, retryAfter,
           !exhausted, null);
     }
-    if (status == 401 || status == 403) {
+    if (status == 401 || status == 403
+        || (status >= 400 && status < 500 && error != null && error.credentialsRejected())) {
       return new AuthenticationException(provider, status, code, message, null);
     }
     if (status == 400 || status == 404 || status == 413 || status == 422) {

@@ -14,16 +14,26 @@ import java.time.Duration;
  *     does not fix
  * @param retryAfter how long the body says to wait (Google's {@code google.rpc.RetryInfo}), or
  *     null; a {@code Retry-After} header takes precedence
+ * @param credentialsRejected whether the body says the credential was not accepted although the
+ *     status is not 401 or 403 (Google answers an invalid API key with 400
+ *     {@code INVALID_ARGUMENT}); such an error is an authentication failure
  */
 public record VendorError(
     String type, String code, String message, boolean contextLengthExceeded,
-    boolean quotaExhausted, Duration retryAfter) {
+    boolean quotaExhausted, Duration retryAfter, boolean credentialsRejected) {
+
+  /** An error whose body may name a retry delay, and does not reject the credential. */
+  public VendorError(
+      String type, String code, String message, boolean contextLengthExceeded,
+      boolean quotaExhausted, Duration retryAfter) {
+    this(type, code, message, contextLengthExceeded, quotaExhausted, retryAfter, false);
+  }
 
   /** An error whose body names no retry delay. */
   public VendorError(
       String type, String code, String message, boolean contextLengthExceeded,
       boolean quotaExhausted) {
-    this(type, code, message, contextLengthExceeded, quotaExhausted, null);
+    this(type, code, message, contextLengthExceeded, quotaExhausted, null, false);
   }
 
   /** The most specific identifier the vendor gave: its code, else its type. */

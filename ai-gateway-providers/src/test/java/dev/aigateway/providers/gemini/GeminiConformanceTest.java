@@ -1,5 +1,6 @@
 package dev.aigateway.providers.gemini;
 
+import static dev.aigateway.providers.gemini.GeminiFixtures.API_KEY_INVALID;
 import static dev.aigateway.providers.gemini.GeminiFixtures.CONTEXT_MESSAGE;
 import static dev.aigateway.providers.gemini.GeminiFixtures.PER_DAY_QUOTA;
 import static dev.aigateway.providers.gemini.GeminiFixtures.RETRY_INFO_13S;
@@ -129,6 +130,10 @@ class GeminiConformanceTest extends ConformanceKit {
             GeminiFixtures.error(400, "INVALID_ARGUMENT", CONTEXT_MESSAGE + " " + m, null)),
             ContextLengthExceededException.class, false, null),
         error(400, "FAILED_PRECONDITION", InvalidRequestException.class, false),
+        // A key Google does not accept comes as a 400, told apart by its ErrorInfo reason.
+        new ErrorCase(400, "INVALID_ARGUMENT", m -> Wire.json(400,
+            GeminiFixtures.error(400, "INVALID_ARGUMENT", m, API_KEY_INVALID)),
+            AuthenticationException.class, false, null),
         error(401, "UNAUTHENTICATED", AuthenticationException.class, false),
         error(403, "PERMISSION_DENIED", AuthenticationException.class, false),
         error(404, "NOT_FOUND", InvalidRequestException.class, false),

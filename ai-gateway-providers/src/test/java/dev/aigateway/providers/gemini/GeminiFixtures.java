@@ -121,6 +121,17 @@ final class GeminiFixtures {
          "quotaDimensions":{"location":"global","model":"gemini-2.5-flash"},"quotaValue":"250"}]},
        {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"40.5s"}]""";
 
+  /**
+   * What Google sends with a key it does not accept: HTTP 400 {@code INVALID_ARGUMENT}, not 401,
+   * with a {@code google.rpc.ErrorInfo} whose reason is {@code API_KEY_INVALID}.
+   */
+  static final String API_KEY_INVALID = """
+      [{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID",
+         "domain":"googleapis.com",
+         "metadata":{"service":"generativelanguage.googleapis.com"}},
+       {"@type":"type.googleapis.com/google.rpc.LocalizedMessage","locale":"en-US",
+         "message":"API key not valid. Please pass a valid API key."}]""";
+
   static final String CONTEXT_MESSAGE =
       "The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).";
 }

@@ -50,6 +50,16 @@ class GoogleRpcErrorsTest {
         GeminiFixtures.CONTEXT_MESSAGE, null))).contextLengthExceeded()).isTrue();
     assertThat(GoogleRpcErrors.parse(Wire.tree(GeminiFixtures.error(400, "INVALID_ARGUMENT",
         "Invalid JSON payload received.", null))).contextLengthExceeded()).isFalse();
+    assertThat(GoogleRpcErrors.parse(Wire.tree(GeminiFixtures.error(400, "INVALID_ARGUMENT",
+        "Invalid JSON payload received.", null))).credentialsRejected()).isFalse();
     assertThat(GoogleRpcErrors.parse(Wire.tree("{\"message\":\"no\"}"))).isNull();
+  }
+
+  @Test
+  void anInvalidKeyIsAnInvalidArgumentWhoseErrorInfoSaysApiKeyInvalid() {
+    VendorError e = GoogleRpcErrors.parse(Wire.tree(GeminiFixtures.error(400, "INVALID_ARGUMENT",
+        "API key not valid. Please pass a valid API key.", GeminiFixtures.API_KEY_INVALID)));
+    assertThat(e.credentialsRejected()).isTrue();
+    assertThat(e.contextLengthExceeded()).isFalse();
   }
 }
