@@ -10,7 +10,14 @@ import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.GatewayExecutors;
 import dev.aigateway.core.routing.Route;
+import dev.aigateway.core.resilience.AttemptListener;
+import dev.aigateway.core.resilience.CircuitState;
+import dev.aigateway.core.resilience.Resilience;
+import dev.aigateway.core.resilience.ResilienceInterceptor;
+import dev.aigateway.core.resilience.Sleeper;
 import dev.aigateway.core.routing.Router;
+import dev.aigateway.core.routing.Routes;
+import java.time.Clock;
 import dev.aigateway.core.routing.RoutingInterceptor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>The pipeline</b>, outermost first: the application's interceptors, in the order they were
- * added; routing, which resolves the model (see {@link Router}); and the provider call. A request
- * passes down that list and its result passes back up.
+ * added; routing, which decides the candidate targets (see {@link Router}); resilience, which
+ * tries them with circuit breakers, retries, timeouts and failover (see
+ * {@link ResilienceInterceptor}); and the provider call. A request passes down that list and its
+ * result passes back up.
  *
  * <p><b>Threads.</b> {@link #chat} runs on the calling thread. {@link #chatAsync} and
  * {@link #stream} run on the gateway's executor (by default {@link GatewayExecutors}: virtual
@@ -56,6 +65,9 @@ public final class AiGateway implements ChatClient, AutoCloseable {
 
   private final Map<String, ChatProvider> providers;
   private final Router router;
+  private final Routes routes;
+  private final ResilienceInterceptor resilience;
+  private final Resilience defaultResilience;
   private final Pipeline pipeline;
   private final Executor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -72,9 +84,17 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     this.router = new Router(providers.keySet(), defaultId, b.routes,
         bound -> ThreadLocalRandom.current().nextInt(bound));
     this.executor = b.executor != null ? b.executor : GatewayExecutors.defaultExecutor();
+    this.routes = new Routes(router);
+    Resilience resilience = b.resilience;
+    if (b.firstChunkTimeout != null && resilience.firstChunkTimeout() == null) {
+      resilience = resilience.toBuilder().firstChunkTimeout(b.firstChunkTimeout).build();
+    }
+    this.defaultResilience = resilience;
+    this.resilience = new ResilienceInterceptor(resilience, b.clock, b.sleeper, b.listener);
     List<ChatInterceptor> chain = new ArrayList<>(b.interceptors);
     chain.add(new RoutingInterceptor(router));
-    chain.add(new ProviderCall(providers, b.firstChunkTimeout));
+    chain.add(this.resilience);
+    chain.add(new ProviderCall(providers));
     this.pipeline = new Pipeline(chain);
   }
 
@@ -123,6 +143,19 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     return router;
   }
 
+  /** The routes, which can be replaced at runtime: {@code gateway.routes().replace(route)}. */
+  public Routes routes() {
+    return routes;
+  }
+
+  /**
+   * The circuit state of {@code target} under the gateway's resilience settings (a route with
+   * its own settings has its own breakers; see {@link ResilienceInterceptor#circuitState}).
+   */
+  public CircuitState circuitState(Target target) {
+    return resilience.circuitState(target, defaultResilience);
+  }
+
   /** The interceptors in pipeline order, the built-in stages included; unmodifiable. */
   public List<ChatInterceptor> interceptors() {
     return pipeline.interceptors();
@@ -163,6 +196,10 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     private String defaultProvider;
     private Executor executor;
     private Duration firstChunkTimeout;
+    private Resilience resilience = Resilience.defaults();
+    private AttemptListener listener = AttemptListener.NONE;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.SYSTEM;
 
     private Builder() {}
 
@@ -218,8 +255,9 @@ public final class AiGateway implements ChatClient, AutoCloseable {
 
     /**
      * The longest a stream may take to deliver its first chunk before it fails with a
-     * {@link dev.aigateway.api.GatewayTimeoutException}. Unset by default: the providers' own
-     * read timeouts apply.
+     * {@link dev.aigateway.api.GatewayTimeoutException}, which fails over like any retryable
+     * failure. Unset by default: the providers' own read timeouts apply. The same as
+     * {@link Resilience.Builder#firstChunkTimeout} on the gateway's settings.
      */
     public Builder firstChunkTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
@@ -227,6 +265,33 @@ public final class AiGateway implements ChatClient, AutoCloseable {
         throw new IllegalArgumentException("firstChunkTimeout must be positive but was " + timeout);
       }
       this.firstChunkTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Retries, circuit breakers, timeouts and bulkheads for every call whose route has no
+     * settings of its own; {@link Resilience#defaults()} unless set.
+     */
+    public Builder resilience(Resilience resilience) {
+      this.resilience = Objects.requireNonNull(resilience, "resilience");
+      return this;
+    }
+
+    /** Hears every attempt, failure, retry, failover, skip and circuit-state change. */
+    public Builder attemptListener(AttemptListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The clock for deadlines and circuit cooldowns; for tests. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** What waits between retries; for tests, with a fake {@link #clock}. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

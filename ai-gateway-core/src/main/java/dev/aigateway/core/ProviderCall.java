@@ -5,7 +5,7 @@ import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.ChatResult;
-import java.time.Duration;
+import dev.aigateway.core.resilience.Resilience;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +18,9 @@ final class ProviderCall implements ChatInterceptor {
   private static final Logger log = LoggerFactory.getLogger(ProviderCall.class);
 
   private final Map<String, ChatProvider> providers;
-  private final Duration firstChunkTimeout;
 
-  ProviderCall(Map<String, ChatProvider> providers, Duration firstChunkTimeout) {
+  ProviderCall(Map<String, ChatProvider> providers) {
     this.providers = providers;
-    this.firstChunkTimeout = firstChunkTimeout;
   }
 
   @Override
@@ -42,7 +40,7 @@ final class ProviderCall implements ChatInterceptor {
         return ChatResult.of(provider.chat(request));
       }
       return ChatResult.ofStream(StartedStream.start(provider.stream(request), provider.id(),
-          firstChunkTimeout, Cancellation.of(request)));
+          request.attribute(Resilience.FIRST_CHUNK_TIMEOUT), Cancellation.of(request)));
     } catch (RuntimeException e) {
       if (log.isDebugEnabled()) {
         log.debug("{} call to {} failed: {}", chain.isStreaming() ? "stream" : "chat", target,

@@ -2,10 +2,12 @@ package dev.aigateway.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aigateway.api.AllTargetsFailedException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.api.testing.ChunkPublisher;
 import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.api.testing.TestSubscriber;
@@ -29,8 +31,11 @@ class GatewayStreamTest {
     emitter.shutdownNow();
   }
 
+  /** No retries, so that a failure's path through the publisher is seen as it is. */
+  private static final Resilience ONCE = Resilience.builder().maxRetries(0).build();
+
   private AiGateway gateway() {
-    return AiGateway.builder().provider(provider).build();
+    return AiGateway.builder().provider(provider).resilience(ONCE).build();
   }
 
   @Test
@@ -81,7 +86,10 @@ class GatewayStreamTest {
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     gateway().stream(ChatRequest.of("m", "hi")).subscribe(sub);
     sub.awaitTerminal(WAIT);
-    assertThat(sub.error()).isSameAs(down);
+    assertThat(sub.error()).as("the one candidate failed before the first chunk")
+        .isInstanceOf(AllTargetsFailedException.class).hasCause(down);
+    assertThat(((AllTargetsFailedException) sub.error()).attempts())
+        .extracting(AllTargetsFailedException.FailedAttempt::error).containsExactly(down);
     assertThat(down.partialText()).isEmpty();
     assertThat(sub.items()).isEmpty();
   }
@@ -133,15 +141,17 @@ class GatewayStreamTest {
     ChunkPublisher source = ChunkPublisher.of(ChunkPublisher.words("fake", "m", 2))
         .gatedOn(never, emitter);
     provider.onStream(r -> source);
-    AiGateway gateway = AiGateway.builder().provider(provider)
+    AiGateway gateway = AiGateway.builder().provider(provider).resilience(ONCE)
         .firstChunkTimeout(Duration.ofMillis(50)).build();
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     gateway.stream(ChatRequest.of("m", "hi")).subscribe(sub);
     sub.awaitTerminal(WAIT);
     never.countDown();
-    assertThat(sub.error()).isInstanceOf(GatewayTimeoutException.class)
+    assertThat(sub.error()).isInstanceOf(AllTargetsFailedException.class);
+    Throwable timeout = sub.error().getCause();
+    assertThat(timeout).isInstanceOf(GatewayTimeoutException.class)
         .hasMessageContaining("first chunk");
-    assertThat(((GatewayTimeoutException) sub.error()).phase())
+    assertThat(((GatewayTimeoutException) timeout).phase())
         .isEqualTo(GatewayTimeoutException.Phase.FIRST_CHUNK);
     assertThat(awaitLatch(source.cancelled)).isTrue();
   }

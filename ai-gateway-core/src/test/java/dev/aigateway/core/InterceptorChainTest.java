@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.api.AttributeKey;
+import dev.aigateway.api.AllTargetsFailedException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -13,6 +14,7 @@ import dev.aigateway.api.StreamAccumulator;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatResult;
 import dev.aigateway.api.spi.Flows;
+import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.api.testing.ChunkPublisher;
 import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.api.testing.TestSubscriber;
@@ -71,8 +73,9 @@ class InterceptorChainTest {
         .build();
     call(gateway, ChatRequest.of("fake/model-x", "hi"), stream);
     assertThat(log).containsExactly("first sees fake/model-x streaming=" + stream, "second");
-    assertThat(gateway.interceptors()).hasSize(4);
+    assertThat(gateway.interceptors()).hasSize(5);
     assertThat(gateway.interceptors().get(2).toString()).isEqualTo("RoutingInterceptor");
+    assertThat(gateway.interceptors().get(3).toString()).startsWith("ResilienceInterceptor");
   }
 
   @ParameterizedTest(name = "stream={0}")
@@ -119,11 +122,12 @@ class InterceptorChainTest {
             FinishReason.STOP, null))));
     List<Throwable> seen = new CopyOnWriteArrayList<>();
     AiGateway gateway = AiGateway.builder().provider(provider)
+        .resilience(Resilience.builder().maxRetries(0).build()) // this interceptor retries
         .interceptor(chain -> {
           try {
             return chain.proceed(chain.request());
-          } catch (ProviderUnavailableException e) {
-            seen.add(e);
+          } catch (AllTargetsFailedException e) {
+            seen.add(e.getCause());
             return chain.proceed(chain.request());
           }
         }).build();

@@ -1,33 +1,61 @@
 package dev.aigateway.core.routing;
 
 import dev.aigateway.core.Target;
+import dev.aigateway.core.resilience.Resilience;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A named entry point that decides where requests for it go. A request whose model is the route's
- * name is sent to one of the route's targets, picked at random in proportion to the targets'
- * weights. Immutable and thread safe.
+ * A named entry point that decides where requests for it go. A request whose model is the
+ * route's name is sent to one target of the route's weighted split, then, if that fails, to the
+ * route's fallbacks in order. Immutable and thread safe; replace a route at runtime with
+ * {@code gateway.routes().replace(route)}.
  *
  * <pre>{@code
  * Route.builder("support")
- *     .target("openai", "gpt-4o", 90)
+ *     .target("openai", "gpt-4o", 90)                  // weighted A/B split
  *     .target("anthropic", "claude-sonnet-4-5", 10)
+ *     .fallback("anthropic", "claude-haiku-4-5")       // tried after the split's pick fails
  *     .build();
  * }</pre>
  *
- * <p>A weight of 0 keeps a target in the route without it ever being picked.
+ * <ul>
+ *   <li><b>The split.</b> The pick is random in proportion to the weights. A weight of 0 keeps a
+ *       target in the route without the split ever picking it (it may still be a fallback).
+ *   <li><b>Stickiness.</b> The same caller stays on the same arm, so an A/B test is consistent:
+ *       requests that carry a {@code clientId} (or the metadata key named with
+ *       {@link Builder#stickyBy}) are assigned by weighted rendezvous hashing of that key. When
+ *       weights move (90/10, then 50/50), only the callers that must move do, and only towards
+ *       the target that gained weight. Requests without the key are picked at random.
+ *   <li><b>Fallbacks</b> are tried in the order added, after the split's pick (and its retries)
+ *       failed; a fallback equal to the pick is not tried twice. The other arms of the split are
+ *       not fallbacks unless named as such.
+ *   <li><b>Rules</b> ({@link Rule}) are checked in order before the split; the first that
+ *       matches replaces the split and fallbacks with its own.
+ *   <li><b>Overrides</b> ({@link Overrides}) set request parameters per target.
+ *   <li><b>Resilience</b>: the route may carry its own {@link Resilience}; otherwise the
+ *       gateway's applies.
+ * </ul>
  */
 public final class Route {
   private final String name;
-  private final List<WeightedTarget> targets;
+  private final List<RouteTarget> targets;
+  private final List<RouteTarget> fallbacks;
+  private final List<Rule> rules;
+  private final String stickyKey;
+  private final Resilience resilience;
   private final int totalWeight;
 
   private Route(Builder b) {
     this.name = b.name;
-    this.targets = List.copyOf(b.targets);
+    this.targets = List.copyOf(b.targets.targets);
+    this.fallbacks = List.copyOf(b.targets.fallbacks);
+    this.rules = List.copyOf(b.rules);
+    this.stickyKey = b.stickyKey;
+    this.resilience = b.resilience;
     int total = 0;
-    for (WeightedTarget t : targets) {
+    for (RouteTarget t : targets) {
       total += t.weight();
     }
     this.totalWeight = total;
@@ -44,54 +72,69 @@ public final class Route {
   }
 
   /** The targets of the split, in the order they were added; unmodifiable. */
-  public List<WeightedTarget> targets() {
+  public List<RouteTarget> targets() {
     return targets;
   }
 
-  /** The sum of the targets' weights; always positive. */
+  /** The fallbacks, in order; unmodifiable. */
+  public List<RouteTarget> fallbacks() {
+    return fallbacks;
+  }
+
+  /** The content rules, in order; unmodifiable. */
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  /** The metadata key that makes callers sticky, or null for {@code clientId}. */
+  public String stickyKey() {
+    return stickyKey;
+  }
+
+  /** The route's own resilience settings, or null for the gateway's. */
+  public Resilience resilience() {
+    return resilience;
+  }
+
+  /** The sum of the split's weights; always positive. */
   public int totalWeight() {
     return totalWeight;
   }
 
-  @Override
-  public String toString() {
-    return "Route[" + name + " -> " + targets + "]";
+  /** Every target the route may send to: split, fallbacks and rules. */
+  List<Target> allTargets() {
+    List<Target> all = new ArrayList<>();
+    targets.forEach(t -> all.add(t.target()));
+    fallbacks.forEach(t -> all.add(t.target()));
+    for (Rule r : rules) {
+      r.targets().forEach(t -> all.add(t.target()));
+      r.fallbacks().forEach(t -> all.add(t.target()));
+    }
+    return all;
   }
 
-  /**
-   * A target and its share of the traffic.
-   *
-   * @param target where to send
-   * @param weight the relative share, 0 or more
-   */
-  public record WeightedTarget(Target target, int weight) {
-    /** Validates that the weight is not negative. */
-    public WeightedTarget {
-      if (target == null) {
-        throw new IllegalArgumentException("target is required");
-      }
-      if (weight < 0) {
-        throw new IllegalArgumentException(
-            "weight of " + target + " must be >= 0 but was " + weight);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return target + "@" + weight;
-    }
+  @Override
+  public String toString() {
+    return "Route[" + name + " -> " + targets
+        + (fallbacks.isEmpty() ? "" : ", fallbacks " + fallbacks)
+        + (rules.isEmpty() ? "" : ", rules " + rules)
+        + (stickyKey == null ? "" : ", sticky by metadata[" + stickyKey + "]") + "]";
   }
 
   /** Builds a {@link Route}. Not thread safe. */
   public static final class Builder {
     private final String name;
-    private final List<WeightedTarget> targets = new ArrayList<>();
+    private final Rule.Targets targets;
+    private final List<Rule> rules = new ArrayList<>();
+    private String stickyKey;
+    private Resilience resilience;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("route name must not be blank");
       }
       this.name = name;
+      this.targets = new Rule.Targets("route '" + name + "'");
     }
 
     /** Adds a target with weight 1. */
@@ -101,14 +144,44 @@ public final class Route {
 
     /** Adds a target with a relative {@code weight}, 0 or more. */
     public Builder target(String providerId, String model, int weight) {
-      Target target = new Target(providerId, model);
-      for (WeightedTarget t : targets) {
-        if (t.target().equals(target)) {
-          throw new IllegalArgumentException(
-              "route '" + name + "' already has target " + target);
-        }
+      return target(providerId, model, weight, Overrides.NONE);
+    }
+
+    /** Adds a target with a relative {@code weight} and its own request overrides. */
+    public Builder target(String providerId, String model, int weight, Overrides overrides) {
+      targets.add(new RouteTarget(new Target(providerId, model), weight, overrides));
+      return this;
+    }
+
+    /** Adds a fallback, tried in order after the split's pick fails. */
+    public Builder fallback(String providerId, String model) {
+      return fallback(providerId, model, Overrides.NONE);
+    }
+
+    /** Adds a fallback with its own request overrides. */
+    public Builder fallback(String providerId, String model, Overrides overrides) {
+      targets.addFallback(new RouteTarget(new Target(providerId, model), 0, overrides));
+      return this;
+    }
+
+    /** Adds a content rule; rules are checked in the order added. */
+    public Builder rule(Rule rule) {
+      rules.add(Objects.requireNonNull(rule, "rule"));
+      return this;
+    }
+
+    /** Makes callers sticky by this metadata key instead of {@code clientId}. */
+    public Builder stickyBy(String metadataKey) {
+      if (metadataKey == null || metadataKey.isBlank()) {
+        throw new IllegalArgumentException("stickyBy key must not be blank");
       }
-      targets.add(new WeightedTarget(target, weight));
+      this.stickyKey = metadataKey;
+      return this;
+    }
+
+    /** This route's own retry, breaker, timeout and bulkhead settings. */
+    public Builder resilience(Resilience resilience) {
+      this.resilience = Objects.requireNonNull(resilience, "resilience");
       return this;
     }
 
@@ -118,20 +191,7 @@ public final class Route {
      * @throws IllegalArgumentException when there is no target, or every weight is 0
      */
     public Route build() {
-      if (targets.isEmpty()) {
-        throw new IllegalArgumentException("route '" + name + "' needs at least one target");
-      }
-      long total = 0;
-      for (WeightedTarget t : targets) {
-        total += t.weight();
-      }
-      if (total == 0) {
-        throw new IllegalArgumentException(
-            "route '" + name + "' has only weight-0 targets, so none could ever be picked");
-      }
-      if (total > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("route '" + name + "': weights add up to too much");
-      }
+      targets.validate();
       return new Route(this);
     }
   }

@@ -1,31 +1,40 @@
 package dev.aigateway.core.routing;
 
+import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.NoRouteException;
 import dev.aigateway.core.Target;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Resolves a request's model to a {@link Target}, in this order:
+ * Decides where a request goes, resolving its model in this order:
  * <ol>
- *   <li>the name of a {@link Route}, which then picks one of its targets by weight;
+ *   <li>the name of a {@link Route}: its first matching {@link Rule}, or else its split, picks
+ *       one target (sticky per caller, see {@link Route}), followed by the fallbacks;
  *   <li>{@code providerId/model}, cut at the first {@code /} only when what stands before it is
  *       a registered provider id, so vendor model names that contain {@code /} still work;
  *   <li>a bare model name, for the default provider: the only provider, or the one marked
  *       default;
  *   <li>anything else fails with {@link NoRouteException}, whose message lists what exists.
  * </ol>
- * Immutable and thread safe.
+ *
+ * <p>Routes can be replaced while calls run ({@link #replace}, {@link #remove}): the routes are an
+ * immutable map swapped atomically, so a call in flight finishes on the route it started with,
+ * and every later call sees the new one. Thread safe.
  */
 public final class Router {
   private final Set<String> providerIds;
   private final String defaultProviderId;
-  private final Map<String, Route> routes;
   private final IntUnaryOperator random;
+  private final Object writeLock = new Object();
+  private volatile Map<String, Route> routes;
 
   /**
    * @param providerIds the registered providers
@@ -45,31 +54,90 @@ public final class Router {
     this.defaultProviderId = defaultProviderId;
     Map<String, Route> byName = new LinkedHashMap<>();
     for (Route route : routes) {
+      check(route);
       if (byName.put(route.name(), route) != null) {
         throw new IllegalArgumentException("two routes are called '" + route.name() + "'");
-      }
-      for (Route.WeightedTarget t : route.targets()) {
-        if (!this.providerIds.contains(t.target().providerId())) {
-          throw new IllegalArgumentException("route '" + route.name() + "' targets provider '"
-              + t.target().providerId() + "', which is not registered; providers: "
-              + sorted(this.providerIds));
-        }
       }
     }
     this.routes = Map.copyOf(byName);
     this.random = random;
   }
 
+  private void check(Route route) {
+    for (Target t : route.allTargets()) {
+      if (!providerIds.contains(t.providerId())) {
+        throw new IllegalArgumentException("route '" + route.name() + "' targets provider '"
+            + t.providerId() + "', which is not registered; providers: " + sorted(providerIds));
+      }
+    }
+  }
+
   /**
-   * The target for {@code model}.
+   * Everything {@code request} may be sent to, in order.
    *
    * @throws NoRouteException when nothing matches
    */
-  public Target resolve(String model) {
+  public RoutingDecision decide(ChatRequest request) {
+    String model = request.model();
     Route route = routes.get(model);
     if (route != null) {
-      return pick(route);
+      return decide(route, request);
     }
+    return new RoutingDecision(null, List.of(new RouteTarget(direct(model), 1, null)), null);
+  }
+
+  private RoutingDecision decide(Route route, ChatRequest request) {
+    List<RouteTarget> split = route.targets();
+    List<RouteTarget> fallbacks = route.fallbacks();
+    for (Rule rule : route.rules()) {
+      if (rule.matches(request)) {
+        split = rule.targets();
+        fallbacks = rule.fallbacks();
+        break;
+      }
+    }
+    RouteTarget pick = pick(split, stickyKey(route, request));
+    if (fallbacks.isEmpty()) {
+      return new RoutingDecision(route.name(), List.of(pick), route.resilience());
+    }
+    List<RouteTarget> candidates = new ArrayList<>(1 + fallbacks.size());
+    candidates.add(pick);
+    for (RouteTarget f : fallbacks) {
+      if (!f.target().equals(pick.target())) {
+        candidates.add(f);
+      }
+    }
+    return new RoutingDecision(route.name(), candidates, route.resilience());
+  }
+
+  private static String stickyKey(Route route, ChatRequest request) {
+    String key = route.stickyKey();
+    return key == null ? request.clientId() : request.metadata().get(key);
+  }
+
+  private RouteTarget pick(List<RouteTarget> split, String stickyKey) {
+    if (split.size() == 1) {
+      return split.get(0);
+    }
+    if (stickyKey != null) {
+      return WeightedRendezvous.pick(stickyKey, split, RouteTarget::weight,
+          t -> t.target().toString());
+    }
+    int total = 0;
+    for (RouteTarget t : split) {
+      total += t.weight();
+    }
+    int point = random.applyAsInt(total);
+    for (RouteTarget t : split) {
+      point -= t.weight();
+      if (point < 0) {
+        return t;
+      }
+    }
+    throw new AssertionError("weights changed under the split");
+  }
+
+  private Target direct(String model) {
     int slash = model.indexOf('/');
     if (slash > 0 && slash < model.length() - 1) {
       String prefix = model.substring(0, slash);
@@ -86,27 +154,49 @@ public final class Router {
         + " the default.");
   }
 
-  private Target pick(Route route) {
-    var targets = route.targets();
-    if (targets.size() == 1) {
-      return targets.get(0).target();
-    }
-    int point = random.applyAsInt(route.totalWeight());
-    for (Route.WeightedTarget t : targets) {
-      point -= t.weight();
-      if (point < 0) {
-        return t.target();
-      }
-    }
-    throw new AssertionError("weights changed under the route");
+  /**
+   * The first target a request for {@code model} without a caller key would try.
+   *
+   * @throws NoRouteException when nothing matches
+   */
+  public Target resolve(String model) {
+    return decide(ChatRequest.of(model, "?")).candidates().get(0).target();
   }
 
-  /** The routes, by name; unmodifiable. */
+  /** The routes, by name; an unmodifiable snapshot. */
   public Map<String, Route> routes() {
     return routes;
   }
 
+  /**
+   * Adds {@code route}, or replaces the route of the same name, atomically.
+   *
+   * @return the route it replaced, or null
+   * @throws IllegalArgumentException when the route targets an unknown provider
+   */
+  public Route replace(Route route) {
+    check(route);
+    synchronized (writeLock) {
+      Map<String, Route> next = new LinkedHashMap<>(routes);
+      Route old = next.put(route.name(), route);
+      routes = Map.copyOf(next);
+      return old;
+    }
+  }
+
+  /** Removes the route called {@code name}; returns it, or null when there was none. */
+  public Route remove(String name) {
+    synchronized (writeLock) {
+      Map<String, Route> next = new LinkedHashMap<>(routes);
+      Route old = next.remove(name);
+      if (old != null) {
+        routes = Map.copyOf(next);
+      }
+      return old;
+    }
+  }
+
   private static String sorted(Collection<String> names) {
-    return new java.util.TreeSet<>(names).toString();
+    return new TreeSet<>(names).toString();
   }
 }

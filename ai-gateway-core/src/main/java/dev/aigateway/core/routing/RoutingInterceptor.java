@@ -3,17 +3,16 @@ package dev.aigateway.core.routing;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatResult;
-import dev.aigateway.core.Target;
 
 /**
- * The routing stage: resolves the request's model with a {@link Router}, then passes the request
- * down with the vendor's model name and the chosen {@link Target} stored under
- * {@link Target#ATTRIBUTE}. Installed by the gateway; thread safe.
+ * The routing stage: decides with a {@link Router} where the request may go, and passes it down
+ * with the {@link RoutingDecision} stored under {@link RoutingDecision#ATTRIBUTE}. The resilience
+ * stage below it tries the candidates. Installed by the gateway; thread safe.
  */
 public final class RoutingInterceptor implements ChatInterceptor {
   private final Router router;
 
-  /** A routing stage that resolves with {@code router}. */
+  /** A routing stage that decides with {@code router}. */
   public RoutingInterceptor(Router router) {
     this.router = router;
   }
@@ -21,9 +20,7 @@ public final class RoutingInterceptor implements ChatInterceptor {
   @Override
   public ChatResult intercept(Chain chain) {
     ChatRequest request = chain.request();
-    Target target = router.resolve(request.model());
-    return chain.proceed(
-        request.withModel(target.model()).withAttribute(Target.ATTRIBUTE, target));
+    return chain.proceed(request.withAttribute(RoutingDecision.ATTRIBUTE, router.decide(request)));
   }
 
   @Override

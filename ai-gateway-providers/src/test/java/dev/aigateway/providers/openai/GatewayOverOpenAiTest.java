@@ -7,6 +7,8 @@ import static dev.aigateway.providers.openai.OpenAiFixtures.json;
 import static dev.aigateway.providers.openai.OpenAiFixtures.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aigateway.api.AiGatewayException;
+import dev.aigateway.api.AllTargetsFailedException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -14,8 +16,11 @@ import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.core.AiGateway;
+import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.routing.Route;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +34,7 @@ class GatewayOverOpenAiTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private final MockWebServer server = new MockWebServer();
   private AiGateway gateway;
+  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -36,6 +42,7 @@ class GatewayOverOpenAiTest {
     gateway = AiGateway.builder()
         .provider(OpenAiFixtures.provider(server).build())
         .route(Route.builder("assistant").target("openai", "gpt-4o-mini").build())
+        .sleeper(delay -> sleeps.add(delay)) // retries do not wait in tests
         .build();
   }
 
@@ -69,14 +76,39 @@ class GatewayOverOpenAiTest {
   }
 
   @Test
-  void aVendorErrorBeforeTheFirstChunkReachesTheSubscriberTyped() {
-    server.enqueue(json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
+  void aVendorErrorBeforeTheFirstChunkIsRetriedOverTheWireThenReachesTheSubscriberTyped()
+      throws Exception {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
+    }
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     gateway.stream(ChatRequest.of("assistant", "hi")).subscribe(sub);
     sub.awaitTerminal(WAIT);
-    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
-        .hasMessageContaining("HTTP 503");
-    assertThat(((ProviderUnavailableException) sub.error()).partialText()).isEmpty();
+    assertThat(server.getRequestCount()).as("the first attempt and two retries").isEqualTo(3);
+    assertThat(sleeps).as("exponential backoff with jitter between them").hasSize(2);
+    assertThat(sub.items()).as("the subscriber saw none of the failed attempts").isEmpty();
+    assertThat(sub.error()).isInstanceOf(AllTargetsFailedException.class);
+    List<AllTargetsFailedException.FailedAttempt> attempts =
+        ((AllTargetsFailedException) sub.error()).attempts();
+    assertThat(attempts).hasSize(3).allSatisfy(a -> {
+      assertThat(a.provider()).isEqualTo("openai");
+      assertThat(a.model()).isEqualTo("gpt-4o-mini");
+      assertThat(a.error()).isInstanceOf(ProviderUnavailableException.class)
+          .hasMessageContaining("HTTP 503");
+    });
+    assertThat(((AiGatewayException) sub.error()).partialText()).isEmpty();
+  }
+
+  @Test
+  void aStreamThatFailsBeforeItsFirstChunkIsRetriedTransparently() {
+    server.enqueue(json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}"));
+    server.enqueue(sse(TEXT_STREAM));
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    gateway.stream(ChatRequest.of("assistant", "hi")).subscribe(sub);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.isCompleted()).isTrue();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("Hello", " world", "");
+    assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
   @Test
@@ -126,12 +158,14 @@ class GatewayOverOpenAiTest {
     server.enqueue(OpenAiFixtures.heldOpenStream(": waiting\n\n", headersSent, clientClosed));
     try (AiGateway impatient = AiGateway.builder()
         .provider(OpenAiFixtures.provider(server).build())
+        .resilience(Resilience.builder().maxRetries(0).build())
         .firstChunkTimeout(Duration.ofMillis(300)).build()) {
       TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
       impatient.stream(ChatRequest.of("gpt-4o-mini", "hi")).subscribe(sub);
       sub.awaitTerminal(WAIT);
-      assertThat(sub.error()).isInstanceOf(GatewayTimeoutException.class);
-      assertThat(((GatewayTimeoutException) sub.error()).phase())
+      assertThat(sub.error()).isInstanceOf(AllTargetsFailedException.class)
+          .hasCauseInstanceOf(GatewayTimeoutException.class);
+      assertThat(((GatewayTimeoutException) sub.error().getCause()).phase())
           .isEqualTo(GatewayTimeoutException.Phase.FIRST_CHUNK);
       assertThat(clientClosed.await(5, TimeUnit.SECONDS)).isTrue();
     }

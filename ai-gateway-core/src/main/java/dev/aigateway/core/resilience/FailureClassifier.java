@@ -1,0 +1,65 @@
+package dev.aigateway.core.resilience;
+
+import dev.aigateway.api.AiGatewayException;
+import dev.aigateway.api.AuthenticationException;
+import dev.aigateway.api.ContextLengthExceededException;
+import dev.aigateway.api.GatewayTimeoutException;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.NoRouteException;
+import dev.aigateway.api.RateLimitExceededException;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Decides what a failed attempt leads to: a retry on the same target, a failover to the next, or
+ * the end of the call. Set one with {@link Resilience.Builder#classifier}; it must be thread safe
+ * and quick.
+ *
+ * <p>{@link #DEFAULT}:
+ * <table>
+ *   <caption>Default classification</caption>
+ *   <tr><th>failure</th><th>action</th></tr>
+ *   <tr><td>{@link ContextLengthExceededException}</td><td>FAILOVER: the next model may have a
+ *       larger window</td></tr>
+ *   <tr><td>any other {@link InvalidRequestException} (400, 404, 413, 422)</td><td>FAIL: the
+ *       request is wrong, and sending it elsewhere only costs money</td></tr>
+ *   <tr><td>{@link AuthenticationException} (401, 403)</td><td>FAILOVER: the next vendor has its
+ *       own key</td></tr>
+ *   <tr><td>{@link GatewayTimeoutException} of phase {@code DEADLINE}, a cancellation, the
+ *       gateway's own rate limit, {@link NoRouteException}</td><td>FAIL: the call is over</td></tr>
+ *   <tr><td>any other retryable {@link AiGatewayException} (408, 409, 429, 5xx, 529, connection
+ *       failures, timeouts, streams that failed before their first chunk)</td><td>RETRY</td></tr>
+ *   <tr><td>anything else (a non-retryable vendor error, a bug)</td><td>FAILOVER</td></tr>
+ * </table>
+ */
+@FunctionalInterface
+public interface FailureClassifier {
+
+  /** The default classification, in the table above. */
+  FailureClassifier DEFAULT = FailureClassifier::byDefault;
+
+  /** What {@code failure} leads to. */
+  FailureAction classify(Throwable failure);
+
+  private static FailureAction byDefault(Throwable failure) {
+    if (failure instanceof ContextLengthExceededException) {
+      return FailureAction.FAILOVER;
+    }
+    if (failure instanceof InvalidRequestException) {
+      return FailureAction.FAIL;
+    }
+    if (failure instanceof AuthenticationException) {
+      return FailureAction.FAILOVER;
+    }
+    if (failure instanceof CancellationException
+        || failure instanceof RateLimitExceededException
+        || failure instanceof NoRouteException
+        || failure instanceof GatewayTimeoutException t
+            && t.phase() == GatewayTimeoutException.Phase.DEADLINE) {
+      return FailureAction.FAIL;
+    }
+    if (failure instanceof AiGatewayException e && e.retryable()) {
+      return FailureAction.RETRY;
+    }
+    return FailureAction.FAILOVER;
+  }
+}

@@ -1,0 +1,349 @@
+package dev.aigateway.core.resilience;
+
+import dev.aigateway.api.AiGatewayException;
+import dev.aigateway.api.AllTargetsFailedException;
+import dev.aigateway.api.AllTargetsFailedException.FailedAttempt;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.GatewayTimeoutException;
+import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.spi.Cancellation;
+import dev.aigateway.api.spi.ChatInterceptor;
+import dev.aigateway.api.spi.ChatObserver;
+import dev.aigateway.api.spi.ChatResult;
+import dev.aigateway.core.Target;
+import dev.aigateway.core.routing.RouteTarget;
+import dev.aigateway.core.routing.RoutingDecision;
+import dev.failsafe.Execution;
+import dev.failsafe.RetryPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resilience stage, below routing: it takes the candidates routing chose (the split's pick,
+ * then the fallbacks) and tries them in order. For each: skip it if its circuit is open or its
+ * bulkhead full; send it, with the route's per-target overrides, the remaining deadline and the
+ * first-chunk timeout; on failure ask the {@link FailureClassifier}: retry the same target with
+ * backoff (Failsafe's {@link RetryPolicy}, waited out here on the gateway's {@link Clock} and
+ * {@link Sleeper}), fail over to the next, or stop.
+ *
+ * <p>It serves {@code chat()} and {@code stream()} alike: a stream's failure before its first
+ * chunk is thrown from {@code proceed}, so it is retried and failed over the same way, and the
+ * subscriber never sees it. A failure after the first chunk goes to the subscriber (with the
+ * partial text, see the gateway's publisher) and, like any failure, counts against the target.
+ *
+ * <p>When every candidate failed or was skipped, the call fails with
+ * {@link AllTargetsFailedException}, whose {@code attempts()} lists each failure in order; when
+ * the classifier says FAIL, the failure itself is thrown. A successful {@link ChatResponse}
+ * reports in {@code attempts()} how many attempts were sent. Thread safe.
+ */
+public final class ResilienceInterceptor implements ChatInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(ResilienceInterceptor.class);
+
+  private final Resilience defaults;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final AttemptListener listener;
+  // One guard per target per settings: routes with their own settings get their own breakers.
+  private final Map<Resilience, Map<Target, TargetGuard>> guards = new ConcurrentHashMap<>();
+  private final Map<Resilience, RetryPolicy<Object>> policies = new ConcurrentHashMap<>();
+
+  /**
+   * @param defaults the settings for calls whose route has none of its own
+   * @param clock the clock for deadlines and cooldowns
+   * @param sleeper waits between retries
+   * @param listener hears every attempt
+   */
+  public ResilienceInterceptor(
+      Resilience defaults, Clock clock, Sleeper sleeper, AttemptListener listener) {
+    this.defaults = defaults;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.listener = listener;
+  }
+
+  /** The circuit state of {@code target} under {@code settings}; CLOSED if never called. */
+  public CircuitState circuitState(Target target, Resilience settings) {
+    Map<Target, TargetGuard> byTarget = guards.get(settings);
+    TargetGuard guard = byTarget == null ? null : byTarget.get(target);
+    return guard == null ? CircuitState.CLOSED : guard.state();
+  }
+
+  @Override
+  public ChatResult intercept(Chain chain) {
+    ChatRequest request = chain.request();
+    RoutingDecision decision = request.attribute(RoutingDecision.ATTRIBUTE);
+    if (decision == null) {
+      throw new IllegalStateException(
+          "no routing decision on the request: an interceptor removed it");
+    }
+    Resilience settings = decision.resilience() != null ? decision.resilience() : defaults;
+    return new Call(chain, request, decision, settings).run();
+  }
+
+  /** One call's walk through its candidates. */
+  private final class Call {
+    private final Chain chain;
+    private final ChatRequest request;
+    private final RoutingDecision decision;
+    private final Resilience settings;
+    private final Map<Target, TargetGuard> targetGuards;
+    private final Instant deadline;
+    private final Duration firstChunkTimeout;
+    private final Cancellation cancellation;
+    private final List<FailedAttempt> failures = new ArrayList<>(2);
+    private int attempts;
+
+    Call(Chain chain, ChatRequest request, RoutingDecision decision, Resilience settings) {
+      this.chain = chain;
+      this.request = request;
+      this.decision = decision;
+      this.settings = settings;
+      this.targetGuards = guards.computeIfAbsent(settings, s -> new ConcurrentHashMap<>());
+      Duration total = shorter(request.timeout(), settings.deadline);
+      this.deadline = total == null ? null : clock.instant().plus(total);
+      Duration perRequest = request.attribute(Resilience.FIRST_CHUNK_TIMEOUT);
+      this.firstChunkTimeout = perRequest != null ? perRequest : settings.firstChunkTimeout;
+      this.cancellation = Cancellation.of(request);
+    }
+
+    ChatResult run() {
+      List<RouteTarget> candidates = decision.candidates();
+      for (int i = 0; i < candidates.size(); i++) {
+        RouteTarget candidate = candidates.get(i);
+        ChatResult result = tryTarget(candidate);
+        if (result != null) {
+          return result;
+        }
+        if (i + 1 < candidates.size()) {
+          Throwable cause = failures.get(failures.size() - 1).error();
+          Target next = candidates.get(i + 1).target();
+          tell(l -> l.onFailover(candidate.target(), next, cause));
+        }
+      }
+      throw allFailed();
+    }
+
+    /** The result, or null to go on to the next candidate; throws to end the call. */
+    private ChatResult tryTarget(RouteTarget candidate) {
+      Target target = candidate.target();
+      TargetGuard guard = targetGuards.computeIfAbsent(target,
+          t -> new TargetGuard(t, settings, clock, listener));
+      Execution<Object> retries = Execution.of(policy(settings));
+      while (true) {
+        checkCancelled();
+        Duration remaining = remaining();
+        if (remaining != null && remaining.isNegative()) {
+          throw deadlinePassed();
+        }
+        AiGatewayException skipped = guard.tryAcquire();
+        if (skipped != null) {
+          failures.add(new FailedAttempt(target.providerId(), target.model(), skipped));
+          tell(l -> l.onSkipped(target, skipped));
+          return null;
+        }
+        int attempt = ++attempts;
+        tell(l -> l.onAttempt(target, attempt));
+        ChatResult result;
+        try {
+          result = chain.proceed(prepare(candidate, remaining));
+        } catch (RuntimeException e) {
+          guard.released();
+          FailureAction action = classify(e);
+          if (action == FailureAction.FAIL) {
+            guard.neutral();
+            tell(l -> l.onFailure(target, attempt, e, action));
+            throw e;
+          }
+          guard.failed();
+          failures.add(new FailedAttempt(target.providerId(), target.model(), e));
+          tell(l -> l.onFailure(target, attempt, e, action));
+          if (action == FailureAction.FAILOVER) {
+            return null;
+          }
+          retries.recordException(e);
+          if (retries.isComplete()) {
+            return null; // this target's retry budget is spent
+          }
+          Duration delay = retries.getDelay();
+          Duration retryAfter = e instanceof ProviderRateLimitException r
+              ? r.retryAfter().orElse(null) : null;
+          if (retryAfter != null && retryAfter.compareTo(settings.retryAfterCap) > 0) {
+            guard.coolFor(retryAfter); // too long to wait: let the target rest, go elsewhere
+            return null;
+          }
+          Duration left = remaining();
+          if (left != null && delay.compareTo(left) >= 0) {
+            return null; // the wait would outlast the deadline
+          }
+          tell(l -> l.onRetry(target, attempt + 1, delay));
+          pause(delay);
+          continue;
+        }
+        guard.succeeded();
+        tell(l -> l.onSuccess(target, attempt));
+        return finish(result, guard, target);
+      }
+    }
+
+    private ChatRequest prepare(RouteTarget candidate, Duration remaining) {
+      ChatRequest r = candidate.overrides().applyTo(request);
+      if (remaining != null || firstChunkTimeout != null) {
+        ChatRequest.Builder b = r.toBuilder();
+        if (remaining != null) {
+          b.timeout(remaining.isZero() ? Duration.ofNanos(1) : remaining);
+        }
+        if (firstChunkTimeout != null) {
+          b.attribute(Resilience.FIRST_CHUNK_TIMEOUT, firstChunkTimeout);
+        }
+        r = b.build();
+      }
+      return r.withModel(candidate.target().model())
+          .withAttribute(Target.ATTRIBUTE, candidate.target());
+    }
+
+    private ChatResult finish(ChatResult result, TargetGuard guard, Target target) {
+      if (!result.isStream()) {
+        guard.released();
+        ChatResponse response = result.response();
+        return ChatResult.of(response.attempts() == attempts ? response
+            : response.toBuilder().attempts(attempts).build());
+      }
+      // A stream holds its bulkhead permit until it ends, and a failure after its first chunk
+      // still counts against the target.
+      return result.observe(new ChatObserver() {
+        @Override
+        public void onComplete(ChatResponse response) {
+          guard.released();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+          guard.released();
+          if (classify(error) != FailureAction.FAIL) {
+            guard.failed();
+          }
+        }
+
+        @Override
+        public void onCancel() {
+          guard.released();
+        }
+      });
+    }
+
+    private FailureAction classify(Throwable e) {
+      if (e instanceof CancellationException || cancellation != null && cancellation.isCancelled()) {
+        return FailureAction.FAIL;
+      }
+      try {
+        FailureAction action = settings.classifier.classify(e);
+        return action != null ? action : FailureAction.FAIL;
+      } catch (RuntimeException bug) {
+        log.warn("the failure classifier threw; failing the call", bug);
+        return FailureAction.FAIL;
+      }
+    }
+
+    private void pause(Duration delay) {
+      Thread thread = Thread.currentThread();
+      try (Cancellation.Registration wake =
+          cancellation == null ? null : cancellation.onCancel(thread::interrupt)) {
+        sleeper.sleep(delay);
+      } catch (InterruptedException e) {
+        if (cancellation != null && cancellation.isCancelled()) {
+          Thread.interrupted(); // ours, not the application's
+          throw new CancellationException("the call was cancelled while waiting to retry");
+        }
+        thread.interrupt();
+        throw new CancellationException("interrupted while waiting to retry");
+      }
+    }
+
+    private void checkCancelled() {
+      if (cancellation != null && cancellation.isCancelled()) {
+        throw new CancellationException("the call was cancelled");
+      }
+    }
+
+    private Duration remaining() {
+      return deadline == null ? null : Duration.between(clock.instant(), deadline);
+    }
+
+    private GatewayTimeoutException deadlinePassed() {
+      Duration total = shorter(request.timeout(), settings.deadline);
+      GatewayTimeoutException e = new GatewayTimeoutException(null,
+          GatewayTimeoutException.Phase.DEADLINE, "the call's deadline of " + total + " passed after " + attempts + " attempt(s)"
+              + (failures.isEmpty() ? "" : "; failures: " + describe(failures)), null);
+      return e;
+    }
+
+    private AllTargetsFailedException allFailed() {
+      String route = decision.route() != null ? "route '" + decision.route() + "'"
+          : "model '" + request.model() + "'";
+      return new AllTargetsFailedException("every target of " + route + " failed ("
+          + attempts + " attempt(s)): " + describe(failures), failures);
+    }
+  }
+
+  private RetryPolicy<Object> policy(Resilience s) {
+    return policies.computeIfAbsent(s, k -> RetryPolicy.builder()
+        .handleIf((result, failure) -> failure != null) // the interceptor decides what retries
+        .withMaxRetries(k.maxRetries)
+        .withBackoff(k.backoffInitial, k.backoffMax)
+        .withJitter(k.jitter)
+        .withDelayFnOn(ctx -> {
+          ProviderRateLimitException e = ctx.getLastException();
+          return e.retryAfter().orElse(null);
+        }, ProviderRateLimitException.class)
+        .build());
+  }
+
+  private static String describe(List<FailedAttempt> failures) {
+    StringBuilder sb = new StringBuilder();
+    for (FailedAttempt f : failures) {
+      if (sb.length() > 0) {
+        sb.append("; ");
+      }
+      sb.append(f.provider()).append('/').append(f.model()).append(": ")
+          .append(f.error().getClass().getSimpleName()).append(": ")
+          .append(f.error().getMessage());
+    }
+    return sb.toString();
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private void tell(java.util.function.Consumer<AttemptListener> event) {
+    try {
+      event.accept(listener);
+    } catch (RuntimeException e) {
+      listenerFailed(e);
+    }
+  }
+
+  static void listenerFailed(RuntimeException e) {
+    log.warn("an AttemptListener threw; ignored", e);
+  }
+
+  @Override
+  public String toString() {
+    return "ResilienceInterceptor[" + defaults + "]";
+  }
+}
