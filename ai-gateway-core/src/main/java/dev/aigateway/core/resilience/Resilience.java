@@ -1,6 +1,8 @@
 package dev.aigateway.core.resilience;
 
 import dev.aigateway.api.AttributeKey;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.RetryPolicyBuilder;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -57,6 +59,8 @@ public final class Resilience {
   final Duration firstChunkTimeout;
   final int maxConcurrentCallsPerTarget;
   final FailureClassifier classifier;
+  // Built once, so that a setting Failsafe rejects fails here, at configuration time.
+  final RetryPolicy<Object> retryPolicy;
 
   private Resilience(Builder b) {
     this.maxRetries = b.maxRetries;
@@ -74,6 +78,18 @@ public final class Resilience {
     this.firstChunkTimeout = b.firstChunkTimeout;
     this.maxConcurrentCallsPerTarget = b.maxConcurrentCallsPerTarget;
     this.classifier = b.classifier;
+    RetryPolicyBuilder<Object> retry = RetryPolicy.builder()
+        .handleIf((result, failure) -> failure != null) // the classifier decides, not Failsafe
+        .withMaxRetries(maxRetries);
+    if (backoffMax.compareTo(backoffInitial) > 0) {
+      retry.withBackoff(backoffInitial, backoffMax);
+    } else {
+      retry.withDelay(backoffInitial);
+    }
+    if (jitter > 0) {
+      retry.withJitter(jitter);
+    }
+    this.retryPolicy = retry.build();
   }
 
   /** The defaults described above. */
@@ -180,7 +196,10 @@ public final class Resilience {
       return this;
     }
 
-    /** Exponential backoff from {@code initial}, doubling, capped at {@code max}. */
+    /**
+     * Exponential backoff from {@code initial}, doubling, capped at {@code max}; a fixed delay
+     * when both are equal.
+     */
     public Builder backoff(Duration initial, Duration max) {
       requirePositive(initial, "backoff initial");
       requirePositive(max, "backoff max");

@@ -54,7 +54,6 @@ public final class ResilienceInterceptor implements ChatInterceptor {
   private final AttemptListener listener;
   // One guard per target per settings: routes with their own settings get their own breakers.
   private final Map<Resilience, Map<Target, TargetGuard>> guards = new ConcurrentHashMap<>();
-  private final Map<Resilience, RetryPolicy<Object>> policies = new ConcurrentHashMap<>();
 
   /**
    * @param defaults the settings for calls whose route has none of its own
@@ -137,7 +136,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
       Target target = candidate.target();
       TargetGuard guard = targetGuards.computeIfAbsent(target,
           t -> new TargetGuard(t, settings, clock, listener));
-      Execution<Object> retries = Execution.of(policy(settings));
+      Execution<Object> retries = Execution.of(settings.retryPolicy);
       while (true) {
         checkCancelled();
         Duration remaining = remaining();
@@ -173,13 +172,15 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           if (retries.isComplete()) {
             return null; // this target's retry budget is spent
           }
-          Duration delay = retries.getDelay();
+          // The vendor's Retry-After, when it gave one, replaces Failsafe's backoff as it is
+          // (no jitter: the vendor named the moment).
           Duration retryAfter = e instanceof ProviderRateLimitException r
               ? r.retryAfter().orElse(null) : null;
           if (retryAfter != null && retryAfter.compareTo(settings.retryAfterCap) > 0) {
             guard.coolFor(retryAfter); // too long to wait: let the target rest, go elsewhere
             return null;
           }
+          Duration delay = retryAfter != null ? retryAfter : retries.getDelay();
           Duration left = remaining();
           if (left != null && delay.compareTo(left) >= 0) {
             return null; // the wait would outlast the deadline
@@ -188,9 +189,8 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           pause(delay);
           continue;
         }
-        guard.succeeded();
         tell(l -> l.onSuccess(target, attempt));
-        return finish(result, guard, target);
+        return finish(result, guard);
       }
     }
 
@@ -210,31 +210,36 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           .withAttribute(Target.ATTRIBUTE, candidate.target());
     }
 
-    private ChatResult finish(ChatResult result, TargetGuard guard, Target target) {
+    private ChatResult finish(ChatResult result, TargetGuard guard) {
       if (!result.isStream()) {
+        guard.succeeded();
         guard.released();
         ChatResponse response = result.response();
         return ChatResult.of(response.attempts() == attempts ? response
             : response.toBuilder().attempts(attempts).build());
       }
-      // A stream holds its bulkhead permit until it ends, and a failure after its first chunk
-      // still counts against the target.
+      // A stream holds its bulkhead permit until it ends, and its outcome for the breaker is
+      // known only then: a failure after the first chunk counts against the target too.
       return result.observe(new ChatObserver() {
         @Override
         public void onComplete(ChatResponse response) {
+          guard.succeeded();
           guard.released();
         }
 
         @Override
         public void onError(Throwable error) {
-          guard.released();
-          if (classify(error) != FailureAction.FAIL) {
+          if (classify(error) == FailureAction.FAIL) {
+            guard.neutral();
+          } else {
             guard.failed();
           }
+          guard.released();
         }
 
         @Override
         public void onCancel() {
+          guard.neutral();
           guard.released();
         }
       });
@@ -292,19 +297,6 @@ public final class ResilienceInterceptor implements ChatInterceptor {
       return new AllTargetsFailedException("every target of " + route + " failed ("
           + attempts + " attempt(s)): " + describe(failures), failures);
     }
-  }
-
-  private RetryPolicy<Object> policy(Resilience s) {
-    return policies.computeIfAbsent(s, k -> RetryPolicy.builder()
-        .handleIf((result, failure) -> failure != null) // the interceptor decides what retries
-        .withMaxRetries(k.maxRetries)
-        .withBackoff(k.backoffInitial, k.backoffMax)
-        .withJitter(k.jitter)
-        .withDelayFnOn(ctx -> {
-          ProviderRateLimitException e = ctx.getLastException();
-          return e.retryAfter().orElse(null);
-        }, ProviderRateLimitException.class)
-        .build());
   }
 
   private static String describe(List<FailedAttempt> failures) {

@@ -1,0 +1,191 @@
+package dev.aigateway.core.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.testing.ChunkPublisher;
+import dev.aigateway.api.testing.FakeProvider;
+import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.core.AiGateway;
+import dev.aigateway.core.routing.Route;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Per-route settings, per-request first-chunk timeouts, bulkheads, cancellation while waiting to
+ * retry, and the validation of settings.
+ */
+class ResilienceSettingsTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private final Scripted openai = new Scripted("openai");
+  private final Scripted anthropic = new Scripted("anthropic");
+  private final Scripted.Time time = new Scripted.Time();
+
+  private static ProviderUnavailableException down() {
+    return new ProviderUnavailableException("openai", 503, null, "openai: HTTP 503", null);
+  }
+
+  @Test
+  void aRouteMayCarryItsOwnSettings() {
+    AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
+        .route(Route.builder("patient").target("openai", "gpt-4o")
+            .fallback("anthropic", "claude").build())
+        .route(Route.builder("hasty").target("openai", "gpt-4o")
+            .fallback("anthropic", "claude")
+            .resilience(Resilience.builder().maxRetries(0).build()).build())
+        .clock(time).sleeper(time).build();
+    openai.failing(1, down());
+    assertThat(gateway.chat(ChatRequest.of("patient", "hi")).provider()).isEqualTo("openai");
+    openai.failing(1, down());
+    assertThat(gateway.chat(ChatRequest.of("hasty", "hi")).provider()).isEqualTo("anthropic");
+    assertThat(openai.calls()).isEqualTo(3);
+    assertThat(time.sleeps).hasSize(1);
+  }
+
+  @Test
+  void aRequestMaySetItsOwnFirstChunkTimeout() {
+    CountDownLatch never = new CountDownLatch(1);
+    FakeProvider slow = new FakeProvider("openai").onStream(r -> ChunkPublisher
+        .of(ChunkPublisher.words("openai", r.model(), 2))
+        .gatedOn(never, command -> new Thread(command).start()));
+    FakeProvider quick = new FakeProvider("anthropic").onStream(r -> ChunkPublisher.of(
+        ChunkPublisher.words("anthropic", r.model(), 2)));
+    AiGateway gateway = AiGateway.builder().provider(slow).provider(quick)
+        .route(Route.builder("support").target("openai", "gpt-4o")
+            .fallback("anthropic", "claude").build())
+        .resilience(Resilience.builder().maxRetries(0).build())
+        .clock(time).sleeper(time).build();
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    gateway.stream(ChatRequest.builder().model("support").user("hi")
+        .attribute(Resilience.FIRST_CHUNK_TIMEOUT, Duration.ofMillis(50)).build()).subscribe(sub);
+    sub.awaitTerminal(WAIT);
+    never.countDown();
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    assertThat(sub.items()).allSatisfy(c -> assertThat(c.provider()).isEqualTo("anthropic"));
+  }
+
+  @Test
+  void aFullBulkheadSendsTheCallToTheNextTargetInsteadOfQueueing() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger openaiCalls = new AtomicInteger();
+    FakeProvider busy = new FakeProvider("openai").onChat(r -> {
+      if (openaiCalls.incrementAndGet() == 1) {
+        inside.countDown();
+        await(release);
+      }
+      return ChatResponse.builder().provider("openai").model(r.model()).text("openai")
+          .finishReason(FinishReason.STOP).build();
+    }).onStream(r -> ChunkPublisher.of(ChunkPublisher.words("openai", r.model(), 3)));
+    List<String> skipped = new CopyOnWriteArrayList<>();
+    AiGateway gateway = AiGateway.builder().provider(busy).provider(anthropic)
+        .route(Route.builder("support").target("openai", "gpt-4o")
+            .fallback("anthropic", "claude").build())
+        .resilience(Resilience.builder().maxConcurrentCallsPerTarget(1).build())
+        .attemptListener(new AttemptListener() {
+          @Override
+          public void onSkipped(dev.aigateway.core.Target target, Throwable reason) {
+            skipped.add(target + ": " + reason.getMessage());
+          }
+        })
+        .clock(time).sleeper(time).build();
+
+    CompletableFuture<ChatResponse> first = gateway.chatAsync(ChatRequest.of("support", "hi"));
+    assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider()).isEqualTo("anthropic");
+    assertThat(skipped).singleElement().asString().contains("1 calls are already in flight");
+    release.countDown();
+    assertThat(first.get(5, TimeUnit.SECONDS).provider()).isEqualTo("openai");
+    assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider())
+        .as("the permit came back").isEqualTo("openai");
+
+    // A stream holds its permit until it ends, not just until its first chunk.
+    TestSubscriber<ChatChunk> open = TestSubscriber.requesting(1);
+    gateway.stream(ChatRequest.of("support", "hi")).subscribe(open);
+    open.awaitItems(1, WAIT);
+    assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider()).isEqualTo("anthropic");
+    open.request(10);
+    open.awaitTerminal(WAIT);
+    assertThat(open.isCompleted()).isTrue();
+    assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider()).isEqualTo("openai");
+  }
+
+  @Test
+  void cancellingAChatAsyncWhileItWaitsToRetryStopsItAtOnce() throws Exception {
+    CountDownLatch sleeping = new CountDownLatch(1);
+    CountDownLatch woke = new CountDownLatch(1);
+    AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
+        .route(Route.builder("support").target("openai", "gpt-4o")
+            .fallback("anthropic", "claude").build())
+        .sleeper(delay -> {
+          sleeping.countDown();
+          try {
+            Thread.sleep(60_000);
+          } finally {
+            woke.countDown();
+          }
+        }).build();
+    openai.failing(down());
+    CompletableFuture<ChatResponse> call = gateway.chatAsync(ChatRequest.of("support", "hi"));
+    assertThat(sleeping.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(call.cancel(true)).isTrue();
+    assertThat(woke.await(5, TimeUnit.SECONDS)).as("the wait is interrupted").isTrue();
+    assertThat(catchThrowable(call::get)).isInstanceOf(CancellationException.class);
+    assertThat(openai.calls()).isEqualTo(1);
+    assertThat(anthropic.calls()).as("nothing more is sent").isZero();
+  }
+
+  @Test
+  void settingsAreValidatedWithTheFieldNamed() {
+    assertThatThrownBy(() -> Resilience.builder().maxRetries(-1))
+        .hasMessageContaining("maxRetries");
+    assertThatThrownBy(() -> Resilience.builder().backoff(Duration.ofSeconds(2),
+        Duration.ofSeconds(1))).hasMessageContaining("backoff max");
+    assertThatThrownBy(() -> Resilience.builder().backoff(Duration.ZERO, Duration.ofSeconds(1)))
+        .hasMessageContaining("backoff initial");
+    assertThatThrownBy(() -> Resilience.builder().jitter(1.5)).hasMessageContaining("jitter");
+    assertThatThrownBy(() -> Resilience.builder().failureThreshold(0))
+        .hasMessageContaining("failureThreshold");
+    assertThatThrownBy(() -> Resilience.builder().failureRate(0, 5, Duration.ofMinutes(1)))
+        .hasMessageContaining("failure rate");
+    assertThatThrownBy(() -> Resilience.builder().cooldown(Duration.ofSeconds(-1)))
+        .hasMessageContaining("cooldown");
+    assertThatThrownBy(() -> Resilience.builder().deadline(Duration.ZERO))
+        .hasMessageContaining("deadline");
+    assertThatThrownBy(() -> Resilience.builder().maxConcurrentCallsPerTarget(-2))
+        .hasMessageContaining("maxConcurrentCallsPerTarget");
+    assertThat(Resilience.builder().backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).build()
+        .toString()).contains("retries=2");
+  }
+
+  @Test
+  void theDefaultsAreTheDocumentedOnes() {
+    Resilience d = Resilience.defaults();
+    assertThat(d.maxRetries()).isEqualTo(2);
+    assertThat(d.retryAfterCap()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(d.cooldown()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(d.deadline()).isNull();
+    assertThat(d.toString()).contains("backoff=PT0.5S..PT8S").contains("5 in a row");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
