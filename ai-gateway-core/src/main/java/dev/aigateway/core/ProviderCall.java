@@ -1,11 +1,11 @@
 package dev.aigateway.core;
 
 import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.spi.CallOptions;
 import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.ChatResult;
-import dev.aigateway.core.resilience.Resilience;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ final class ProviderCall implements ChatInterceptor {
         return ChatResult.of(provider.chat(request));
       }
       return ChatResult.ofStream(StartedStream.start(provider.stream(request), provider.id(),
-          request.attribute(Resilience.FIRST_CHUNK_TIMEOUT), Cancellation.of(request)));
+          request.attribute(CallOptions.FIRST_CHUNK_TIMEOUT), Cancellation.of(request)));
     } catch (RuntimeException e) {
       if (log.isDebugEnabled()) {
         log.debug("{} call to {} failed: {}", chain.isStreaming() ? "stream" : "chat", target,

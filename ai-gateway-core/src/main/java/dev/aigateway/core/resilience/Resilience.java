@@ -1,6 +1,5 @@
 package dev.aigateway.core.resilience;
 
-import dev.aigateway.api.AttributeKey;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.RetryPolicyBuilder;
 import java.time.Duration;
@@ -26,7 +25,9 @@ import java.util.Objects;
  *   <li><b>Timeouts:</b> none by default beyond the adapters' own (connect, read, stream idle).
  *       {@link Builder#deadline} bounds a whole call, retries and failovers included (a request's
  *       own {@code timeout} wins when shorter); {@link Builder#firstChunkTimeout} bounds each
- *       attempt's wait for its first streamed chunk, and counts as a retryable failure.
+ *       attempt's wait for its first streamed chunk, and {@link Builder#connectTimeout} each
+ *       attempt's connection; both count as retryable failures. A request can set its own with
+ *       {@link dev.aigateway.api.spi.CallOptions}.
  *   <li><b>Bulkhead:</b> off; {@link Builder#maxConcurrentCallsPerTarget} caps the calls in flight
  *       to one target, past which the gateway goes to the next candidate instead of queueing.
  * </ul>
@@ -35,13 +36,6 @@ import java.util.Objects;
  * does the waiting, on its own clock, so that a cancelled call stops at once.
  */
 public final class Resilience {
-  /**
-   * A request attribute that sets the first-chunk timeout for one request, overriding the
-   * route's and the gateway's.
-   */
-  public static final AttributeKey<Duration> FIRST_CHUNK_TIMEOUT =
-      AttributeKey.of("firstChunkTimeout", Duration.class);
-
   private static final Resilience DEFAULTS = new Builder().build();
 
   final int maxRetries;
@@ -57,6 +51,7 @@ public final class Resilience {
   final Duration cooldown;
   final Duration deadline;
   final Duration firstChunkTimeout;
+  final Duration connectTimeout;
   final int maxConcurrentCallsPerTarget;
   final FailureClassifier classifier;
   // Built once, so that a setting Failsafe rejects fails here, at configuration time.
@@ -76,6 +71,7 @@ public final class Resilience {
     this.cooldown = b.cooldown;
     this.deadline = b.deadline;
     this.firstChunkTimeout = b.firstChunkTimeout;
+    this.connectTimeout = b.connectTimeout;
     this.maxConcurrentCallsPerTarget = b.maxConcurrentCallsPerTarget;
     this.classifier = b.classifier;
     RetryPolicyBuilder<Object> retry = RetryPolicy.builder()
@@ -122,6 +118,11 @@ public final class Resilience {
     return firstChunkTimeout;
   }
 
+  /** The longest each attempt may take to connect, or null for the adapters' own. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
   /** The longest {@code Retry-After} the gateway waits out before failing over instead. */
   public Duration retryAfterCap() {
     return retryAfterCap;
@@ -145,6 +146,7 @@ public final class Resilience {
             + failureRateMinCalls + " in " + failureRateWindow : failureThreshold + " in a row")
             + ", cooldown " + cooldown : "off")
         + ", deadline=" + deadline + ", firstChunkTimeout=" + firstChunkTimeout
+        + ", connectTimeout=" + connectTimeout
         + ", maxConcurrentPerTarget="
         + (maxConcurrentCallsPerTarget == 0 ? "unbounded" : maxConcurrentCallsPerTarget) + "]";
   }
@@ -164,6 +166,7 @@ public final class Resilience {
     private Duration cooldown = Duration.ofSeconds(30);
     private Duration deadline;
     private Duration firstChunkTimeout;
+    private Duration connectTimeout;
     private int maxConcurrentCallsPerTarget;
     private FailureClassifier classifier = FailureClassifier.DEFAULT;
 
@@ -183,6 +186,7 @@ public final class Resilience {
       cooldown = r.cooldown;
       deadline = r.deadline;
       firstChunkTimeout = r.firstChunkTimeout;
+      connectTimeout = r.connectTimeout;
       maxConcurrentCallsPerTarget = r.maxConcurrentCallsPerTarget;
       classifier = r.classifier;
     }
@@ -277,6 +281,12 @@ public final class Resilience {
     public Builder firstChunkTimeout(Duration timeout) {
       this.firstChunkTimeout = timeout == null ? null : requirePositive(timeout,
           "firstChunkTimeout");
+      return this;
+    }
+
+    /** The longest each attempt may take to connect; null (the default) for the adapters' own. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout == null ? null : requirePositive(timeout, "connectTimeout");
       return this;
     }
 

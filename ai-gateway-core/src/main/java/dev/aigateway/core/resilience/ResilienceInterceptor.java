@@ -7,6 +7,7 @@ import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.spi.CallOptions;
 import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatObserver;
@@ -97,6 +98,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
     private final Map<Target, TargetGuard> targetGuards;
     private final Instant deadline;
     private final Duration firstChunkTimeout;
+    private final Duration connectTimeout;
     private final Cancellation cancellation;
     private final List<FailedAttempt> failures = new ArrayList<>(2);
     private int attempts;
@@ -109,8 +111,10 @@ public final class ResilienceInterceptor implements ChatInterceptor {
       this.targetGuards = guards.computeIfAbsent(settings, s -> new ConcurrentHashMap<>());
       Duration total = shorter(request.timeout(), settings.deadline);
       this.deadline = total == null ? null : clock.instant().plus(total);
-      Duration perRequest = request.attribute(Resilience.FIRST_CHUNK_TIMEOUT);
-      this.firstChunkTimeout = perRequest != null ? perRequest : settings.firstChunkTimeout;
+      Duration firstChunk = request.attribute(CallOptions.FIRST_CHUNK_TIMEOUT);
+      this.firstChunkTimeout = firstChunk != null ? firstChunk : settings.firstChunkTimeout;
+      Duration connect = request.attribute(CallOptions.CONNECT_TIMEOUT);
+      this.connectTimeout = connect != null ? connect : settings.connectTimeout;
       this.cancellation = Cancellation.of(request);
     }
 
@@ -196,13 +200,16 @@ public final class ResilienceInterceptor implements ChatInterceptor {
 
     private ChatRequest prepare(RouteTarget candidate, Duration remaining) {
       ChatRequest r = candidate.overrides().applyTo(request);
-      if (remaining != null || firstChunkTimeout != null) {
+      if (remaining != null || firstChunkTimeout != null || connectTimeout != null) {
         ChatRequest.Builder b = r.toBuilder();
         if (remaining != null) {
           b.timeout(remaining.isZero() ? Duration.ofNanos(1) : remaining);
         }
         if (firstChunkTimeout != null) {
-          b.attribute(Resilience.FIRST_CHUNK_TIMEOUT, firstChunkTimeout);
+          b.attribute(CallOptions.FIRST_CHUNK_TIMEOUT, firstChunkTimeout);
+        }
+        if (connectTimeout != null) {
+          b.attribute(CallOptions.CONNECT_TIMEOUT, connectTimeout);
         }
         r = b.build();
       }

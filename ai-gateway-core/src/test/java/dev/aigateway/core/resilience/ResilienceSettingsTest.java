@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.spi.CallOptions;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.ProviderUnavailableException;
@@ -70,11 +71,29 @@ class ResilienceSettingsTest {
         .clock(time).sleeper(time).build();
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     gateway.stream(ChatRequest.builder().model("support").user("hi")
-        .attribute(Resilience.FIRST_CHUNK_TIMEOUT, Duration.ofMillis(50)).build()).subscribe(sub);
+        .attribute(CallOptions.FIRST_CHUNK_TIMEOUT, Duration.ofMillis(50)).build()).subscribe(sub);
     sub.awaitTerminal(WAIT);
     never.countDown();
     assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
     assertThat(sub.items()).allSatisfy(c -> assertThat(c.provider()).isEqualTo("anthropic"));
+  }
+
+  @Test
+  void connectAndFirstChunkTimeoutsReachEachAttemptFromGatewayRouteOrRequest() {
+    AiGateway gateway = AiGateway.builder().provider(openai)
+        .resilience(Resilience.builder().connectTimeout(Duration.ofSeconds(3)).build())
+        .route(Route.builder("tight").target("openai", "gpt-4o")
+            .resilience(Resilience.builder().connectTimeout(Duration.ofSeconds(1))
+                .firstChunkTimeout(Duration.ofSeconds(20)).build()).build())
+        .clock(time).sleeper(time).build();
+    gateway.chat(ChatRequest.of("gpt-4o", "hi"));
+    gateway.chat(ChatRequest.of("tight", "hi"));
+    gateway.chat(ChatRequest.builder().model("tight").user("hi")
+        .attribute(CallOptions.CONNECT_TIMEOUT, Duration.ofMillis(250)).build());
+    assertThat(openai.requests).extracting(r -> r.attribute(CallOptions.CONNECT_TIMEOUT))
+        .containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(250));
+    assertThat(openai.requests).extracting(r -> r.attribute(CallOptions.FIRST_CHUNK_TIMEOUT))
+        .containsExactly(null, Duration.ofSeconds(20), Duration.ofSeconds(20));
   }
 
   @Test

@@ -6,11 +6,13 @@ import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.spi.CallOptions;
 import dev.aigateway.api.spi.Cancellation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,8 @@ public final class HttpTransport implements AutoCloseable {
   private final VendorError.Parser errorParser;
   private final Set<String> sensitiveHeaders;
   private final Set<Call> active = ConcurrentHashMap.newKeySet();
+  private final Map<Duration, OkHttpClient> chatClients = new ConcurrentHashMap<>();
+  private final Map<Duration, OkHttpClient> streamClients = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   HttpTransport(String provider, OkHttpClient chatClient, OkHttpClient streamClient,
@@ -66,7 +70,8 @@ public final class HttpTransport implements AutoCloseable {
   /**
    * Sends {@code request}, the HTTP form of {@code call}, and reads the JSON reply with
    * {@code reader}. The exchange obeys the call's {@link ChatRequest#timeout()} as its total
-   * deadline, and its {@link Cancellation}, which aborts the HTTP call at once.
+   * deadline, its {@link CallOptions#CONNECT_TIMEOUT} when set, and its {@link Cancellation},
+   * which aborts the HTTP call at once.
    *
    * @throws CancellationException when the call was cancelled
    */
@@ -74,7 +79,8 @@ public final class HttpTransport implements AutoCloseable {
     checkOpen();
     Redactor redactor = Redactor.forRequest(request, sensitiveHeaders);
     Cancellation cancellation = Cancellation.of(call);
-    Call http = track(chatClient.newCall(request), call.timeout());
+    Call http = track(client(chatClient, chatClients, call.attribute(CallOptions.CONNECT_TIMEOUT))
+        .newCall(request), call.timeout());
     try (Cancellation.Registration abort =
         cancellation == null ? null : cancellation.onCancel(http::cancel)) {
       return exchange(http, call.timeout(), reader, redactor);
@@ -134,7 +140,8 @@ public final class HttpTransport implements AutoCloseable {
   public Flow.Publisher<ChatChunk> stream(
       ChatRequest call, Supplier<Request> request, Supplier<StreamDecoder> decoder) {
     checkOpen();
-    return new SseStream(this, request, call.timeout(), decoder);
+    return new SseStream(this, request, call.timeout(),
+        call.attribute(CallOptions.CONNECT_TIMEOUT), decoder);
   }
 
   /** Aborts every call in flight; later calls fail with {@link IllegalStateException}. */
@@ -171,8 +178,21 @@ public final class HttpTransport implements AutoCloseable {
     }
   }
 
-  Call newStreamCall(Request request, Duration timeout) {
-    return track(streamClient.newCall(request), timeout);
+  Call newStreamCall(Request request, Duration timeout, Duration connectTimeout) {
+    return track(client(streamClient, streamClients, connectTimeout).newCall(request), timeout);
+  }
+
+  /**
+   * {@code base}, or a client sharing its pool and dispatcher with another connect timeout; one
+   * per distinct timeout, kept, since building a client costs more than a call.
+   */
+  private static OkHttpClient client(
+      OkHttpClient base, Map<Duration, OkHttpClient> derived, Duration connectTimeout) {
+    if (connectTimeout == null || connectTimeout.toMillis() == base.connectTimeoutMillis()) {
+      return base;
+    }
+    return derived.computeIfAbsent(connectTimeout,
+        d -> base.newBuilder().connectTimeout(d).build());
   }
 
   void finished(Call call) {

@@ -48,8 +48,11 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
   private final Duration timeout;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
+  private final Duration connectTimeout;
+
   SseStream(HttpTransport transport, Supplier<Request> request, Duration timeout,
-      Supplier<StreamDecoder> decoder) {
+      Duration connectTimeout, Supplier<StreamDecoder> decoder) {
+    this.connectTimeout = connectTimeout;
     this.transport = transport;
     this.request = request;
     this.timeout = timeout;
@@ -254,7 +257,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         return false;
       }
       redactor = Redactor.forRequest(req, transport.sensitiveHeaders());
-      Call c = transport.newStreamCall(req, timeout);
+      Call c = transport.newStreamCall(req, timeout, connectTimeout);
       call = c;
       if (cancelled || invalid) {
         c.cancel();
