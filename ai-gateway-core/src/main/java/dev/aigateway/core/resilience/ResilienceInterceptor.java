@@ -140,7 +140,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
       Target target = candidate.target();
       TargetGuard guard = targetGuards.computeIfAbsent(target,
           t -> new TargetGuard(t, settings, clock, listener));
-      Execution<Object> retries = Execution.of(settings.retryPolicy);
+      Execution<Object> retries = null; // made on the first failure: success needs none
       while (true) {
         checkCancelled();
         Duration remaining = remaining();
@@ -171,6 +171,9 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           tell(l -> l.onFailure(target, attempt, e, action));
           if (action == FailureAction.FAILOVER) {
             return null;
+          }
+          if (retries == null) {
+            retries = Execution.of(settings.retryPolicy);
           }
           retries.recordException(e);
           if (retries.isComplete()) {

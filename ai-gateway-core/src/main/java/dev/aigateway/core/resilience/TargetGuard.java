@@ -28,6 +28,10 @@ final class TargetGuard {
   private final AttemptListener listener;
   // When an open circuit may probe again; written on open, read before every call.
   private volatile Instant reopenAt = Instant.MIN;
+  // Whether a success must be told to Failsafe. Counting consecutive failures, a success after
+  // successes changes nothing, and Failsafe records under a lock: the healthy path skips it.
+  private final boolean everySuccessCounts;
+  private volatile boolean failedSinceClean;
 
   TargetGuard(Target target, Resilience settings, Clock clock, AttemptListener listener) {
     this.target = target;
@@ -51,6 +55,7 @@ final class TargetGuard {
     } else {
       this.breaker = null;
     }
+    this.everySuccessCounts = settings.failureRatePercent > 0;
     this.bulkhead = settings.maxConcurrentCallsPerTarget > 0
         ? Bulkhead.of(settings.maxConcurrentCallsPerTarget) : null;
   }
@@ -106,14 +111,22 @@ final class TargetGuard {
 
   /** The call succeeded. */
   void succeeded() {
-    if (breaker != null) {
-      breaker.recordSuccess();
+    if (breaker == null) {
+      return;
+    }
+    if (!everySuccessCounts && !failedSinceClean && breaker.isClosed()) {
+      return; // nothing to undo: no failure since the window was last all successes
+    }
+    breaker.recordSuccess();
+    if (breaker.isClosed() && breaker.getFailureCount() == 0) {
+      failedSinceClean = false;
     }
   }
 
   /** The call failed in a way that counts against the target. */
   void failed() {
     if (breaker != null) {
+      failedSinceClean = true;
       breaker.recordFailure();
     }
   }
