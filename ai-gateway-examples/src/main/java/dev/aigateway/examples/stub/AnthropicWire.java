@@ -50,6 +50,31 @@ final class AnthropicWire {
     }
   }
 
+  /** Anthropic's error body for {@code status}: {@code {"type":"error","error":{type,message}}}. */
+  static String error(int status) throws IOException {
+    String type = switch (status) {
+      case 400 -> "invalid_request_error";
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 413 -> "request_too_large";
+      case 429 -> "rate_limit_error";
+      case 504 -> "timeout_error";
+      case 529 -> "overloaded_error";
+      default -> status >= 500 ? "api_error" : "invalid_request_error";
+    };
+    String message = switch (type) {
+      case "overloaded_error" -> "Overloaded";
+      case "rate_limit_error" -> "Number of requests has exceeded your rate limit.";
+      case "authentication_error" -> "invalid x-api-key";
+      case "api_error" -> "Internal server error";
+      default -> "The request was rejected (stub failure, HTTP " + status + ").";
+    };
+    ObjectNode body = JSON.createObjectNode().put("type", "error");
+    body.putObject("error").put("type", type).put("message", message);
+    return JSON.writeValueAsString(body);
+  }
+
   private static ObjectNode envelope(StubVendor.Reply r) {
     ObjectNode body = JSON.createObjectNode();
     body.put("id", "msg_stub_" + r.number());

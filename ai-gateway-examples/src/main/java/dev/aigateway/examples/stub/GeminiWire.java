@@ -34,6 +34,28 @@ final class GeminiWire {
     }
   }
 
+  /** Google's error body for {@code status}: {@code {"error":{code,message,status}}}. */
+  static String error(int status) throws IOException {
+    String name = switch (status) {
+      case 400 -> "INVALID_ARGUMENT";
+      case 401 -> "UNAUTHENTICATED";
+      case 403 -> "PERMISSION_DENIED";
+      case 404 -> "NOT_FOUND";
+      case 429 -> "RESOURCE_EXHAUSTED";
+      case 503 -> "UNAVAILABLE";
+      case 504 -> "DEADLINE_EXCEEDED";
+      default -> status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
+    };
+    String message = switch (status) {
+      case 503 -> "The model is overloaded. Please try again later.";
+      case 429 -> "Resource has been exhausted (e.g. check quota).";
+      default -> "The request failed (stub failure, HTTP " + status + ").";
+    };
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("error").put("code", status).put("message", message).put("status", name);
+    return JSON.writeValueAsString(body);
+  }
+
   private static ObjectNode response(StubVendor.Reply r, String text, boolean last, int output) {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode candidate = body.putArray("candidates").addObject();

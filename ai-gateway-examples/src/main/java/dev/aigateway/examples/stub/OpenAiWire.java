@@ -46,6 +46,49 @@ final class OpenAiWire {
     }
   }
 
+  /** OpenAI's error body for {@code status}: {@code {"error":{message,type,param,code}}}. */
+  static String error(int status) throws IOException {
+    String type;
+    String code = null;
+    String message;
+    switch (status) {
+      case 401 -> {
+        type = "invalid_request_error";
+        code = "invalid_api_key";
+        message = "Incorrect API key provided.";
+      }
+      case 404 -> {
+        type = "invalid_request_error";
+        code = "model_not_found";
+        message = "The model does not exist or you do not have access to it.";
+      }
+      case 429 -> {
+        type = "requests";
+        code = "rate_limit_exceeded";
+        message = "Rate limit reached for requests.";
+      }
+      case 503 -> {
+        type = "server_error";
+        message = "The server is overloaded or not ready yet.";
+      }
+      default -> {
+        type = status >= 500 ? "server_error" : "invalid_request_error";
+        message = status >= 500
+            ? "The server had an error while processing your request. Sorry about that!"
+            : "The request was rejected (stub failure, HTTP " + status + ").";
+      }
+    }
+    ObjectNode body = JSON.createObjectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("message", message).put("type", type).putNull("param");
+    if (code == null) {
+      error.putNull("code");
+    } else {
+      error.put("code", code);
+    }
+    return JSON.writeValueAsString(body);
+  }
+
   private static String chunk(String id, String model, ObjectNode delta, String finish)
       throws IOException {
     ObjectNode c = JSON.createObjectNode();

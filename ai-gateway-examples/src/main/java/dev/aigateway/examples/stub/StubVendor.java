@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +36,14 @@ import java.util.function.Function;
  *
  * <p>The answer is decided by a function of the last user message. It counts the requests it
  * served. Thread safe; close it when done.
+ *
+ * <p><b>Failures on purpose.</b> A stub can answer some requests with an HTTP error in the wire
+ * format of the path that was called, chosen deterministically by request number (see
+ * {@link Failures}): {@code StubVendor.start(answer, Failures.everyNth(3))} fails requests 3, 6,
+ * 9… with the vendor's "overloaded" error (OpenAI 503, Anthropic 529 {@code overloaded_error},
+ * Gemini 503 {@code UNAVAILABLE}), and {@link #failures(Failures)} changes that while it runs,
+ * for an outage and a recovery. Each stub has its own port, count and failures, so an example
+ * can start two, one playing OpenAI and failing, one playing Anthropic and healthy.
  */
 public final class StubVendor implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -53,10 +62,14 @@ public final class StubVendor implements AutoCloseable {
   private final Function<String, String> answer;
   private final Duration pace;
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private volatile Failures failures;
 
-  private StubVendor(Function<String, String> answer, Duration pace) throws IOException {
-    this.answer = answer;
-    this.pace = pace;
+  private StubVendor(Function<String, String> answer, Duration pace, Failures failures)
+      throws IOException {
+    this.answer = Objects.requireNonNull(answer, "answer");
+    this.pace = Objects.requireNonNull(pace, "pace");
+    this.failures = Objects.requireNonNull(failures, "failures");
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "stub-vendor");
@@ -81,8 +94,22 @@ public final class StubVendor implements AutoCloseable {
    * {@code pace} between the words of a stream, so that a person can watch it arrive.
    */
   public static StubVendor start(Function<String, String> answer, Duration pace) {
+    return start(answer, pace, Failures.none());
+  }
+
+  /**
+   * Starts a stub that answers with {@code answer} applied to the last user message, except the
+   * requests {@code failures} picks, which get an HTTP error in the vendor's format.
+   */
+  public static StubVendor start(Function<String, String> answer, Failures failures) {
+    return start(answer, Duration.ZERO, failures);
+  }
+
+  /** Starts a stub with an answer, a pace between streamed words, and failures. */
+  public static StubVendor start(
+      Function<String, String> answer, Duration pace, Failures failures) {
     try {
-      return new StubVendor(answer, pace);
+      return new StubVendor(answer, pace, failures);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the stub vendor on loopback", e);
     }
@@ -101,9 +128,27 @@ public final class StubVendor implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** How many chat requests it has served. */
+  /** How many chat requests it has served, those it failed on purpose included. */
   public int requestCount() {
     return requests.get();
+  }
+
+  /** How many chat requests it failed on purpose. */
+  public int failedCount() {
+    return failed.get();
+  }
+
+  /** The failures it injects now. */
+  public Failures failures() {
+    return failures;
+  }
+
+  /**
+   * Changes which requests fail, from the next request on; request numbers keep counting from
+   * the stub's start.
+   */
+  public void failures(Failures failures) {
+    this.failures = Objects.requireNonNull(failures, "failures");
   }
 
   /** The vendor formats the stub speaks. */
@@ -121,6 +166,12 @@ public final class StubVendor implements AutoCloseable {
       }
       int n = requests.incrementAndGet();
       String path = exchange.getRequestURI().getPath();
+      Failures plan = failures;
+      if (plan.fails(n)) {
+        failed.incrementAndGet();
+        fail(exchange, wire, plan);
+        return;
+      }
       String question = switch (wire) {
         case OPENAI -> lastUserText(request.path("messages"), "content");
         case ANTHROPIC -> lastUserText(request.path("messages"), "content");
@@ -154,6 +205,27 @@ public final class StubVendor implements AutoCloseable {
         default -> throw new AssertionError(wire);
       }
     }
+  }
+
+  /** Sends the error {@code plan} asks for, in {@code wire}'s format. */
+  private static void fail(HttpExchange exchange, Wire wire, Failures plan) throws IOException {
+    int status = plan.status() != 0 ? plan.status() : switch (wire) {
+      case OPENAI, GEMINI -> 503;
+      case ANTHROPIC -> 529;
+    };
+    Duration retryAfter = plan.retryAfter();
+    if (retryAfter != null) {
+      long ms = retryAfter.toMillis();
+      exchange.getResponseHeaders().set("Retry-After", Long.toString((ms + 999) / 1000));
+      if (wire == Wire.OPENAI) {
+        exchange.getResponseHeaders().set("retry-after-ms", Long.toString(ms));
+      }
+    }
+    send(exchange, status, switch (wire) {
+      case OPENAI -> OpenAiWire.error(status);
+      case ANTHROPIC -> AnthropicWire.error(status);
+      case GEMINI -> GeminiWire.error(status);
+    });
   }
 
   /** What to answer: the request's number, the model, the answer's words, the input count. */
