@@ -55,8 +55,9 @@ class CustomerServiceABTest {
             + " retried after 500 ms\n"
             + "             attempt 2: openai/gpt-4o-mini failed with HTTP 503 server_error,"
             + " retried after 1000 ms\n"
+            + "             attempt 3: openai/gpt-4o-mini failed with HTTP 503 server_error\n"
             + "             circuit of openai/gpt-4o-mini: CLOSED -> OPEN")
-        .contains("attempt 3: openai/gpt-4o-mini failed with HTTP 503 server_error\n"
+        .contains("CLOSED -> OPEN (too many failures in a row: calls skip it for 30 s)\n"
             + "             failed over from openai/gpt-4o-mini to anthropic/claude-haiku-4-5\n"
             + "             stream: Your parcel left our warehouse yesterday and arrives on"
             + " Thursday.\n"

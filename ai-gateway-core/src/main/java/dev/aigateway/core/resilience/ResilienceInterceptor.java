@@ -166,11 +166,11 @@ public final class ResilienceInterceptor implements ChatInterceptor {
             tell(l -> l.onFailure(target, attempt, e, action));
             throw e;
           }
-          guard.failed();
           failures.add(new FailedAttempt(target.providerId(), target.model(), e));
           tell(l -> l.onFailure(target, attempt, e, action));
-          if (action == FailureAction.FAILOVER) {
-            return null;
+          guard.failed();
+          if (action == FailureAction.FAILOVER || guard.state() == CircuitState.OPEN) {
+            return null; // a retry of a target whose circuit just opened would only be skipped
           }
           if (retries == null) {
             retries = Execution.of(settings.retryPolicy);

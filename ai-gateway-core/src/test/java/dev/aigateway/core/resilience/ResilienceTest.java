@@ -125,7 +125,7 @@ class ResilienceTest {
   @ValueSource(booleans = {false, true})
   void theBackoffIsCappedAtItsMaximum(boolean stream) {
     openai.failing(6, down());
-    call(gateway(r -> r.maxRetries(5).jitter(0)), stream);
+    call(gateway(r -> r.maxRetries(5).jitter(0).circuitBreaker(false)), stream);
     assertThat(time.sleeps).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
   }
@@ -281,6 +281,18 @@ class ResilienceTest {
         .isEqualTo("openai");
     assertThat(gateway.circuitState(target)).isEqualTo(CircuitState.CLOSED);
     assertThat(events).contains("circuit openai/gpt-4o HALF_OPEN -> CLOSED");
+  }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aTargetWhoseCircuitOpensIsNotRetriedButFailedOverAtOnce(boolean stream) {
+    openai.failing(3, down());
+    Outcome out = call(gateway(r -> r.failureThreshold(2)), stream);
+    assertThat(out.response().provider()).isEqualTo("anthropic");
+    assertThat(openai.calls()).isEqualTo(2);
+    assertThat(time.sleeps).as("no wait for a retry that would be skipped").hasSize(1);
+    assertThat(events).containsSubsequence("failure openai/gpt-4o #2 RETRY",
+        "circuit openai/gpt-4o CLOSED -> OPEN", "failover openai/gpt-4o -> anthropic/claude-sonnet-4-5");
   }
 
   @ParameterizedTest(name = "stream={0}")
