@@ -177,7 +177,7 @@ class RoutingTest {
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
-  void weightZeroIsNeverPickedBySticklessOrStickyCalls(boolean stream) {
+  void weightZeroIsNeverPickedWithOrWithoutAClientId(boolean stream) {
     AiGateway gateway = gateway(Route.builder("r")
         .target("a", "m", 1).target("c", "zero", 0).target("b", "m", 1).build());
     for (int i = 0; i < 10_000; i++) {
