@@ -56,6 +56,8 @@ public final class Resilience {
   final FailureClassifier classifier;
   // Built once, so that a setting Failsafe rejects fails here, at configuration time.
   final RetryPolicy<Object> retryPolicy;
+  // What a target's breaker and bulkhead are made of; equal settings share them.
+  final GuardSettings guardSettings;
 
   private Resilience(Builder b) {
     this.maxRetries = b.maxRetries;
@@ -86,7 +88,14 @@ public final class Resilience {
       retry.withJitter(jitter);
     }
     this.retryPolicy = retry.build();
+    this.guardSettings = new GuardSettings(circuitBreaker, failureThreshold, failureRatePercent,
+        failureRateMinCalls, failureRateWindow, cooldown, maxConcurrentCallsPerTarget);
   }
+
+  /** The settings of one target's breaker and bulkhead; a value, so equal ones share state. */
+  record GuardSettings(boolean circuitBreaker, int failureThreshold, int failureRatePercent,
+      int failureRateMinCalls, Duration failureRateWindow, Duration cooldown,
+      int maxConcurrentCallsPerTarget) {}
 
   /** The defaults described above. */
   public static Resilience defaults() {

@@ -53,8 +53,12 @@ public final class ResilienceInterceptor implements ChatInterceptor {
   private final Clock clock;
   private final Sleeper sleeper;
   private final AttemptListener listener;
-  // One guard per target per settings: routes with their own settings get their own breakers.
-  private final Map<Resilience, Map<Target, TargetGuard>> guards = new ConcurrentHashMap<>();
+  // One guard per target and breaker settings: a route with other breaker settings has its own;
+  // equal settings (a route rebuilt and replaced) share the state, so the map stays bounded by
+  // the configurations in use.
+  private final Map<GuardKey, TargetGuard> guards = new ConcurrentHashMap<>();
+
+  private record GuardKey(Target target, Resilience.GuardSettings settings) {}
 
   /**
    * @param defaults the settings for calls whose route has none of its own
@@ -72,8 +76,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
 
   /** The circuit state of {@code target} under {@code settings}; CLOSED if never called. */
   public CircuitState circuitState(Target target, Resilience settings) {
-    Map<Target, TargetGuard> byTarget = guards.get(settings);
-    TargetGuard guard = byTarget == null ? null : byTarget.get(target);
+    TargetGuard guard = guards.get(new GuardKey(target, settings.guardSettings));
     return guard == null ? CircuitState.CLOSED : guard.state();
   }
 
@@ -95,7 +98,6 @@ public final class ResilienceInterceptor implements ChatInterceptor {
     private final ChatRequest request;
     private final RoutingDecision decision;
     private final Resilience settings;
-    private final Map<Target, TargetGuard> targetGuards;
     private final Instant deadline;
     private final Duration firstChunkTimeout;
     private final Duration connectTimeout;
@@ -108,7 +110,6 @@ public final class ResilienceInterceptor implements ChatInterceptor {
       this.request = request;
       this.decision = decision;
       this.settings = settings;
-      this.targetGuards = guards.computeIfAbsent(settings, s -> new ConcurrentHashMap<>());
       Duration total = shorter(request.timeout(), settings.deadline);
       this.deadline = total == null ? null : clock.instant().plus(total);
       Duration firstChunk = request.attribute(CallOptions.FIRST_CHUNK_TIMEOUT);
@@ -138,8 +139,8 @@ public final class ResilienceInterceptor implements ChatInterceptor {
     /** The result, or null to go on to the next candidate; throws to end the call. */
     private ChatResult tryTarget(RouteTarget candidate) {
       Target target = candidate.target();
-      TargetGuard guard = targetGuards.computeIfAbsent(target,
-          t -> new TargetGuard(t, settings, clock, listener));
+      TargetGuard guard = guards.computeIfAbsent(new GuardKey(target, settings.guardSettings),
+          k -> new TargetGuard(k.target(), k.settings(), clock, listener));
       Execution<Object> retries = null; // made on the first failure: success needs none
       while (true) {
         checkCancelled();

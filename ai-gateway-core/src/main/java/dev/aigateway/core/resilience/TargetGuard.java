@@ -33,31 +33,32 @@ final class TargetGuard {
   private final boolean everySuccessCounts;
   private volatile boolean failedSinceClean;
 
-  TargetGuard(Target target, Resilience settings, Clock clock, AttemptListener listener) {
+  TargetGuard(Target target, Resilience.GuardSettings settings, Clock clock,
+      AttemptListener listener) {
     this.target = target;
     this.clock = clock;
-    this.cooldown = settings.cooldown;
+    this.cooldown = settings.cooldown();
     this.listener = listener;
-    if (settings.circuitBreaker) {
+    if (settings.circuitBreaker()) {
       CircuitBreakerBuilder<Object> b = CircuitBreaker.builder()
           .withDelay(NEVER)
           .withSuccessThreshold(1)
           .onOpen(e -> changed(e.getPreviousState(), CircuitState.OPEN))
           .onHalfOpen(e -> changed(e.getPreviousState(), CircuitState.HALF_OPEN))
           .onClose(e -> changed(e.getPreviousState(), CircuitState.CLOSED));
-      if (settings.failureRatePercent > 0) {
-        b.withFailureRateThreshold(settings.failureRatePercent, settings.failureRateMinCalls,
-            settings.failureRateWindow);
+      if (settings.failureRatePercent() > 0) {
+        b.withFailureRateThreshold(settings.failureRatePercent(), settings.failureRateMinCalls(),
+            settings.failureRateWindow());
       } else {
-        b.withFailureThreshold(settings.failureThreshold);
+        b.withFailureThreshold(settings.failureThreshold());
       }
       this.breaker = b.build();
     } else {
       this.breaker = null;
     }
-    this.everySuccessCounts = settings.failureRatePercent > 0;
-    this.bulkhead = settings.maxConcurrentCallsPerTarget > 0
-        ? Bulkhead.of(settings.maxConcurrentCallsPerTarget) : null;
+    this.everySuccessCounts = settings.failureRatePercent() > 0;
+    this.bulkhead = settings.maxConcurrentCallsPerTarget() > 0
+        ? Bulkhead.of(settings.maxConcurrentCallsPerTarget()) : null;
   }
 
   private void changed(CircuitBreaker.State previous, CircuitState now) {

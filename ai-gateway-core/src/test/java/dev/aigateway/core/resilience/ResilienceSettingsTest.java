@@ -57,6 +57,23 @@ class ResilienceSettingsTest {
   }
 
   @Test
+  void aRouteReplacedWithEqualSettingsKeepsItsBreakerState() {
+    Route.Builder route = Route.builder("support").target("openai", "gpt-4o")
+        .fallback("anthropic", "claude");
+    AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
+        .route(route.resilience(Resilience.builder().maxRetries(0).failureThreshold(1).build())
+            .build())
+        .clock(time).sleeper(time).build();
+    openai.failing(1, down());
+    gateway.chat(ChatRequest.of("support", "hi"));
+    gateway.routes().replace(Route.builder("support").target("openai", "gpt-4o")
+        .fallback("anthropic", "claude")
+        .resilience(Resilience.builder().maxRetries(0).failureThreshold(1).build()).build());
+    assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider()).isEqualTo("anthropic");
+    assertThat(openai.calls()).as("still open: skipped without a call").isEqualTo(1);
+  }
+
+  @Test
   void aRequestMaySetItsOwnFirstChunkTimeout() {
     CountDownLatch never = new CountDownLatch(1);
     FakeProvider slow = new FakeProvider("openai").onStream(r -> ChunkPublisher
