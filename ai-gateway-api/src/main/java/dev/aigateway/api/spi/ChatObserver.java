@@ -28,4 +28,13 @@ public interface ChatObserver {
 
   /** The subscriber cancelled the stream. May run on any thread. */
   default void onCancel() {}
+
+  /**
+   * Whether {@link #onComplete} needs the stream's chunks folded into a response. An observer
+   * that only wants to know that the stream ended returns false, and the chunks are passed
+   * through without being accumulated; {@code onComplete} then receives null for a stream.
+   */
+  default boolean needsResponse() {
+    return true;
+  }
 }

@@ -31,7 +31,7 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
   private static final class Relay implements Flow.Subscriber<ChatChunk>, Flow.Subscription {
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private final ChatObserver observer;
-    private final StreamAccumulator accumulator = new StreamAccumulator();
+    private final StreamAccumulator accumulator;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private Flow.Subscription upstream;
     private boolean done;
@@ -39,6 +39,7 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
     Relay(Flow.Subscriber<? super ChatChunk> downstream, ChatObserver observer) {
       this.downstream = downstream;
       this.observer = observer;
+      this.accumulator = observer.needsResponse() ? new StreamAccumulator() : null;
     }
 
     @Override
@@ -54,7 +55,9 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
       }
       try {
         observer.onChunk(chunk);
-        accumulator.accept(chunk);
+        if (accumulator != null) {
+          accumulator.accept(chunk);
+        }
       } catch (Throwable t) {
         done = true;
         upstream.cancel();
@@ -85,7 +88,8 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
       }
       done = true;
       try {
-        ChatResponse response = accumulator.chunkCount() == 0 ? null : accumulator.toResponse();
+        ChatResponse response = accumulator == null || accumulator.chunkCount() == 0 ? null
+            : accumulator.toResponse();
         observer.onComplete(response);
       } catch (Throwable t) {
         downstream.onError(t);

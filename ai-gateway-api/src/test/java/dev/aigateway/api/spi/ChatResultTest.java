@@ -81,6 +81,35 @@ class ChatResultTest {
   }
 
   @Test
+  void anObserverThatNeedsNoResponseSeesTheEndWithoutAFold() {
+    List<String> seen = new ArrayList<>();
+    AtomicReference<String> done = new AtomicReference<>();
+    ChatResult observed = ChatResult.ofStream(ChunkPublisher.of(ChunkPublisher.words("p", "m", 2)))
+        .observe(new ChatObserver() {
+          @Override
+          public boolean needsResponse() {
+            return false;
+          }
+
+          @Override
+          public void onChunk(ChatChunk chunk) {
+            seen.add(chunk.textDelta());
+          }
+
+          @Override
+          public void onComplete(ChatResponse response) {
+            done.set("completed with " + response);
+          }
+        });
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    observed.chunks().subscribe(sub);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.items()).hasSize(2);
+    assertThat(seen).containsExactly("w0 ", "w1 ");
+    assertThat(done.get()).isEqualTo("completed with null");
+  }
+
+  @Test
   void observeOnACompleteResponseRunsAtOnce() {
     ChatResponse response = ChatResponse.builder().provider("p").model("m").text("x")
         .finishReason(FinishReason.STOP).build();

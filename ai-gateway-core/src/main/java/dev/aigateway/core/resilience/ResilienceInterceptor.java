@@ -233,6 +233,11 @@ public final class ResilienceInterceptor implements ChatInterceptor {
       // known only then: a failure after the first chunk counts against the target too.
       return result.observe(new ChatObserver() {
         @Override
+        public boolean needsResponse() {
+          return false; // only the outcome matters here: do not fold the chunks
+        }
+
+        @Override
         public void onComplete(ChatResponse response) {
           guard.succeeded();
           guard.released();
