@@ -8,7 +8,9 @@ import java.util.List;
  * <p>{@link #textDelta()} is never null (empty when the chunk carries no text).
  * {@link #finishReason()} is null until the last chunk; {@link #usage()} is null until it is
  * known, which for every built-in adapter is the last chunk. {@link StreamAccumulator} folds a
- * stream's chunks back into a {@link ChatResponse}.
+ * stream's chunks back into a {@link ChatResponse}. The gateway marks the first chunk of a stream
+ * with the number of upstream {@link #attempts()} it took, so that a folded stream reports it as
+ * a plain answer does.
  */
 public final class ChatChunk {
   private final String id;
@@ -18,10 +20,18 @@ public final class ChatChunk {
   private final List<ToolCallDelta> toolCallDeltas;
   private final FinishReason finishReason;
   private final Usage usage;
+  private final int attempts;
 
   private ChatChunk(
       String id, String provider, String model, String textDelta,
       List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage) {
+    this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0);
+  }
+
+  private ChatChunk(
+      String id, String provider, String model, String textDelta,
+      List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage,
+      int attempts) {
     if (provider == null) {
       throw new IllegalArgumentException("provider is required but was null");
     }
@@ -35,6 +45,10 @@ public final class ChatChunk {
     this.toolCallDeltas = toolCallDeltas == null ? List.of() : List.copyOf(toolCallDeltas);
     this.finishReason = finishReason;
     this.usage = usage;
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
+    }
+    this.attempts = attempts;
   }
 
   /** A chunk that carries text only. */
@@ -85,6 +99,20 @@ public final class ChatChunk {
   /** The model as the vendor reported it. */
   public String model() {
     return model;
+  }
+
+  /**
+   * How many upstream attempts the gateway made before this stream started: set on a stream's
+   * first chunk by the gateway, 0 (unknown) on the others and on chunks straight from a provider.
+   */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** This chunk marked with {@code attempts}. */
+  public ChatChunk withAttempts(int attempts) {
+    return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
+        attempts);
   }
 
   @Override

@@ -20,6 +20,7 @@ public final class StreamAccumulator {
   private FinishReason finishReason;
   private Usage usage;
   private int chunks;
+  private int attempts;
 
   /** Creates an empty accumulator. */
   public StreamAccumulator() {}
@@ -52,6 +53,9 @@ public final class StreamAccumulator {
     if (chunk.usage() != null) {
       usage = chunk.usage();
     }
+    if (chunk.attempts() > 0 && attempts == 0) {
+      attempts = chunk.attempts();
+    }
     return this;
   }
 
@@ -79,7 +83,8 @@ public final class StreamAccumulator {
    * The answer so far as a response. A stream that ended without a finish reason yields
    * {@link FinishReason#OTHER}; tool calls make it {@link FinishReason#TOOL_CALLS} unless it was
    * {@link FinishReason#LENGTH} or {@link FinishReason#CONTENT_FILTER}. A tool call whose id never
-   * arrived gets {@code call_<index>}.
+   * arrived gets {@code call_<index>}. {@code attempts()} is the count the gateway marked on the
+   * first chunk, or 1 when no chunk carried one.
    *
    * @throws IllegalStateException when no chunk was accepted
    */
@@ -109,6 +114,7 @@ public final class StreamAccumulator {
         .message(message)
         .finishReason(reason)
         .usage(usage)
+        .attempts(attempts == 0 ? 1 : attempts)
         .build();
   }
 

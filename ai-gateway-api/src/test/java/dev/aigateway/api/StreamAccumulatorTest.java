@@ -24,6 +24,18 @@ class StreamAccumulatorTest {
   }
 
   @Test
+  void attemptsComeFromTheFirstChunkThatCarriesThemAndDefaultToOne() {
+    ChatChunk plain = ChatChunk.text("p", "m", "a");
+    assertThat(new StreamAccumulator().accept(plain).toResponse().attempts()).isEqualTo(1);
+    assertThat(plain.attempts()).isZero();
+    ChatResponse r = new StreamAccumulator().accept(plain.withAttempts(3))
+        .accept(ChatChunk.text("p", "m", "b")).toResponse();
+    assertThat(r.attempts()).isEqualTo(3);
+    assertThat(r.text()).isEqualTo("ab");
+    assertThatThrownBy(() -> plain.withAttempts(-1)).hasMessageContaining("attempts");
+  }
+
+  @Test
   void reassemblesInterleavedParallelToolCallsByIndex() {
     StreamAccumulator acc = new StreamAccumulator();
     acc.accept(chunk(new ToolCallDelta(0, "call_a", "weather", "")));

@@ -6,6 +6,7 @@ import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.ChatResult;
+import dev.aigateway.core.resilience.ResilienceInterceptor;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,8 @@ final class ProviderCall implements ChatInterceptor {
         return ChatResult.of(provider.chat(request));
       }
       return ChatResult.ofStream(StartedStream.start(provider.stream(request), provider.id(),
-          request.attribute(CallOptions.FIRST_CHUNK_TIMEOUT), Cancellation.of(request)));
+          request.attribute(CallOptions.FIRST_CHUNK_TIMEOUT), Cancellation.of(request),
+          attempt(request)));
     } catch (RuntimeException e) {
       if (log.isDebugEnabled()) {
         log.debug("{} call to {} failed: {}", chain.isStreaming() ? "stream" : "chat", target,
@@ -48,6 +50,11 @@ final class ProviderCall implements ChatInterceptor {
       }
       throw e;
     }
+  }
+
+  private static int attempt(ChatRequest request) {
+    Integer n = request.attribute(ResilienceInterceptor.ATTEMPT);
+    return n == null ? 0 : n;
   }
 
   @Override

@@ -63,13 +63,14 @@ final class StartedStream
    *
    * @param firstChunkTimeout the longest wait, or null for none
    * @param cancellation the call's cancellation, or null
+   * @param attempts the attempts the call took, marked on the first chunk; 0 for none
    * @return a publisher that starts with the first chunk
    * @throws RuntimeException the source's error, when it failed before its first chunk
    * @throws GatewayTimeoutException when {@code firstChunkTimeout} passed first
    * @throws CancellationException when the call was cancelled or the thread interrupted
    */
   static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
-      Duration firstChunkTimeout, Cancellation cancellation) {
+      Duration firstChunkTimeout, Cancellation cancellation, int attempts) {
     StartedStream stream = new StartedStream();
     ScheduledFuture<?> watchdog = firstChunkTimeout == null ? null
         : GatewayExecutors.scheduler().schedule(() -> stream.end(TIMED_OUT),
@@ -80,6 +81,9 @@ final class StartedStream
       // The source may read its first chunk right here, on this thread (a gateway worker).
       source.subscribe(stream);
       stream.awaitFirst(providerId, firstChunkTimeout);
+      if (attempts > 0 && stream.first != null) {
+        stream.first = stream.first.withAttempts(attempts); // before anyone subscribes
+      }
     } finally {
       if (watchdog != null) {
         watchdog.cancel(false);

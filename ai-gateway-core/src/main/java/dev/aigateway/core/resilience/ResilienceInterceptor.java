@@ -2,6 +2,7 @@ package dev.aigateway.core.resilience;
 
 import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.AllTargetsFailedException;
+import dev.aigateway.api.AttributeKey;
 import dev.aigateway.api.AllTargetsFailedException.FailedAttempt;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -47,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * reports in {@code attempts()} how many attempts were sent. Thread safe.
  */
 public final class ResilienceInterceptor implements ChatInterceptor {
+  /**
+   * The request attribute that numbers each attempt, from 1, across the whole call (fallbacks
+   * included); the provider call marks it on a stream's first chunk, so that
+   * {@link dev.aigateway.api.StreamAccumulator} reports it as {@code attempts()}.
+   */
+  public static final AttributeKey<Integer> ATTEMPT = AttributeKey.of("attempt", Integer.class);
+
   private static final Logger log = LoggerFactory.getLogger(ResilienceInterceptor.class);
 
   private final Resilience defaults;
@@ -158,7 +166,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
         tell(l -> l.onAttempt(target, attempt));
         ChatResult result;
         try {
-          result = chain.proceed(prepare(candidate, remaining));
+          result = chain.proceed(prepare(candidate, remaining, attempt));
         } catch (RuntimeException e) {
           guard.released();
           FailureAction action = classify(e);
@@ -202,7 +210,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
       }
     }
 
-    private ChatRequest prepare(RouteTarget candidate, Duration remaining) {
+    private ChatRequest prepare(RouteTarget candidate, Duration remaining, int attempt) {
       ChatRequest r = candidate.overrides().applyTo(request);
       if (remaining != null || firstChunkTimeout != null || connectTimeout != null) {
         ChatRequest.Builder b = r.toBuilder();
@@ -218,7 +226,8 @@ public final class ResilienceInterceptor implements ChatInterceptor {
         r = b.build();
       }
       return r.withModel(candidate.target().model())
-          .withAttribute(Target.ATTRIBUTE, candidate.target());
+          .withAttribute(Target.ATTRIBUTE, candidate.target())
+          .withAttribute(ATTEMPT, attempt);
     }
 
     private ChatResult finish(ChatResult result, TargetGuard guard) {

@@ -7,11 +7,9 @@ import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.ChunkPublisher;
-import java.time.Clock;
+import dev.aigateway.api.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -107,33 +105,17 @@ final class Scripted implements ChatProvider {
   public void close() {}
 
   /** A clock the test moves, and a sleeper that moves it instead of waiting. */
-  static final class Time extends Clock implements Sleeper {
-    private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
+  static final class Time extends ManualClock implements Sleeper {
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
-    void advance(Duration d) {
-      now = now.plus(d);
+    Time() {
+      super(Instant.parse("2026-11-25T10:00:00Z"));
     }
 
     @Override
     public void sleep(Duration delay) {
       sleeps.add(delay);
       advance(delay);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

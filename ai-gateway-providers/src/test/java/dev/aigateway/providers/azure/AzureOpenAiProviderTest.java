@@ -13,15 +13,13 @@ import dev.aigateway.api.InvalidRequestException;
 import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.Secret;
 import dev.aigateway.api.StreamAccumulator;
+import dev.aigateway.api.testing.ManualClock;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.providers.conformance.Wire;
 import dev.aigateway.providers.openai.OpenAiConformanceTest;
 import dev.aigateway.providers.openai.OpenAiFixtures;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +34,7 @@ class AzureOpenAiProviderTest {
   private static final String KEY = "azure-key-0123456789abcdef0123456789";
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
   private final MockWebServer server = new MockWebServer();
-  private final MutableClock clock = new MutableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
 
   @BeforeEach
   void start() throws Exception {
@@ -225,33 +223,5 @@ class AzureOpenAiProviderTest {
     assertThat(token.toString()).doesNotContain("secret-token-xyz");
     AzureOpenAiProvider tokened = azure().tokenSupplier(() -> token).build();
     assertThat(tokened.toString()).doesNotContain("secret-token-xyz").contains("token supplier");
-  }
-
-  /** A clock the test moves by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
