@@ -15,6 +15,7 @@ import dev.aigateway.core.resilience.CircuitState;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.resilience.ResilienceInterceptor;
 import dev.aigateway.core.resilience.Sleeper;
+import dev.aigateway.core.resilience.TargetGate;
 import dev.aigateway.core.routing.Router;
 import dev.aigateway.core.routing.Routes;
 import java.time.Clock;
@@ -90,7 +91,8 @@ public final class AiGateway implements ChatClient, AutoCloseable {
       resilience = resilience.toBuilder().firstChunkTimeout(b.firstChunkTimeout).build();
     }
     this.defaultResilience = resilience;
-    this.resilience = new ResilienceInterceptor(resilience, b.clock, b.sleeper, b.listener);
+    this.resilience =
+        new ResilienceInterceptor(resilience, b.clock, b.sleeper, b.listener, b.targetGate);
     List<ChatInterceptor> chain = new ArrayList<>(b.interceptors);
     chain.add(new RoutingInterceptor(router));
     chain.add(this.resilience);
@@ -200,6 +202,7 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     private AttemptListener listener = AttemptListener.NONE;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
+    private TargetGate targetGate = TargetGate.OPEN;
 
     private Builder() {}
 
@@ -286,6 +289,15 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     /** The clock for deadlines and circuit cooldowns; for tests. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Admits attempts to targets before they are sent (a vendor's own limits); a target it turns
+     * away is skipped like an open circuit. Admits everything unless set.
+     */
+    public Builder targetGate(TargetGate gate) {
+      this.targetGate = Objects.requireNonNull(gate, "gate");
       return this;
     }
 

@@ -4,10 +4,12 @@ import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.AllTargetsFailedException;
 import dev.aigateway.api.AttributeKey;
 import dev.aigateway.api.AllTargetsFailedException.FailedAttempt;
+import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.CallOptions;
 import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
@@ -61,6 +63,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
   private final Clock clock;
   private final Sleeper sleeper;
   private final AttemptListener listener;
+  private final TargetGate gate;
   // One guard per target and breaker settings: a route with other breaker settings has its own;
   // equal settings (a route rebuilt and replaced) share the state, so the map stays bounded by
   // the configurations in use.
@@ -76,10 +79,23 @@ public final class ResilienceInterceptor implements ChatInterceptor {
    */
   public ResilienceInterceptor(
       Resilience defaults, Clock clock, Sleeper sleeper, AttemptListener listener) {
+    this(defaults, clock, sleeper, listener, TargetGate.OPEN);
+  }
+
+  /**
+   * @param defaults the settings for calls whose route has none of its own
+   * @param clock the clock for deadlines and cooldowns
+   * @param sleeper waits between retries
+   * @param listener hears every attempt
+   * @param gate admits attempts to targets (upstream limits)
+   */
+  public ResilienceInterceptor(Resilience defaults, Clock clock, Sleeper sleeper,
+      AttemptListener listener, TargetGate gate) {
     this.defaults = defaults;
     this.clock = clock;
     this.sleeper = sleeper;
     this.listener = listener;
+    this.gate = gate;
   }
 
   /** The circuit state of {@code target} under {@code settings}; CLOSED if never called. */
@@ -162,12 +178,22 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           tell(l -> l.onSkipped(target, skipped));
           return null;
         }
+        ChatRequest prepared = prepare(candidate, remaining, attempts + 1);
+        AiGatewayException refused = enter(target, prepared);
+        if (refused != null) {
+          guard.neutral();
+          guard.released();
+          failures.add(new FailedAttempt(target.providerId(), target.model(), refused));
+          tell(l -> l.onSkipped(target, refused));
+          return null;
+        }
         int attempt = ++attempts;
         tell(l -> l.onAttempt(target, attempt));
         ChatResult result;
         try {
-          result = chain.proceed(prepare(candidate, remaining, attempt));
+          result = chain.proceed(prepared);
         } catch (RuntimeException e) {
+          exit(target, prepared, null);
           guard.released();
           FailureAction action = classify(e);
           if (action == FailureAction.FAIL) {
@@ -206,7 +232,7 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           continue;
         }
         tell(l -> l.onSuccess(target, attempt));
-        return finish(result, guard);
+        return finish(result, guard, target, prepared);
       }
     }
 
@@ -230,26 +256,38 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           .withAttribute(ATTEMPT, attempt);
     }
 
-    private ChatResult finish(ChatResult result, TargetGuard guard) {
+    private ChatResult finish(
+        ChatResult result, TargetGuard guard, Target target, ChatRequest sent) {
       if (!result.isStream()) {
         guard.succeeded();
         guard.released();
         ChatResponse response = result.response();
+        exit(target, sent, response.usage());
         return ChatResult.of(response.attempts() == attempts ? response
             : response.toBuilder().attempts(attempts).build());
       }
       // A stream holds its bulkhead permit until it ends, and its outcome for the breaker is
       // known only then: a failure after the first chunk counts against the target too.
       return result.observe(new ChatObserver() {
+        private Usage usage;
+
         @Override
         public boolean needsResponse() {
           return false; // only the outcome matters here: do not fold the chunks
         }
 
         @Override
+        public void onChunk(ChatChunk chunk) {
+          if (chunk.usage() != null) {
+            usage = chunk.usage();
+          }
+        }
+
+        @Override
         public void onComplete(ChatResponse response) {
           guard.succeeded();
           guard.released();
+          exit(target, sent, usage);
         }
 
         @Override
@@ -260,12 +298,14 @@ public final class ResilienceInterceptor implements ChatInterceptor {
             guard.failed();
           }
           guard.released();
+          exit(target, sent, usage);
         }
 
         @Override
         public void onCancel() {
           guard.neutral();
           guard.released();
+          exit(target, sent, usage);
         }
       });
     }
@@ -321,6 +361,23 @@ public final class ResilienceInterceptor implements ChatInterceptor {
           : "model '" + request.model() + "'";
       return new AllTargetsFailedException("every target of " + route + " failed ("
           + attempts + " attempt(s)): " + describe(failures), failures);
+    }
+  }
+
+  private AiGatewayException enter(Target target, ChatRequest request) {
+    try {
+      return gate.tryEnter(target, request);
+    } catch (RuntimeException e) {
+      log.warn("the target gate threw; admitting the call", e);
+      return null;
+    }
+  }
+
+  private void exit(Target target, ChatRequest request, Usage usage) {
+    try {
+      gate.exit(target, request, usage);
+    } catch (RuntimeException e) {
+      log.warn("the target gate threw on exit; ignored", e);
     }
   }
 

@@ -45,6 +45,7 @@ public final class Route {
   private final List<Rule> rules;
   private final String stickyKey;
   private final Resilience resilience;
+  private final Boolean cache;
   private final int totalWeight;
 
   private Route(Builder b) {
@@ -54,6 +55,7 @@ public final class Route {
     this.rules = List.copyOf(b.rules);
     this.stickyKey = b.stickyKey;
     this.resilience = b.resilience;
+    this.cache = b.cache;
     int total = 0;
     for (RouteTarget t : targets) {
       total += t.weight();
@@ -96,6 +98,14 @@ public final class Route {
     return resilience;
   }
 
+  /**
+   * Whether answers for this route are cached: true or false to override the gateway's setting,
+   * null to follow it.
+   */
+  public Boolean cache() {
+    return cache;
+  }
+
   /** The sum of the split's weights; always positive. */
   public int totalWeight() {
     return totalWeight;
@@ -128,6 +138,7 @@ public final class Route {
     private final List<Rule> rules = new ArrayList<>();
     private String stickyKey;
     private Resilience resilience;
+    private Boolean cache;
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -182,6 +193,12 @@ public final class Route {
     /** This route's own retry, breaker, timeout and bulkhead settings. */
     public Builder resilience(Resilience resilience) {
       this.resilience = Objects.requireNonNull(resilience, "resilience");
+      return this;
+    }
+
+    /** Caches this route's answers (true) or never (false), whatever the gateway's setting. */
+    public Builder cache(boolean enabled) {
+      this.cache = enabled;
       return this;
     }
 

@@ -73,6 +73,47 @@ class ResilienceSettingsTest {
     assertThat(openai.calls()).as("still open: skipped without a call").isEqualTo(1);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "stream={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aTargetGateSkipsTargetsItRefusesAndHearsTheUsageOfThoseItAdmits(boolean stream) {
+    List<String> gateLog = new CopyOnWriteArrayList<>();
+    TargetGate gate = new TargetGate() {
+      @Override
+      public dev.aigateway.api.AiGatewayException tryEnter(dev.aigateway.core.Target target,
+          ChatRequest request) {
+        gateLog.add("enter " + target);
+        return target.providerId().equals("openai")
+            ? new ProviderUnavailableException("openai", 0, "upstream_limit",
+                "openai/gpt-4o: skipped, its requests per minute are used up", null)
+            : null;
+      }
+
+      @Override
+      public void exit(dev.aigateway.core.Target target, ChatRequest request,
+          dev.aigateway.api.Usage usage) {
+        gateLog.add("exit " + target + " " + usage);
+      }
+    };
+    AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
+        .route(Route.builder("support").target("openai", "gpt-4o")
+            .fallback("anthropic", "claude").build())
+        .targetGate(gate).clock(time).sleeper(time).build();
+    ChatRequest request = ChatRequest.of("support", "hi");
+    String provider;
+    if (stream) {
+      TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+      gateway.stream(request).subscribe(sub);
+      sub.awaitTerminal(WAIT);
+      provider = sub.items().get(0).provider();
+    } else {
+      provider = gateway.chat(request).provider();
+    }
+    assertThat(provider).isEqualTo("anthropic");
+    assertThat(openai.calls()).as("refused: never called").isZero();
+    assertThat(gateLog).containsExactly("enter openai/gpt-4o", "enter anthropic/claude",
+        "exit anthropic/claude " + dev.aigateway.api.Usage.of(3, 4));
+  }
+
   @Test
   void aRequestMaySetItsOwnFirstChunkTimeout() {
     CountDownLatch never = new CountDownLatch(1);
