@@ -35,21 +35,8 @@ class InterceptorChainTest {
 
   private final FakeProvider provider = new FakeProvider("fake");
 
-  /** Runs {@code request} as a chat or as a stream and folds the stream into a response. */
-  static ChatResponse call(AiGateway gateway, ChatRequest request, boolean stream) {
-    if (!stream) {
-      return gateway.chat(request);
-    }
-    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-    gateway.stream(request).subscribe(sub);
-    sub.awaitTerminal(WAIT);
-    assertThat(sub.violations()).isEmpty();
-    if (sub.error() != null) {
-      throw Flows.propagate(sub.error());
-    }
-    StreamAccumulator acc = new StreamAccumulator();
-    sub.items().forEach(acc::accept);
-    return acc.toResponse();
+  private static ChatResponse call(AiGateway gateway, ChatRequest request, boolean stream) {
+    return GatewayCalls.call(gateway, request, stream);
   }
 
   private List<ChatRequest> received(boolean stream) {

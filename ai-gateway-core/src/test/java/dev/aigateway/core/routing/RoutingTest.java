@@ -19,6 +19,7 @@ import dev.aigateway.api.testing.ChunkPublisher;
 import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.core.AiGateway;
+import dev.aigateway.core.GatewayCalls;
 import dev.aigateway.core.Target;
 import dev.aigateway.core.resilience.Resilience;
 import java.time.Duration;
@@ -60,21 +61,8 @@ class RoutingTest {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  /** Runs {@code request} as a chat or as a stream and folds the stream into a response. */
   private static ChatResponse call(AiGateway gateway, ChatRequest request, boolean stream) {
-    if (!stream) {
-      return gateway.chat(request);
-    }
-    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-    gateway.stream(request).subscribe(sub);
-    sub.awaitTerminal(WAIT);
-    assertThat(sub.violations()).isEmpty();
-    if (sub.error() != null) {
-      throw Flows.propagate(sub.error());
-    }
-    StreamAccumulator acc = new StreamAccumulator();
-    sub.items().forEach(acc::accept);
-    return acc.toResponse();
+    return GatewayCalls.call(gateway, request, stream);
   }
 
   /** Answers {@code "<id>/<model>"} to chats and streams, so either kind tells who answered. */
