@@ -33,8 +33,10 @@ record Window(long amount, Duration period) {
   }
 
   static String format(Duration d) {
-    if (d.toNanos() % 1_000_000_000L != 0 || d.isZero()) {
-      return d.toMillis() + "ms";
+    if (d.getNano() != 0 || d.isZero()) {
+      long millis = d.toMillis() + (d.getNano() % 1_000_000 == 0 ? 0 : 1); // round up
+      return millis < 1000 ? millis + "ms"
+          : java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
     }
     long s = d.getSeconds();
     if (s % 3600 == 0) {
