@@ -100,8 +100,11 @@ public final class RateLimitInterceptor implements ChatInterceptor {
     if (!limit.hasWindows()) {
       return chain.proceed(request);
     }
-    Quota quota = quotas.get(client, id -> Quota.create("client '" + id + "'", limits.backend(),
-        limits.timeMeter(), "client", id, limit.requestWindows(), limit.tokenWindows()));
+    Quota quota = quotas.getIfPresent(client); // no capturing lambda on the common path
+    if (quota == null) {
+      quota = quotas.get(client, id -> Quota.create("client '" + id + "'", limits.backend(),
+          limits.timeMeter(), "client", id, limit.requestWindows(), limit.tokenWindows()));
+    }
     long estimate = quota.countsTokens() ? estimate(request) : 0;
     admit(request, quota, estimate);
     if (!quota.countsTokens()) {
