@@ -3,6 +3,7 @@ package dev.aigateway.core.ratelimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aigateway.api.AccessDeniedException;
+import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-client rate limit and policy stage. It sits above the cache, so that every call
@@ -47,12 +50,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code stream()}.
  * </ol>
  *
+ * <p><b>Backend failures.</b> When the bucket backend fails while admitting a call, the call
+ * fails with a retryable {@link dev.aigateway.api.AiGatewayException} that names the client (it
+ * fails closed: nothing is sent); a failure while reconciling after the call is logged and
+ * ignored, so it never breaks an answer that was already given.
+ *
  * <p>Calls of clients without any limit (no own limit and no default) pass through untouched.
  * Thread safe; admission is lock-free with local buckets. Local budgets of clients idle for the
  * longest configured window are dropped, which only forgives debt a client ran up beyond its
  * budget (by usage over the estimate): a budget idle that long has refilled anyway.
  */
 public final class RateLimitInterceptor implements ChatInterceptor {
+  private static final Logger log = LoggerFactory.getLogger(RateLimitInterceptor.class);
+
   private final RateLimits limits;
   private final Sleeper sleeper;
   private final Cache<String, Quota> quotas;
@@ -106,7 +116,14 @@ public final class RateLimitInterceptor implements ChatInterceptor {
           limits.timeMeter(), "client", id, limit.requestWindows(), limit.tokenWindows()));
     }
     long estimate = quota.countsTokens() ? estimate(request) : 0;
-    admit(request, quota, estimate);
+    try {
+      admit(request, quota, estimate);
+    } catch (AiGatewayException | CancellationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new AiGatewayException("the rate-limit backend failed while admitting a call of "
+          + quota.name() + ": " + e, e, true);
+    }
     if (!quota.countsTokens()) {
       return chain.proceed(request);
     }
@@ -119,7 +136,7 @@ public final class RateLimitInterceptor implements ChatInterceptor {
     try {
       result = chain.proceed(request);
     } catch (RuntimeException e) {
-      quota.adjustTokens(-estimate); // no answer: no tokens to charge
+      adjust(quota, -estimate); // no answer: no tokens to charge
       throw e;
     }
     return result.observe(new Reconciler(quota, estimate, hit));
@@ -207,6 +224,16 @@ public final class RateLimitInterceptor implements ChatInterceptor {
     }
   }
 
+  /** Charges or refunds tokens after admission, where a backend failure must not fail the call. */
+  static void adjust(Quota quota, long delta) {
+    try {
+      quota.adjustTokens(delta);
+    } catch (RuntimeException e) {
+      log.warn("the rate-limit backend failed to reconcile {} tokens of {}; ignored", delta,
+          quota.name(), e);
+    }
+  }
+
   /** The client's budget, for tests; null when the client has not called yet. */
   Quota quotaOf(String clientId) {
     return quotas.getIfPresent(clientId);
@@ -273,7 +300,7 @@ public final class RateLimitInterceptor implements ChatInterceptor {
           return; // settled: late chunk after a cancel
         }
         if (charged.compareAndSet(before, total)) {
-          quota.adjustTokens(total - before);
+          adjust(quota, total - before);
           return;
         }
       }
@@ -282,7 +309,7 @@ public final class RateLimitInterceptor implements ChatInterceptor {
     private void settle() {
       long before = charged.getAndSet(-1);
       if (before > 0 && hit.isHit()) {
-        quota.adjustTokens(-before);
+        adjust(quota, -before);
       }
     }
   }

@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class InMemoryProxyManager extends AbstractCompareAndSwapBasedProxyManager<String> {
   final ConcurrentHashMap<String, byte[]> states = new ConcurrentHashMap<>();
+  /** When set, every read fails, as a store that is down would. */
+  volatile boolean down;
 
   InMemoryProxyManager(TimeMeter clock) {
     super(ClientSideConfig.getDefault().withClientClock(clock));
@@ -27,6 +29,9 @@ final class InMemoryProxyManager extends AbstractCompareAndSwapBasedProxyManager
     return new CompareAndSwapOperation() {
       @Override
       public Optional<byte[]> getStateData(Optional<Long> timeoutNanos) {
+        if (down) {
+          throw new IllegalStateException("store down");
+        }
         return Optional.ofNullable(states.get(key));
       }
 

@@ -393,4 +393,23 @@ class RateLimitInterceptorTest {
     assertThat(future).isCancelled();
     assertThat(calls(openai)).isEqualTo(1);
   }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aBackendFailureFailsTheCallClosedWithoutCallingTheVendor(boolean stream) {
+    InMemoryProxyManager store = new InMemoryProxyManager(time);
+    AiGateway gateway = gateway(b -> b.backend(store).defaultLimit(ClientLimit.builder()
+        .requests(5, Duration.ofMinutes(1)).tokens(100, Duration.ofMinutes(1)).build()));
+    assertThat(call(gateway, request("app", 1), stream).ok()).isTrue();
+    assertThat(store.states).containsOnlyKeys(
+        "ai-gateway:client:requests:app", "ai-gateway:client:tokens:app");
+
+    store.down = true;
+    Outcome failed = call(gateway, request("app", 1), stream);
+
+    assertThat(failed.error()).isExactlyInstanceOf(dev.aigateway.api.AiGatewayException.class)
+        .hasMessageContaining("client 'app'").hasRootCauseMessage("store down");
+    assertThat(((dev.aigateway.api.AiGatewayException) failed.error()).retryable()).isTrue();
+    assertThat(calls(openai)).isEqualTo(1);
+  }
 }
