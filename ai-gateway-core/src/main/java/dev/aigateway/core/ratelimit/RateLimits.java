@@ -1,0 +1,193 @@
+package dev.aigateway.core.ratelimit;
+
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The per-client rate limits and policies of a gateway: a {@link ClientLimit} per client id, a
+ * default for every other client, and what to do when a budget is empty. Immutable and thread
+ * safe; a {@link RateLimitInterceptor} enforces it.
+ *
+ * <pre>{@code
+ * RateLimits limits = RateLimits.builder()
+ *     .defaultLimit(ClientLimit.builder()
+ *         .requests(10, Duration.ofSeconds(1)).requests(500, Duration.ofMinutes(1))
+ *         .tokens(200_000, Duration.ofMinutes(1)).build())
+ *     .client("batch-jobs", ClientLimit.builder().requests(2, Duration.ofSeconds(1))
+ *         .allowedModels("cheap").build())
+ *     .onExhausted(OnExhausted.waitThenReject(Duration.ofSeconds(2)))
+ *     .build();
+ * }</pre>
+ *
+ * <p>A request is charged to its {@code clientId}, or to {@link #anonymousClient()} when it has
+ * none. A client with no limit of its own gets {@link #defaultLimit()}; when there is no default
+ * either, its calls are neither counted nor restricted.
+ *
+ * <p>The budgets live in Bucket4j buckets: local, in-memory ones unless a {@link #backend()}
+ * (a Bucket4j {@link ProxyManager}, such as one on Redis) shares them across replicas.
+ */
+public final class RateLimits {
+  private final ClientLimit defaultLimit;
+  private final Map<String, ClientLimit> clients;
+  private final String anonymousClient;
+  private final OnExhausted onExhausted;
+  private final TokenCounter tokenCounter;
+  private final ProxyManager<String> backend;
+  private final TimeMeter timeMeter;
+
+  private RateLimits(Builder b) {
+    this.defaultLimit = b.defaultLimit;
+    this.clients = Collections.unmodifiableMap(new LinkedHashMap<>(b.clients));
+    this.anonymousClient = b.anonymousClient;
+    this.onExhausted = b.onExhausted;
+    this.tokenCounter = b.tokenCounter;
+    this.backend = b.backend;
+    this.timeMeter = b.timeMeter;
+  }
+
+  /** A new builder: no limits, anonymous client {@code "anonymous"}, reject at once. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The limit of clients that have none of their own, or null for none. */
+  public ClientLimit defaultLimit() {
+    return defaultLimit;
+  }
+
+  /** The limits by client id; unmodifiable. */
+  public Map<String, ClientLimit> clients() {
+    return clients;
+  }
+
+  /** The client id charged for requests that carry none. */
+  public String anonymousClient() {
+    return anonymousClient;
+  }
+
+  /** What happens to a call whose budget is empty. */
+  public OnExhausted onExhausted() {
+    return onExhausted;
+  }
+
+  /** Estimates requests' input tokens before they are sent. */
+  public TokenCounter tokenCounter() {
+    return tokenCounter;
+  }
+
+  /** Where the buckets live, or null for local, in-memory buckets. */
+  public ProxyManager<String> backend() {
+    return backend;
+  }
+
+  /** The time source of local buckets. */
+  public TimeMeter timeMeter() {
+    return timeMeter;
+  }
+
+  /** The limit that applies to {@code clientId} (never null), or null when none does. */
+  public ClientLimit limitFor(String clientId) {
+    ClientLimit own = clients.get(clientId);
+    return own != null ? own : defaultLimit;
+  }
+
+  @Override
+  public String toString() {
+    return "RateLimits[default=" + defaultLimit + ", clients=" + clients.keySet()
+        + ", " + onExhausted + (backend != null ? ", backend=" + backend : "") + "]";
+  }
+
+  /** Builds {@link RateLimits}. Not thread safe. Each method validates its arguments. */
+  public static final class Builder {
+    private ClientLimit defaultLimit;
+    private final Map<String, ClientLimit> clients = new LinkedHashMap<>();
+    private String anonymousClient = "anonymous";
+    private OnExhausted onExhausted = OnExhausted.reject();
+    private TokenCounter tokenCounter = TokenCounter.standard();
+    private ProxyManager<String> backend;
+    private TimeMeter timeMeter = TimeMeter.SYSTEM_NANOTIME;
+
+    private Builder() {}
+
+    /** The limit of every client without its own; null (the default) leaves them unlimited. */
+    public Builder defaultLimit(ClientLimit limit) {
+      this.defaultLimit = limit;
+      return this;
+    }
+
+    /**
+     * The limit of {@code clientId}, replacing the default for it.
+     *
+     * @throws IllegalArgumentException when {@code clientId} is blank or already has a limit, or
+     *     {@code limit} is null
+     */
+    public Builder client(String clientId, ClientLimit limit) {
+      if (clientId == null || clientId.isBlank()) {
+        throw new IllegalArgumentException("clientId must not be blank but was '" + clientId + "'");
+      }
+      if (limit == null) {
+        throw new IllegalArgumentException("limit of client '" + clientId + "' must not be null");
+      }
+      if (clients.putIfAbsent(clientId, limit) != null) {
+        throw new IllegalArgumentException("client '" + clientId + "' already has a limit");
+      }
+      return this;
+    }
+
+    /**
+     * The client id charged for requests without one; {@code "anonymous"} unless set. Give it
+     * a limit with {@link #client} to treat anonymous callers apart from the default.
+     *
+     * @throws IllegalArgumentException when {@code id} is blank
+     */
+    public Builder anonymousClient(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("anonymousClient must not be blank but was '" + id + "'");
+      }
+      this.anonymousClient = id;
+      return this;
+    }
+
+    /** What happens to a call whose budget is empty; {@link OnExhausted#reject()} unless set. */
+    public Builder onExhausted(OnExhausted onExhausted) {
+      this.onExhausted = Objects.requireNonNull(onExhausted, "onExhausted");
+      return this;
+    }
+
+    /** How input tokens are estimated; {@link TokenCounter#standard()} unless set. */
+    public Builder tokenCounter(TokenCounter counter) {
+      this.tokenCounter = Objects.requireNonNull(counter, "tokenCounter");
+      return this;
+    }
+
+    /**
+     * Keeps the buckets in {@code backend} (a Bucket4j {@link ProxyManager} keyed by string,
+     * such as one on Redis) instead of in memory, so that replicas share the budgets. Its keys
+     * are {@code ai-gateway:client:requests:<clientId>} and
+     * {@code ai-gateway:client:tokens:<clientId>}. Time is then the backend's, not
+     * {@link #timeMeter}.
+     */
+    public Builder backend(ProxyManager<String> backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * The time source of local buckets (and of when idle clients' buckets are dropped);
+     * {@link TimeMeter#SYSTEM_NANOTIME} unless set. For tests.
+     */
+    public Builder timeMeter(TimeMeter timeMeter) {
+      this.timeMeter = Objects.requireNonNull(timeMeter, "timeMeter");
+      return this;
+    }
+
+    /** Builds the limits. */
+    public RateLimits build() {
+      return new RateLimits(this);
+    }
+  }
+}

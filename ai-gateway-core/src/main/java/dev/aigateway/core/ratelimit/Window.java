@@ -1,0 +1,50 @@
+package dev.aigateway.core.ratelimit;
+
+import java.time.Duration;
+import java.util.List;
+
+/** One limit window: {@code amount} per {@code period}, refilled smoothly (greedily). */
+record Window(long amount, Duration period) {
+
+  static Window of(long amount, Duration period, String field) {
+    if (amount < 1) {
+      throw new IllegalArgumentException(field + " amount must be >= 1 but was " + amount);
+    }
+    if (period == null) {
+      throw new IllegalArgumentException(field + " period must not be null");
+    }
+    if (period.isNegative() || period.isZero()) {
+      throw new IllegalArgumentException(field + " period must be positive but was " + period);
+    }
+    return new Window(amount, period);
+  }
+
+  /** The smallest amount among {@code windows}: more than that can never be consumed at once. */
+  static long smallest(List<Window> windows) {
+    long min = Long.MAX_VALUE;
+    for (Window w : windows) {
+      min = Math.min(min, w.amount);
+    }
+    return min;
+  }
+
+  String describe(String unit) {
+    return amount + " " + unit + " per " + format(period);
+  }
+
+  static String format(Duration d) {
+    if (d.getNano() != 0 || d.isZero()) {
+      long millis = d.toMillis() + (d.getNano() % 1_000_000 == 0 ? 0 : 1); // round up
+      return millis < 1000 ? millis + "ms"
+          : java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + "s";
+    }
+    long s = d.getSeconds();
+    if (s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    if (s % 60 == 0) {
+      return s / 60 + "min";
+    }
+    return s + "s";
+  }
+}
