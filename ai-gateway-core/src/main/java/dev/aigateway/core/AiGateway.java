@@ -10,6 +10,8 @@ import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.GatewayExecutors;
 import dev.aigateway.core.routing.Route;
+import dev.aigateway.core.ratelimit.RateLimitInterceptor;
+import dev.aigateway.core.ratelimit.RateLimits;
 import dev.aigateway.core.resilience.AttemptListener;
 import dev.aigateway.core.resilience.CircuitState;
 import dev.aigateway.core.resilience.Resilience;
@@ -94,6 +96,9 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     this.resilience =
         new ResilienceInterceptor(resilience, b.clock, b.sleeper, b.listener, b.targetGate);
     List<ChatInterceptor> chain = new ArrayList<>(b.interceptors);
+    if (b.rateLimits != null) {
+      chain.add(new RateLimitInterceptor(b.rateLimits, b.sleeper));
+    }
     chain.add(new RoutingInterceptor(router));
     chain.add(this.resilience);
     chain.add(new ProviderCall(providers));
@@ -203,6 +208,7 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private TargetGate targetGate = TargetGate.OPEN;
+    private RateLimits rateLimits;
 
     private Builder() {}
 
@@ -293,7 +299,17 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     }
 
     /**
-     * Admits attempts to targets before they are sent (a vendor's own limits); a target it turns
+     * Per-client limits on requests and tokens, and which models each client may use; checked
+     * after the application's interceptors, before the cache and routing. None unless set.
+     */
+    public Builder rateLimits(RateLimits limits) {
+      this.rateLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Admits attempts to targets before they are sent (a vendor's own limits, such as
+     * {@link dev.aigateway.core.ratelimit.UpstreamLimits}); a target it turns
      * away is skipped like an open circuit. Admits everything unless set.
      */
     public Builder targetGate(TargetGate gate) {
