@@ -81,6 +81,7 @@ public final class CacheInterceptor implements ChatInterceptor {
   private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
   private final AtomicBoolean getFailureLogged = new AtomicBoolean();
   private final AtomicBoolean corruptLogged = new AtomicBoolean();
+  volatile Runnable joinListener; // for tests: runs when a caller joins a call in flight
 
   /** A cache with {@code config} for every model, on the system clock. */
   public CacheInterceptor(ResponseCache config) {
@@ -232,6 +233,10 @@ public final class CacheInterceptor implements ChatInterceptor {
   private ChatResult follow(Chain chain, ChatRequest request, CacheKey key, Flight flight) {
     if (!flight.join()) {
       return callAndStore(chain, request, key, null);
+    }
+    Runnable listener = joinListener;
+    if (listener != null) {
+      listener.run();
     }
     CachedAnswer answer;
     try {
