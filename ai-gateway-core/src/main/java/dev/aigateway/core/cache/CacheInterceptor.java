@@ -296,10 +296,11 @@ public final class CacheInterceptor implements ChatInterceptor {
 
   /** Completes {@code flight} with an answer or an error and lets later requests start anew. */
   private void settle(CacheKey key, Flight flight, CachedAnswer answer, Throwable error) {
-    if (answer != null) {
-      flight.answer.complete(answer);
-    } else {
-      flight.answer.completeExceptionally(error);
+    boolean first = answer != null
+        ? flight.answer.complete(answer)
+        : flight.answer.completeExceptionally(error);
+    if (!first) {
+      return; // a cancel raced the end of a stream; it was settled once already
     }
     flights.remove(key, flight);
     if (flight.shared == null) {
@@ -401,7 +402,8 @@ public final class CacheInterceptor implements ChatInterceptor {
   private final class Recorder implements ChatObserver {
     private final CacheKey key;
     private final Flight flight; // may be null
-    private List<ChatChunk> chunks = new ArrayList<>();
+    // Written on the delivering thread; onCancel may null it from another.
+    private volatile List<ChatChunk> chunks = new ArrayList<>();
     private long size;
 
     Recorder(CacheKey key, Flight flight) {
@@ -411,24 +413,26 @@ public final class CacheInterceptor implements ChatInterceptor {
 
     @Override
     public void onChunk(ChatChunk chunk) {
-      if (chunks == null) {
-        return; // too large to keep
+      List<ChatChunk> kept = chunks;
+      if (kept == null) {
+        return; // too large to keep, or cancelled
       }
       size += 16 + 2L * chunk.textDelta().length();
       if (size > config.maxBytes()) {
         chunks = null;
         return;
       }
-      chunks.add(chunks.isEmpty() && chunk.attempts() != 0 ? chunk.withAttempts(0) : chunk);
+      kept.add(kept.isEmpty() && chunk.attempts() != 0 ? chunk.withAttempts(0) : chunk);
     }
 
     @Override
     public void onComplete(ChatResponse ignored) {
-      if (chunks == null || chunks.isEmpty()) {
+      List<ChatChunk> kept = chunks;
+      if (kept == null || kept.isEmpty()) {
         abandon();
         return;
       }
-      CachedAnswer answer = CachedAnswer.ofChunks(chunks);
+      CachedAnswer answer = CachedAnswer.ofChunks(kept);
       chunks = null;
       save(key, answer);
       if (flight != null) {

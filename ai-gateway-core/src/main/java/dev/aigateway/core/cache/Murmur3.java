@@ -28,8 +28,10 @@ final class Murmur3 {
       return;
     }
     hasPending = false;
-    long k1 = pending;
-    long k2 = word;
+    mix(pending, word);
+  }
+
+  private void mix(long k1, long k2) {
     k1 *= C1;
     k1 = Long.rotateLeft(k1, 31);
     k1 *= C2;
@@ -56,11 +58,19 @@ final class Murmur3 {
     int n = s.length();
     putTagged(tag, n);
     int i = 0;
+    if (hasPending && n >= 4) {
+      putLong(fourChars(s, 0));
+      i = 4;
+    }
+    // Whole blocks straight into the mix, without the pending-word shuffle.
+    long blocks = 0;
+    for (; i + 8 <= n; i += 8) {
+      mix(fourChars(s, i), fourChars(s, i + 4));
+      blocks++;
+    }
+    length += blocks * 16;
     for (; i + 4 <= n; i += 4) {
-      putLong(s.charAt(i)
-          | (long) s.charAt(i + 1) << 16
-          | (long) s.charAt(i + 2) << 32
-          | (long) s.charAt(i + 3) << 48);
+      putLong(fourChars(s, i));
     }
     if (i < n) {
       long word = 0;
@@ -69,6 +79,13 @@ final class Murmur3 {
       }
       putLong(word);
     }
+  }
+
+  private static long fourChars(String s, int i) {
+    return s.charAt(i)
+        | (long) s.charAt(i + 1) << 16
+        | (long) s.charAt(i + 2) << 32
+        | (long) s.charAt(i + 3) << 48;
   }
 
   /** {@code tag} and the length, then the bytes, eight to a word. */
