@@ -197,6 +197,8 @@ public final class CacheInterceptor implements ChatInterceptor {
     Cancellation shared = new Cancellation();
     flight.shared = shared;
     ChatRequest sharedRequest = request.withAttribute(Cancellation.ATTRIBUTE, shared);
+    // The rest of the chain runs on the executor while this thread waits. Nothing else touches
+    // this chain meanwhile: the caller only waits, and a chat() result needs no discarding.
     try {
       executor.execute(() -> runShared(chain, sharedRequest, key, flight, shared));
     } catch (RejectedExecutionException e) {
