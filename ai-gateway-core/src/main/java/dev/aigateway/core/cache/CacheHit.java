@@ -4,24 +4,23 @@ import dev.aigateway.api.AttributeKey;
 
 /**
  * Tells stages above the cache whether the answer came from it. Put on the request by an outer
- * stage; the cache marks it. Thread safe: the mark is visible to any thread once made.
+ * stage; the cache marks it. Thread safe.
  */
 public final class CacheHit {
-  /** The request attribute under which an outer stage puts a {@code CacheHit} for the cache. */
-  public static final AttributeKey<CacheHit> ATTRIBUTE =
-      AttributeKey.of("cacheHit", CacheHit.class);
+  /** The request attribute an outer stage stores a fresh marker under before it proceeds. */
+  public static final AttributeKey<CacheHit> ATTRIBUTE = AttributeKey.of("cacheHit", CacheHit.class);
 
   private volatile boolean hit;
 
-  /** A marker that says "not from the cache" until {@link #mark()} is called. */
+  /** A new, unmarked marker. */
   public CacheHit() {}
 
-  /** Records that the answer was served from the cache. Called by the cache; idempotent. */
+  /** Marks the call as answered by the cache (or by an identical call in flight). */
   public void mark() {
     hit = true;
   }
 
-  /** Whether the cache served the answer. */
+  /** Whether the cache answered the call, so that no upstream tokens were spent on it. */
   public boolean isHit() {
     return hit;
   }

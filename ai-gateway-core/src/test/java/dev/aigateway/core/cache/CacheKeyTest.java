@@ -1,0 +1,227 @@
+package dev.aigateway.core.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aigateway.api.CacheMode;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ContentPart;
+import dev.aigateway.api.Message;
+import dev.aigateway.api.ResponseFormat;
+import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.ToolChoice;
+import dev.aigateway.api.ToolDefinition;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CacheKeyTest {
+  private static final ToolDefinition WEATHER =
+      ToolDefinition.of("weather", "Weather for a city", "{\"type\":\"object\"}");
+
+  /** A request that sets every field that goes into the key. */
+  static ChatRequest.Builder full() {
+    return ChatRequest.builder()
+        .model("support")
+        .system("Be brief.")
+        .message(Message.user(ContentPart.text("Look:"), ContentPart.imageUrl("https://x/y.png"),
+            ContentPart.image(new byte[] {1, 2, 3}, "image/png")))
+        .message(Message.assistant(List.of(ToolCall.of("c1", "weather", "{\"city\":\"Oslo\"}"))))
+        .message(Message.tool("c1", "{\"temp\":3}"))
+        .tool(WEATHER)
+        .toolChoice(ToolChoice.required())
+        .responseFormat(ResponseFormat.jsonObject())
+        .temperature(0.2)
+        .topP(0.9)
+        .maxTokens(100)
+        .stop("END", "STOP")
+        .seed(7L)
+        .extra("a", 1)
+        .extra("b", Map.of("x", List.of(1, "two")));
+  }
+
+  private static CacheKey key(ChatRequest r) {
+    return RequestKeys.of(r, false);
+  }
+
+  @Test
+  void theSameRequestBuiltInAnotherOrderHasTheSameKey() {
+    ChatRequest reordered = ChatRequest.builder()
+        .extra("b", Map.of("x", List.of(1, "two")))
+        .seed(7L)
+        .stop("END", "STOP")
+        .maxTokens(100)
+        .topP(0.9)
+        .temperature(0.2)
+        .responseFormat(ResponseFormat.jsonObject())
+        .toolChoice(ToolChoice.required())
+        .tool(WEATHER)
+        .extra("a", 1)
+        .system("Be brief.")
+        .message(Message.user(ContentPart.text("Look:"), ContentPart.imageUrl("https://x/y.png"),
+            ContentPart.image(new byte[] {1, 2, 3}, "image/png")))
+        .message(Message.assistant(List.of(ToolCall.of("c1", "weather", "{\"city\":\"Oslo\"}"))))
+        .message(Message.tool("c1", "{\"temp\":3}"))
+        .model("support")
+        .build();
+    assertThat(key(reordered)).isEqualTo(key(full().build()));
+  }
+
+  @Test
+  void nestedExtraMapsInAnotherKeyOrderHaveTheSameKey() {
+    Map<String, Object> ab = new LinkedHashMap<>();
+    ab.put("a", 1);
+    ab.put("b", 2);
+    Map<String, Object> ba = new LinkedHashMap<>();
+    ba.put("b", 2);
+    ba.put("a", 1);
+    assertThat(key(full().extra("m", ab).build())).isEqualTo(key(full().extra("m", ba).build()));
+  }
+
+  static List<Arguments> changes() {
+    return List.of(
+        change("model", b -> b.model("other")),
+        change("a message's text", b -> b.system("Be brief!")),
+        change("an extra message", b -> b.user("more")),
+        change("message order", b -> b.messages(List.of(Message.user("a"), Message.user("b")))),
+        change("role", b -> b.messages(List.of(Message.assistant("Be brief.")))),
+        change("image bytes", b -> b.messages(List.of(Message.user(
+            ContentPart.image(new byte[] {1, 2, 4}, "image/png"))))),
+        change("image media type", b -> b.messages(List.of(Message.user(
+            ContentPart.image(new byte[] {1, 2, 3}, "image/jpeg"))))),
+        change("image URL", b -> b.messages(List.of(Message.user(
+            ContentPart.imageUrl("https://x/z.png"))))),
+        change("tool call arguments", b -> b.message(
+            Message.assistant(List.of(ToolCall.of("c1", "weather", "{\"city\":\"Rome\"}"))))),
+        change("tool call id of a tool message", b -> b.message(Message.tool("c2", "{}"))),
+        change("tool", b -> b.tool(ToolDefinition.of("time", "Time", "{}"))),
+        change("tool description", b -> b.tools(
+            List.of(ToolDefinition.of("weather", "Weather", "{\"type\":\"object\"}")))),
+        change("tool schema", b -> b.tools(
+            List.of(ToolDefinition.of("weather", "Weather for a city", "{}")))),
+        change("tool choice", b -> b.toolChoice(ToolChoice.tool("weather"))),
+        change("response format", b -> b.responseFormat(
+            ResponseFormat.jsonSchema("s", "{\"type\":\"object\"}"))),
+        change("temperature", b -> b.temperature(0.3)),
+        change("topP", b -> b.topP(0.8)),
+        change("maxTokens", b -> b.maxTokens(101)),
+        change("stop", b -> b.stop("END")),
+        change("seed", b -> b.seed(8L)),
+        change("extra value", b -> b.extra("a", 2)),
+        change("extra key", b -> b.extra("c", 1)),
+        change("nested extra", b -> b.extra("b", Map.of("x", List.of(1, "three")))));
+  }
+
+  private static Arguments change(String name, UnaryOperator<ChatRequest.Builder> how) {
+    return Arguments.of(name, how);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("changes")
+  void anySingleChangeChangesTheKey(String name, UnaryOperator<ChatRequest.Builder> how) {
+    assertThat(key(how.apply(full()).build())).isNotEqualTo(key(full().build()));
+  }
+
+  @Test
+  void fieldBoundariesCount() {
+    ChatRequest abC = ChatRequest.builder().model("m").user("x").stop("ab", "c").build();
+    ChatRequest aBc = ChatRequest.builder().model("m").user("x").stop("a", "bc").build();
+    assertThat(key(abC)).isNotEqualTo(key(aBc));
+    ChatRequest twoMessages = ChatRequest.builder().model("m").user("ab").user("c").build();
+    ChatRequest oneMessage = ChatRequest.builder().model("m").user("abc").build();
+    assertThat(key(twoMessages)).isNotEqualTo(key(oneMessage));
+  }
+
+  @Test
+  void defaultsWrittenInAreTheSameAsLeftOut() {
+    ChatRequest plain = ChatRequest.builder().model("m").user("hi").tool(WEATHER).build();
+    ChatRequest withDefaults = ChatRequest.builder().model("m").user("hi").tool(WEATHER)
+        .toolChoice(ToolChoice.auto())
+        .responseFormat(ResponseFormat.text())
+        .stop()
+        .build();
+    assertThat(key(withDefaults)).isEqualTo(key(plain));
+    ChatRequest noTools = ChatRequest.of("m", "hi");
+    assertThat(key(noTools.toBuilder().tools(List.of()).build())).isEqualTo(key(noTools));
+    assertThat(key(noTools.toBuilder().extra("n", 1.0).build()))
+        .isEqualTo(key(noTools.toBuilder().extra("n", 1).build()));
+  }
+
+  @Test
+  void whatDoesNotChangeTheAnswerIsLeftOut() {
+    ChatRequest base = ChatRequest.of("m", "hi");
+    ChatRequest other = base.toBuilder()
+        .clientId("tenant-a")
+        .metadata("trace", "123")
+        .timeout(Duration.ofSeconds(3))
+        .cacheMode(CacheMode.REFRESH)
+        .build()
+        .withAttribute(CacheHit.ATTRIBUTE, new CacheHit());
+    assertThat(key(other)).isEqualTo(key(base));
+  }
+
+  @Test
+  void partitionByClientSeparatesClients() {
+    ChatRequest a = ChatRequest.builder().model("m").user("hi").clientId("a").build();
+    ChatRequest b = ChatRequest.builder().model("m").user("hi").clientId("b").build();
+    ChatRequest anonymous = ChatRequest.of("m", "hi");
+    assertThat(RequestKeys.of(a, true)).isNotEqualTo(RequestKeys.of(b, true));
+    assertThat(RequestKeys.of(a, true)).isNotEqualTo(RequestKeys.of(anonymous, true));
+    assertThat(RequestKeys.of(a, true)).isEqualTo(
+        RequestKeys.of(a.toBuilder().metadata("k", "v").build(), true));
+    assertThat(RequestKeys.of(a, false)).isEqualTo(RequestKeys.of(b, false));
+  }
+
+  @Test
+  void printsAndParsesAs32HexDigits() {
+    CacheKey k = CacheKey.of(0x0123456789abcdefL, -1L);
+    assertThat(k.toString()).isEqualTo("0123456789abcdefffffffffffffffff");
+    assertThat(CacheKey.parse(k.toString())).isEqualTo(k);
+    assertThatThrownBy(() -> CacheKey.parse("xyz"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'xyz'");
+  }
+
+  @Test
+  void murmurMatchesTheReferenceForWholeBlocks() {
+    // MurmurHash3_x64_128 of the 16 bytes 00 01 .. 0f with seed 0, from the reference C code.
+    Murmur3 h = new Murmur3(0);
+    h.putLong(0x0706050403020100L);
+    h.putLong(0x0f0e0d0c0b0a0908L);
+    CacheKey k = h.finish();
+    assertThat(k).isEqualTo(referenceOf16Bytes());
+  }
+
+  /** An independent, byte-wise transcription of the reference algorithm for one 16-byte block. */
+  private static CacheKey referenceOf16Bytes() {
+    byte[] data = new byte[16];
+    for (int i = 0; i < 16; i++) {
+      data[i] = (byte) i;
+    }
+    long c1 = 0x87c37b91114253d5L;
+    long c2 = 0x4cf5ad432745937fL;
+    long h1 = 0;
+    long h2 = 0;
+    long k1 = java.nio.ByteBuffer.wrap(data, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long k2 = java.nio.ByteBuffer.wrap(data, 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    k1 *= c1; k1 = Long.rotateLeft(k1, 31); k1 *= c2; h1 ^= k1;
+    h1 = Long.rotateLeft(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
+    k2 *= c2; k2 = Long.rotateLeft(k2, 33); k2 *= c1; h2 ^= k2;
+    h2 = Long.rotateLeft(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
+    h1 ^= 16; h2 ^= 16;
+    h1 += h2; h2 += h1;
+    h1 = fmix(h1); h2 = fmix(h2);
+    h1 += h2; h2 += h1;
+    return CacheKey.of(h1, h2);
+  }
+
+  private static long fmix(long k) {
+    k ^= k >>> 33; k *= 0xff51afd7ed558ccdL; k ^= k >>> 33; k *= 0xc4ceb9fe1a85ec53L;
+    return k ^ (k >>> 33);
+  }
+}
