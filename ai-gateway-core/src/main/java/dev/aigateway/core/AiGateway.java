@@ -10,6 +10,8 @@ import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.GatewayExecutors;
 import dev.aigateway.core.routing.Route;
+import dev.aigateway.core.cache.CacheInterceptor;
+import dev.aigateway.core.cache.ResponseCache;
 import dev.aigateway.core.ratelimit.RateLimitInterceptor;
 import dev.aigateway.core.ratelimit.RateLimits;
 import dev.aigateway.core.resilience.AttemptListener;
@@ -51,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>The pipeline</b>, outermost first: the application's interceptors, in the order they were
- * added; routing, which decides the candidate targets (see {@link Router}); resilience, which
+ * added; the per-client rate limit (when set); the response cache; routing, which decides the
+ * candidate targets (see {@link Router}); resilience, which
  * tries them with circuit breakers, retries, timeouts and failover (see
  * {@link ResilienceInterceptor}); and the provider call. A request passes down that list and its
  * result passes back up.
@@ -99,6 +102,12 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     if (b.rateLimits != null) {
       chain.add(new RateLimitInterceptor(b.rateLimits, b.sleeper));
     }
+    // Always present: a route can turn caching on even when the gateway's default is off.
+    chain.add(new CacheInterceptor(b.cache != null ? b.cache : ResponseCache.disabled(),
+        model -> {
+          Route route = router.routes().get(model);
+          return route == null ? null : route.cache();
+        }, b.clock, this.executor));
     chain.add(new RoutingInterceptor(router));
     chain.add(this.resilience);
     chain.add(new ProviderCall(providers));
@@ -209,6 +218,7 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private TargetGate targetGate = TargetGate.OPEN;
     private RateLimits rateLimits;
+    private ResponseCache cache;
 
     private Builder() {}
 
@@ -295,6 +305,17 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     /** The clock for deadlines and circuit cooldowns; for tests. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The response cache: on for every model unless the cache says otherwise
+     * ({@link ResponseCache.Builder#enabledByDefault}), per route with {@code Route.cache}, and
+     * per request with {@code cacheMode}. Off unless set (a route may still turn it on, with the
+     * default settings).
+     */
+    public Builder cache(ResponseCache cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
       return this;
     }
 

@@ -60,9 +60,10 @@ class InterceptorChainTest {
         .build();
     call(gateway, ChatRequest.of("fake/model-x", "hi"), stream);
     assertThat(log).containsExactly("first sees fake/model-x streaming=" + stream, "second");
-    assertThat(gateway.interceptors()).hasSize(5);
-    assertThat(gateway.interceptors().get(2).toString()).isEqualTo("RoutingInterceptor");
-    assertThat(gateway.interceptors().get(3).toString()).startsWith("ResilienceInterceptor");
+    assertThat(gateway.interceptors()).hasSize(6);
+    assertThat(gateway.interceptors().get(2).toString()).startsWith("CacheInterceptor");
+    assertThat(gateway.interceptors().get(3).toString()).isEqualTo("RoutingInterceptor");
+    assertThat(gateway.interceptors().get(4).toString()).startsWith("ResilienceInterceptor");
   }
 
   @ParameterizedTest(name = "stream={0}")
