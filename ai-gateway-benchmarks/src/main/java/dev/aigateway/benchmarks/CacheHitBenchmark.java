@@ -34,11 +34,11 @@ public class CacheHitBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    cache = new CacheInterceptor(ResponseCache.defaults());
+    cache = new CacheInterceptor(ResponseCache.defaults()); // for the key alone
     gateway = AiGateway.builder()
         .provider(new InMemoryProvider())
         .route(Route.builder("assistant").target("mem", "mem-model").build())
-        .interceptor(cache)
+        .cache(ResponseCache.defaults())
         .build();
     String prompt = "Summarise the following customer message in one sentence. ".repeat(16);
     request = ChatRequest.builder().model("assistant").system("You are concise.").user(prompt)

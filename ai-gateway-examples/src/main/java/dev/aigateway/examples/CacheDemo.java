@@ -5,7 +5,6 @@ import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.Secret;
 import dev.aigateway.core.AiGateway;
-import dev.aigateway.core.cache.CacheInterceptor;
 import dev.aigateway.core.cache.ResponseCache;
 import dev.aigateway.examples.stub.StubVendor;
 import dev.aigateway.providers.openai.OpenAiProvider;
@@ -41,9 +40,9 @@ public final class CacheDemo {
         AiGateway gateway = AiGateway.builder()
             .provider(OpenAiProvider.builder().baseUrl(stub.baseUrl())
                 .apiKey(Secret.of("sk-stub-key-not-a-real-one")).build())
-            .interceptor(new CacheInterceptor(ResponseCache.builder()
+            .cache(ResponseCache.builder()
                 .ttl(Duration.ofMinutes(10))
-                .build()))
+                .build())
             .build()) {
       out.println("stub vendor at " + stub.baseUrl() + " (offline)");
 

@@ -6,7 +6,6 @@ import dev.aigateway.api.RateLimitExceededException;
 import dev.aigateway.api.Secret;
 import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.ratelimit.ClientLimit;
-import dev.aigateway.core.ratelimit.RateLimitInterceptor;
 import dev.aigateway.core.ratelimit.RateLimits;
 import dev.aigateway.core.routing.Route;
 import dev.aigateway.examples.stub.StubVendor;
@@ -41,7 +40,7 @@ public final class RateLimitDemo {
             .provider(OpenAiProvider.builder().baseUrl(stub.baseUrl())
                 .apiKey(Secret.of("sk-stub-key-not-a-real-one")).build())
             .route(Route.builder("assistant").target("openai", "gpt-4o-mini").build())
-            .interceptor(new RateLimitInterceptor(limits))
+            .rateLimits(limits)
             .build()) {
       out.println("Limit per client: " + limits.defaultLimit());
       for (int i = 1; i <= 6; i++) {
