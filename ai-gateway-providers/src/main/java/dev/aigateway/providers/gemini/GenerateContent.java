@@ -537,7 +537,8 @@ final class GenerateContent {
   private final class Decoder implements StreamDecoder {
     private String id;
     private String model;
-    private Usage usage;
+    // The last usageMetadata seen: cumulative, so only the last counts; read at the end.
+    private JsonNode usageNode;
     private int calls;
     private boolean complete;
 
@@ -569,9 +570,9 @@ final class GenerateContent {
       if (version != null && !version.isEmpty()) {
         model = version;
       }
-      Usage u = usage(root.get("usageMetadata"));
-      if (u != null) {
-        usage = u;
+      JsonNode u = root.get("usageMetadata");
+      if (u != null && u.isObject()) {
+        usageNode = u;
       }
       if (candidate == null) {
         return; // an event with usage only
@@ -599,7 +600,8 @@ final class GenerateContent {
       if (finish != null) {
         FinishReason reason = finishReason(finish);
         reason = FinishReasons.withToolCalls(reason, calls > 0);
-        if (sink.emit(ChatChunk.of(id, provider, model, text, deltas, reason, usage))) {
+        if (sink.emit(ChatChunk.of(id, provider, model, text, deltas, reason,
+            usage(usageNode)))) {
           complete = true;
         }
         return;
