@@ -29,12 +29,7 @@ class AnthropicConformanceTest extends ConformanceKit {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    AnthropicProvider.Builder b = AnthropicProvider.builder().baseUrl(baseUrl).apiKey(key)
-        .clock(clock).readTimeout(Duration.ofSeconds(5)).streamIdleTimeout(Duration.ofSeconds(5));
-    if (client != null) {
-      b.httpClient(client);
-    }
-    return b.build();
+    return configured(AnthropicProvider.builder(), baseUrl, key, clock, client).build();
   }
 
   @Override

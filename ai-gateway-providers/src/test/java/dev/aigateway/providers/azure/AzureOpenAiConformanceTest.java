@@ -10,7 +10,6 @@ import dev.aigateway.providers.conformance.Wire;
 import dev.aigateway.providers.openai.OpenAiConformanceTest;
 import dev.aigateway.providers.openai.OpenAiFixtures;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import mockwebserver3.RecordedRequest;
@@ -25,13 +24,8 @@ class AzureOpenAiConformanceTest extends OpenAiConformanceTest {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    AzureOpenAiProvider.Builder b = AzureOpenAiProvider.builder().baseUrl(baseUrl).apiKey(key)
-        .deployment("gpt-4o", "prod-gpt4o")
-        .clock(clock).readTimeout(Duration.ofSeconds(5)).streamIdleTimeout(Duration.ofSeconds(5));
-    if (client != null) {
-      b.httpClient(client);
-    }
-    return b.build();
+    return configured(AzureOpenAiProvider.builder(), baseUrl, key, clock, client)
+        .deployment("gpt-4o", "prod-gpt4o").build();
   }
 
   @Override

@@ -21,6 +21,7 @@ import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.internal.HttpProviderBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,6 +101,20 @@ public abstract class ConformanceKit {
    */
   protected abstract ChatProvider newProvider(
       String baseUrl, Secret key, Clock clock, OkHttpClient client);
+
+  /**
+   * {@code builder} set up as {@link #newProvider} asks: the base URL, the key, the clock, a few
+   * seconds' timeouts, and the OkHttp client when there is one.
+   */
+  protected static <B extends HttpProviderBuilder<B>> B configured(
+      B builder, String baseUrl, Secret key, Clock clock, OkHttpClient client) {
+    builder.baseUrl(baseUrl).apiKey(key).clock(clock)
+        .readTimeout(Duration.ofSeconds(5)).streamIdleTimeout(Duration.ofSeconds(5));
+    if (client != null) {
+      builder.httpClient(client);
+    }
+    return builder;
+  }
 
   /** The model the scenarios ask for. */
   protected abstract String model();

@@ -33,12 +33,7 @@ class GeminiConformanceTest extends ConformanceKit {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    GeminiProvider.Builder b = GeminiProvider.builder().baseUrl(baseUrl).apiKey(key)
-        .clock(clock).readTimeout(Duration.ofSeconds(5)).streamIdleTimeout(Duration.ofSeconds(5));
-    if (client != null) {
-      b.httpClient(client);
-    }
-    return b.build();
+    return configured(GeminiProvider.builder(), baseUrl, key, clock, client).build();
   }
 
   @Override

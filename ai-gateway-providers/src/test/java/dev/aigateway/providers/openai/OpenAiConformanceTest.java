@@ -27,12 +27,7 @@ public class OpenAiConformanceTest extends ConformanceKit {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    OpenAiProvider.Builder b = OpenAiProvider.builder().baseUrl(baseUrl + "v1").apiKey(key)
-        .clock(clock).readTimeout(Duration.ofSeconds(5)).streamIdleTimeout(Duration.ofSeconds(5));
-    if (client != null) {
-      b.httpClient(client);
-    }
-    return b.build();
+    return configured(OpenAiProvider.builder(), baseUrl + "v1", key, clock, client).build();
   }
 
   @Override
