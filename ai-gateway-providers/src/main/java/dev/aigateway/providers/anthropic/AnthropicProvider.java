@@ -227,11 +227,5 @@ public final class AnthropicProvider extends HttpChatProvider {
       return new AnthropicProvider(this, settings());
     }
 
-    private static String requireNonBlank(String value, String field) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(field + " must not be blank");
-      }
-      return value;
-    }
   }
 }

@@ -459,14 +459,10 @@ final class MessagesCodec {
   }
 
   private static boolean mentionsContextLength(String message) {
-    if (message == null) {
-      return false;
-    }
-    String m = message.toLowerCase(Locale.ROOT);
     // "prompt is too long: 208310 tokens > 200000 maximum", and
     // "input length and `max_tokens` exceed context limit: ..."
-    return m.contains("prompt is too long") || m.contains("exceed context limit")
-        || m.contains("context window");
+    return VendorError.mentions(message, "prompt is too long", "exceed context limit",
+        "context window");
   }
 
   /** The HTTP status Anthropic documents for an error type; 500 for types it does not list. */

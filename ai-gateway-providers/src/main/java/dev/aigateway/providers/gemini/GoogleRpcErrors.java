@@ -6,7 +6,6 @@ import dev.aigateway.providers.internal.VendorError;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Google's error body, {@code {"error": {"code": 429, "message": "...", "status":
@@ -68,11 +67,8 @@ final class GoogleRpcErrors {
   }
 
   private static boolean mentionsTokenLimit(String message) {
-    if (message == null) {
-      return false;
-    }
-    String m = message.toLowerCase(Locale.ROOT);
-    return m.contains("input token count") && m.contains("exceeds the maximum");
+    return VendorError.mentions(message, "input token count")
+        && VendorError.mentions(message, "exceeds the maximum");
   }
 
   /**

@@ -145,6 +145,18 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
         streamIdleTimeout, httpClient, executor, clock);
   }
 
+  /**
+   * {@code value}, checked for an adapter's own setting.
+   *
+   * @throws IllegalArgumentException naming {@code field} when it is null or blank
+   */
+  protected static String requireNonBlank(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(field + " must not be blank");
+    }
+    return value;
+  }
+
   private static String requireHeaderName(String name) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("header name must not be blank");

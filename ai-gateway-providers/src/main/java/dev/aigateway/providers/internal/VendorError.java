@@ -36,6 +36,23 @@ public record VendorError(
     this(type, code, message, contextLengthExceeded, quotaExhausted, null, false);
   }
 
+  /**
+   * Whether {@code message} contains any of {@code phrases}, ignoring case: how adapters
+   * recognise a vendor's "the prompt is too long" wording. False for a null message.
+   */
+  public static boolean mentions(String message, String... phrases) {
+    if (message == null) {
+      return false;
+    }
+    String m = message.toLowerCase(java.util.Locale.ROOT);
+    for (String phrase : phrases) {
+      if (m.contains(phrase)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The most specific identifier the vendor gave: its code, else its type. */
   public String errorCode() {
     return code != null ? code : type;

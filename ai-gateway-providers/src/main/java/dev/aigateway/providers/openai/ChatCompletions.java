@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -480,12 +479,8 @@ public final class ChatCompletions {
   }
 
   private static boolean mentionsContextLength(String message) {
-    if (message == null) {
-      return false;
-    }
-    String m = message.toLowerCase(Locale.ROOT);
-    return m.contains("maximum context length") || m.contains("context_length_exceeded")
-        || m.contains("context window");
+    return VendorError.mentions(message, "maximum context length", "context_length_exceeded",
+        "context window");
   }
 
   // ---------------------------------------------------------------- streaming

@@ -120,11 +120,5 @@ public final class OpenAiProvider extends ChatCompletionsProvider {
       return new OpenAiProvider(this, settings());
     }
 
-    private static String requireNonBlank(String value, String field) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(field + " must not be blank");
-      }
-      return value;
-    }
   }
 }
