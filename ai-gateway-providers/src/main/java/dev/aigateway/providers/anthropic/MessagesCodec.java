@@ -22,9 +22,7 @@ import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,10 +57,8 @@ final class MessagesCodec {
    * @throws InvalidRequestException (status 0) when the request cannot be expressed for Anthropic
    */
   byte[] writeRequest(ChatRequest request, boolean stream) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     Map<String, Object> extra = request.extra();
-    try (JsonGenerator g = Json.generator(out)) {
-      g.writeStartObject();
+    return Json.requestBody(extra, g -> {
       if (!extra.containsKey("model")) {
         g.writeStringField("model", request.model());
       }
@@ -112,15 +108,7 @@ final class MessagesCodec {
       if (stream && !extra.containsKey("stream")) {
         g.writeBooleanField("stream", true);
       }
-      for (Map.Entry<String, Object> e : extra.entrySet()) {
-        g.writeFieldName(e.getKey());
-        g.writeObject(e.getValue());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // writing to memory does not fail
-    }
-    return out.toByteArray();
+    });
   }
 
   /** The system messages' texts joined by a blank line, or null when there are none. */

@@ -63,10 +63,10 @@ final class MessagesStream implements StreamDecoder {
       root = Json.parse(data);
     } catch (IOException e) {
       throw new MalformedResponseException(provider, 200,
-          provider + ": a stream event is not valid JSON: " + excerpt(data), e);
+          provider + ": a stream event is not valid JSON: " + Json.excerpt(data), e);
     }
     if (root == null || !root.isObject()) {
-      throw codec.malformed("a stream event is not a JSON object: " + excerpt(data));
+      throw codec.malformed("a stream event is not a JSON object: " + Json.excerpt(data));
     }
     String kind = Json.text(root, "type");
     if ("error".equals(type) || "error".equals(kind)) {
@@ -76,7 +76,7 @@ final class MessagesStream implements StreamDecoder {
       kind = type; // the data's own type is authoritative; the SSE name is the fallback
     }
     if (kind == null) {
-      throw codec.malformed("a stream event has no type: " + excerpt(data));
+      throw codec.malformed("a stream event has no type: " + Json.excerpt(data));
     }
     switch (kind) {
       case "message_start" -> messageStart(root);
@@ -235,7 +235,4 @@ final class MessagesStream implements StreamDecoder {
     return "message_stop";
   }
 
-  private static String excerpt(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
-  }
 }

@@ -24,9 +24,7 @@ import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,10 +60,8 @@ final class GenerateContent {
    *     {@code data:} URL that is not base64
    */
   byte[] writeRequest(ChatRequest request) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     Map<String, Object> extra = request.extra();
-    try (JsonGenerator g = Json.generator(out)) {
-      g.writeStartObject();
+    return Json.requestBody(extra, g -> {
       if (!extra.containsKey("contents")) {
         writeContents(g, request.messages());
       }
@@ -89,15 +85,7 @@ final class GenerateContent {
       if (!extra.containsKey("generationConfig")) {
         writeGenerationConfig(g, request);
       }
-      for (Map.Entry<String, Object> e : extra.entrySet()) {
-        g.writeFieldName(e.getKey());
-        g.writeObject(e.getValue());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // writing to memory does not fail
-    }
-    return out.toByteArray();
+    });
   }
 
   private void writeContents(JsonGenerator g, List<Message> messages) throws IOException {
@@ -556,11 +544,11 @@ final class GenerateContent {
         root = Json.parse(data);
       } catch (IOException e) {
         throw new MalformedResponseException(provider, 200,
-            provider + ": a stream event is not valid JSON: " + excerpt(data), e);
+            provider + ": a stream event is not valid JSON: " + Json.excerpt(data), e);
       }
       if (root == null || !root.isObject()) {
         throw new MalformedResponseException(provider, 200,
-            provider + ": a stream event is not a JSON object: " + excerpt(data), null);
+            provider + ": a stream event is not a JSON object: " + Json.excerpt(data), null);
       }
       JsonNode candidate = candidateOrNull(root, 200);
       if (id == null) {
@@ -622,7 +610,4 @@ final class GenerateContent {
     }
   }
 
-  private static String excerpt(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
-  }
 }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
 
 /** The one Jackson setup the adapters share, and null-tolerant accessors for JSON trees. */
 public final class Json {
@@ -27,6 +30,38 @@ public final class Json {
   /** A generator that can write POJOs and trees, writing to {@code out}. */
   public static JsonGenerator generator(OutputStream out) throws IOException {
     return MAPPER.createGenerator(out);
+  }
+
+  /** Writes an adapter's own fields of a request body; see {@link #requestBody}. */
+  @FunctionalInterface
+  public interface FieldWriter {
+    /** Writes fields into the open object. */
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /**
+   * A request body: one JSON object with the adapter's {@code fields}, then every {@code extra}
+   * field as it is. An adapter leaves out a field of its own that {@code extra} replaces.
+   */
+  public static byte[] requestBody(Map<String, Object> extra, FieldWriter fields) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = generator(out)) {
+      g.writeStartObject();
+      fields.write(g);
+      for (Map.Entry<String, Object> e : extra.entrySet()) {
+        g.writeFieldName(e.getKey());
+        g.writeObject(e.getValue());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory does not fail
+    }
+    return out.toByteArray();
+  }
+
+  /** The first 200 characters of {@code s}, for an error message about a bad payload. */
+  public static String excerpt(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
   }
 
   /** The text of {@code node.field}, or null when it is missing or JSON null. */

@@ -21,9 +21,7 @@ import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,10 +139,8 @@ public final class ChatCompletions {
    *     object
    */
   public byte[] writeRequest(ChatRequest request, String model, boolean stream) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     Map<String, Object> extra = request.extra();
-    try (JsonGenerator g = Json.generator(out)) {
-      g.writeStartObject();
+    return Json.requestBody(extra, g -> {
       if (sendModel && !extra.containsKey("model")) {
         g.writeStringField("model", model);
       }
@@ -197,15 +193,7 @@ public final class ChatCompletions {
           g.writeEndObject();
         }
       }
-      for (Map.Entry<String, Object> e : extra.entrySet()) {
-        g.writeFieldName(e.getKey());
-        g.writeObject(e.getValue());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // writing to memory does not fail
-    }
-    return out.toByteArray();
+    });
   }
 
   private void writeMessage(JsonGenerator g, Message m) throws IOException {
@@ -528,7 +516,7 @@ public final class ChatCompletions {
         chunk.read(data);
       } catch (IOException e) {
         throw new MalformedResponseException(provider, 200,
-            provider + ": a stream event is not valid JSON: " + excerpt(data), e);
+            provider + ": a stream event is not valid JSON: " + Json.excerpt(data), e);
       }
       if ("error".equals(type) || chunk.error && !chunk.choices) {
         throw streamError(data);
@@ -569,7 +557,8 @@ public final class ChatCompletions {
       }
       VendorError e = parseError(root);
       String code = e == null ? null : e.errorCode();
-      String message = e == null || e.message() == null ? excerpt(root.toString()) : e.message();
+      String message =
+          e == null || e.message() == null ? Json.excerpt(root.toString()) : e.message();
       return new ProviderUnavailableException(provider, 0, code,
           provider + ": the stream carried an error: " + (code != null ? code + ": " : "")
               + message, null);
@@ -586,7 +575,4 @@ public final class ChatCompletions {
     }
   }
 
-  private static String excerpt(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "…";
-  }
 }
