@@ -78,7 +78,11 @@ public final class Router {
    * @throws NoRouteException when nothing matches
    */
   public RoutingDecision decide(ChatRequest request) {
-    String model = request.model();
+    return decide(request.model(), request);
+  }
+
+  /** The decision for {@code model}; rules and stickiness apply only when there is a request. */
+  private RoutingDecision decide(String model, ChatRequest request) {
     Route route = routes.get(model);
     if (route != null) {
       return decide(route, request);
@@ -89,14 +93,14 @@ public final class Router {
   private RoutingDecision decide(Route route, ChatRequest request) {
     List<RouteTarget> split = route.targets();
     List<RouteTarget> fallbacks = route.fallbacks();
-    for (Rule rule : route.rules()) {
+    for (Rule rule : request == null ? List.<Rule>of() : route.rules()) {
       if (rule.matches(request)) {
         split = rule.targets();
         fallbacks = rule.fallbacks();
         break;
       }
     }
-    RouteTarget pick = pick(split, stickyKey(route, request));
+    RouteTarget pick = pick(split, request == null ? null : stickyKey(route, request));
     if (fallbacks.isEmpty()) {
       return new RoutingDecision(route.name(), List.of(pick), route.resilience());
     }
@@ -155,12 +159,13 @@ public final class Router {
   }
 
   /**
-   * The first target a request for {@code model} without a caller key would try.
+   * The first target a request for {@code model} would try, leaving content rules and
+   * stickiness aside (the split is picked at random).
    *
    * @throws NoRouteException when nothing matches
    */
   public Target resolve(String model) {
-    return decide(ChatRequest.of(model, "?")).candidates().get(0).target();
+    return decide(model, null).candidates().get(0).target();
   }
 
   /** The routes, by name; an unmodifiable snapshot. */
