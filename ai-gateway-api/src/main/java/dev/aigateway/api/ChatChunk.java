@@ -8,9 +8,9 @@ import java.util.List;
  * <p>{@link #textDelta()} is never null (empty when the chunk carries no text).
  * {@link #finishReason()} is null until the last chunk; {@link #usage()} is null until it is
  * known, which for every built-in adapter is the last chunk. {@link StreamAccumulator} folds a
- * stream's chunks back into a {@link ChatResponse}. The gateway marks the first chunk of a stream
- * with the number of upstream {@link #attempts()} it took, so that a folded stream reports it as
- * a plain answer does.
+ * stream's chunks back into a {@link ChatResponse}. The gateway marks the first chunk it delivers
+ * with what its call decided ({@link #attempts()}, {@link #fromCache()}), so that a folded stream
+ * reports them as the equivalent plain answer does.
  */
 public final class ChatChunk {
   private final String id;
@@ -21,17 +21,18 @@ public final class ChatChunk {
   private final FinishReason finishReason;
   private final Usage usage;
   private final int attempts;
+  private final boolean fromCache;
 
   private ChatChunk(
       String id, String provider, String model, String textDelta,
       List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage) {
-    this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0);
+    this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0, false);
   }
 
   private ChatChunk(
       String id, String provider, String model, String textDelta,
       List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage,
-      int attempts) {
+      int attempts, boolean fromCache) {
     if (provider == null) {
       throw new IllegalArgumentException("provider is required but was null");
     }
@@ -49,6 +50,7 @@ public final class ChatChunk {
       throw new IllegalArgumentException("attempts must be >= 0 but was " + attempts);
     }
     this.attempts = attempts;
+    this.fromCache = fromCache;
   }
 
   /** A chunk that carries text only. */
@@ -102,17 +104,28 @@ public final class ChatChunk {
   }
 
   /**
-   * How many upstream attempts the gateway made before this stream started: set on a stream's
-   * first chunk by the gateway, 0 (unknown) on the others and on chunks straight from a provider.
+   * How many upstream attempts the gateway's call made: set on the first chunk the gateway
+   * delivers, 0 on the others, on a cache hit and on chunks straight from a provider.
    */
   public int attempts() {
     return attempts;
   }
 
-  /** This chunk marked with {@code attempts}. */
-  public ChatChunk withAttempts(int attempts) {
+  /**
+   * Whether the stream is a replay from the gateway's cache: set on the first chunk the gateway
+   * delivers, false on the others and on chunks straight from a provider.
+   */
+  public boolean fromCache() {
+    return fromCache;
+  }
+
+  /** This chunk marked with what the gateway's call decided; for the gateway. */
+  public ChatChunk withCallOutcome(int attempts, boolean fromCache) {
+    if (attempts == this.attempts && fromCache == this.fromCache) {
+      return this;
+    }
     return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
-        attempts);
+        attempts, fromCache);
   }
 
   @Override

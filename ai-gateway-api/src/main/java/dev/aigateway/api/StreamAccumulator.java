@@ -21,6 +21,8 @@ public final class StreamAccumulator {
   private Usage usage;
   private int chunks;
   private int attempts;
+  private boolean marked;
+  private boolean fromCache;
 
   /** Creates an empty accumulator. */
   public StreamAccumulator() {}
@@ -53,8 +55,11 @@ public final class StreamAccumulator {
     if (chunk.usage() != null) {
       usage = chunk.usage();
     }
-    if (chunk.attempts() > 0 && attempts == 0) {
+    if (chunks == 1) {
+      // The gateway marks the first chunk it delivers with its call's outcome.
+      marked = chunk.attempts() > 0 || chunk.fromCache();
       attempts = chunk.attempts();
+      fromCache = chunk.fromCache();
     }
     return this;
   }
@@ -84,7 +89,8 @@ public final class StreamAccumulator {
    * {@link FinishReason#OTHER}; tool calls make it {@link FinishReason#TOOL_CALLS} unless it was
    * {@link FinishReason#LENGTH} or {@link FinishReason#CONTENT_FILTER}. A tool call whose id never
    * arrived gets {@code call_<index>}. {@code attempts()} is the count the gateway marked on the
-   * first chunk, or 1 when no chunk carried one.
+   * first chunk (0 and {@code fromCache()} true for a cached stream), or 1 when the first chunk
+   * carried no mark (a provider's own stream).
    *
    * @throws IllegalStateException when no chunk was accepted
    */
@@ -114,7 +120,8 @@ public final class StreamAccumulator {
         .message(message)
         .finishReason(reason)
         .usage(usage)
-        .attempts(attempts == 0 ? 1 : attempts)
+        .attempts(marked ? attempts : 1)
+        .fromCache(fromCache)
         .build();
   }
 

@@ -24,15 +24,21 @@ class StreamAccumulatorTest {
   }
 
   @Test
-  void attemptsComeFromTheFirstChunkThatCarriesThemAndDefaultToOne() {
+  void attemptsAndTheCacheFlagComeFromTheFirstChunkAndDefaultToOneFreshAttempt() {
     ChatChunk plain = ChatChunk.text("p", "m", "a");
-    assertThat(new StreamAccumulator().accept(plain).toResponse().attempts()).isEqualTo(1);
+    ChatResponse unmarked = new StreamAccumulator().accept(plain).toResponse();
+    assertThat(unmarked.attempts()).isEqualTo(1);
+    assertThat(unmarked.fromCache()).isFalse();
     assertThat(plain.attempts()).isZero();
-    ChatResponse r = new StreamAccumulator().accept(plain.withAttempts(3))
-        .accept(ChatChunk.text("p", "m", "b")).toResponse();
-    assertThat(r.attempts()).isEqualTo(3);
+    ChatResponse r = new StreamAccumulator().accept(plain.withCallOutcome(3, false))
+        .accept(ChatChunk.text("p", "m", "b").withCallOutcome(7, false)).toResponse();
+    assertThat(r.attempts()).as("only the first chunk's mark counts").isEqualTo(3);
     assertThat(r.text()).isEqualTo("ab");
-    assertThatThrownBy(() -> plain.withAttempts(-1)).hasMessageContaining("attempts");
+    ChatResponse cached = new StreamAccumulator().accept(plain.withCallOutcome(0, true))
+        .toResponse();
+    assertThat(cached.attempts()).isZero();
+    assertThat(cached.fromCache()).isTrue();
+    assertThatThrownBy(() -> plain.withCallOutcome(-1, false)).hasMessageContaining("attempts");
   }
 
   @Test

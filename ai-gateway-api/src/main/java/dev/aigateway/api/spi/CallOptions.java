@@ -4,16 +4,13 @@ import dev.aigateway.api.AttributeKey;
 import java.time.Duration;
 
 /**
- * Per-call timeouts that travel on the request as attributes, so that one request can tighten
- * them: {@code ChatRequest.builder()...attribute(CallOptions.CONNECT_TIMEOUT, d)}. The gateway
- * also sets them on every attempt from its (or the route's) resilience settings; a request's own
- * value wins. The request's total deadline is {@link dev.aigateway.api.ChatRequest#timeout()}.
+ * A request's own timeouts, which override the route's and the gateway's: {@code
+ * ChatRequest.builder()...attribute(CallOptions.CONNECT_TIMEOUT, d)}. They are read once, when
+ * the call is routed; the request's total deadline is {@link dev.aigateway.api.ChatRequest#timeout()}.
+ * See {@code Timeouts} in the core module for the whole table.
  */
 public final class CallOptions {
-  /**
-   * How long an attempt may take to connect to the vendor. HTTP adapters honour it over their
-   * own {@code connectTimeout}.
-   */
+  /** How long an attempt may take to connect to the vendor. */
   public static final AttributeKey<Duration> CONNECT_TIMEOUT =
       AttributeKey.of("connectTimeout", Duration.class);
 
@@ -23,6 +20,13 @@ public final class CallOptions {
    */
   public static final AttributeKey<Duration> FIRST_CHUNK_TIMEOUT =
       AttributeKey.of("firstChunkTimeout", Duration.class);
+
+  /**
+   * The longest silence while reading a reply: for {@code chat()} the wait for the whole reply,
+   * for a stream the gap between two events once it has started.
+   */
+  public static final AttributeKey<Duration> IDLE_TIMEOUT =
+      AttributeKey.of("idleTimeout", Duration.class);
 
   private CallOptions() {}
 }

@@ -1,22 +1,16 @@
 package dev.aigateway.api.spi;
 
-import dev.aigateway.api.AttributeKey;
-import dev.aigateway.api.ChatRequest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A call's cancellation signal, carried on the request under {@link #ATTRIBUTE}. The gateway
- * attaches one to every stream and every {@code chatAsync} call and cancels it when the
- * subscriber cancels or the future is cancelled. Whatever blocks on the call's behalf registers
+ * A call's cancellation signal, held by its {@link GatewayCall} and handed to each provider
+ * attempt in its {@link AttemptContext}. The gateway cancels it when a stream's subscriber
+ * cancels or a {@code chatAsync} future is cancelled. Whatever blocks on the call's behalf registers
  * a hook that aborts it ({@link #onCancel}): an adapter its HTTP call, a retry its backoff wait.
  * Thread safe; hooks run once, on the cancelling thread.
  */
 public final class Cancellation {
-  /** The request attribute that holds a call's cancellation. */
-  public static final AttributeKey<Cancellation> ATTRIBUTE =
-      AttributeKey.of("cancellation", Cancellation.class);
-
   private static final Registration NOTHING = () -> {};
 
   private List<Runnable> hooks = new ArrayList<>(2); // guarded by this; null once cancelled
@@ -24,11 +18,6 @@ public final class Cancellation {
 
   /** A new, uncancelled signal. */
   public Cancellation() {}
-
-  /** The request's cancellation, or null when the call cannot be cancelled (a plain chat). */
-  public static Cancellation of(ChatRequest request) {
-    return request.attribute(ATTRIBUTE);
-  }
 
   /** Whether the call was cancelled. */
   public boolean isCancelled() {

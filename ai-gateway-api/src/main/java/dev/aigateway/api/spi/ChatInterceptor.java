@@ -44,6 +44,13 @@ public interface ChatInterceptor {
     boolean isStreaming();
 
     /**
+     * The call this chain belongs to: one per {@code chat}, {@code chatAsync} or {@code stream},
+     * shared by every stage and attempt. Its cancellation, deadline, attempts and listener are
+     * where an interceptor finds the call's execution state.
+     */
+    GatewayCall call();
+
+    /**
      * Passes {@code request} to the rest of the pipeline and returns its result. May be called
      * more than once, for retries.
      *

@@ -31,6 +31,23 @@ public interface ChatProvider extends AutoCloseable {
   Flow.Publisher<ChatChunk> stream(ChatRequest request);
 
   /**
+   * {@link #chat(ChatRequest)} for one attempt of a gateway call: the gateway calls this one,
+   * and a provider that can honour the attempt's cancellation, deadline and timeouts overrides
+   * it. The default ignores {@code attempt}.
+   */
+  default ChatResponse chat(ChatRequest request, AttemptContext attempt) {
+    return chat(request);
+  }
+
+  /**
+   * {@link #stream(ChatRequest)} for one attempt of a gateway call; see
+   * {@link #chat(ChatRequest, AttemptContext)}. The default ignores {@code attempt}.
+   */
+  default Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
+    return stream(request);
+  }
+
+  /**
    * Releases what this provider holds and aborts its calls in flight. Calls made after closing
    * fail with {@link IllegalStateException}. The default does nothing.
    */

@@ -1,4 +1,4 @@
-package dev.aigateway.core.resilience;
+package dev.aigateway.api.spi;
 
 /** The state of one target's circuit breaker. */
 public enum CircuitState {

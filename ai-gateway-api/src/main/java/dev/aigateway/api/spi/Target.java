@@ -1,21 +1,18 @@
-package dev.aigateway.core;
+package dev.aigateway.api.spi;
 
-import dev.aigateway.api.AttributeKey;
 import java.util.Objects;
 
 /**
  * One place a request can be sent: a provider and the model to ask of it. Immutable.
  *
- * <p>Routing stores the chosen target on the request under {@link #ATTRIBUTE}, where the stages
- * below it (and user interceptors) can read it.
+ * <p>The gateway's call object names the target of each attempt
+ * ({@link GatewayCall#target()}); the circuit breakers, upstream limits and event listener key on
+ * it.
  *
  * @param providerId the provider's id
  * @param model the model name in that vendor's terms
  */
 public record Target(String providerId, String model) {
-  /** The request attribute that holds the target chosen for an attempt. */
-  public static final AttributeKey<Target> ATTRIBUTE = AttributeKey.of("target", Target.class);
-
   /** Validates that both parts are present. */
   public Target {
     if (providerId == null || providerId.isBlank()) {
