@@ -1,30 +1,25 @@
 package dev.aigateway.core;
 
-import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatClient;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
-import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.api.spi.CircuitState;
+import dev.aigateway.api.spi.GatewayEventListener;
 import dev.aigateway.api.spi.GatewayExecutors;
-import dev.aigateway.core.routing.Route;
-import dev.aigateway.core.cache.CacheInterceptor;
+import dev.aigateway.api.spi.Target;
+import dev.aigateway.api.spi.Timing;
 import dev.aigateway.core.cache.ResponseCache;
-import dev.aigateway.core.ratelimit.RateLimitInterceptor;
+import dev.aigateway.core.internal.GatewayEngine;
 import dev.aigateway.core.ratelimit.RateLimits;
-import dev.aigateway.core.resilience.AttemptListener;
-import dev.aigateway.core.resilience.CircuitState;
+import dev.aigateway.core.ratelimit.UpstreamLimits;
 import dev.aigateway.core.resilience.Resilience;
-import dev.aigateway.core.resilience.ResilienceInterceptor;
-import dev.aigateway.core.resilience.Sleeper;
 import dev.aigateway.core.resilience.TargetGate;
-import dev.aigateway.core.routing.Router;
+import dev.aigateway.core.resilience.Timeouts;
+import dev.aigateway.core.routing.Route;
 import dev.aigateway.core.routing.Routes;
-import java.time.Clock;
-import dev.aigateway.core.routing.RoutingInterceptor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,15 +29,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gateway: one {@link ChatClient} in front of any number of vendor adapters, with a pipeline
- * of interceptors in between. Thread safe; build one per application and share it.
+ * of stages in between. Thread safe; build one per application and share it.
  *
  * <pre>{@code
  * AiGateway gateway = AiGateway.builder()
@@ -54,10 +47,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The pipeline</b>, outermost first: the application's interceptors, in the order they were
  * added; the per-client rate limit (when set); the response cache; routing, which decides the
- * candidate targets (see {@link Router}); resilience, which
- * tries them with circuit breakers, retries, timeouts and failover (see
- * {@link ResilienceInterceptor}); and the provider call. A request passes down that list and its
- * result passes back up.
+ * candidate targets and the call's timeouts; failover over the candidates, where each target's
+ * turn passes retry, the upstream limits, its circuit breaker, its bulkhead and the attempt
+ * timeout; and the provider. A request passes down that list and its result passes back up.
+ *
+ * <p><b>Calls.</b> Each {@code chat}, {@code chatAsync} and {@code stream} makes one call object
+ * ({@link ChatInterceptor.Chain#call()}) that carries its cancellation, deadline, attempts and
+ * listener; the listener, made per call by the {@link Builder#eventListenerFactory}, hears every
+ * step. {@link ChatResponse#attempts()} and {@link ChatResponse#fromCache()} are decided from
+ * the call, once, for chat and stream alike.
+ *
+ * <p><b>Errors.</b> A call with one candidate fails with that vendor's own typed exception
+ * (a bad key is an {@link dev.aigateway.api.AuthenticationException}); a call with several fails
+ * with {@link dev.aigateway.api.AllTargetsFailedException} listing every attempt.
  *
  * <p><b>Threads.</b> {@link #chat} runs on the calling thread. {@link #chatAsync} and
  * {@link #stream} run on the gateway's executor (by default {@link GatewayExecutors}: virtual
@@ -70,12 +72,7 @@ public final class AiGateway implements ChatClient, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AiGateway.class);
 
   private final Map<String, ChatProvider> providers;
-  private final Router router;
-  private final Routes routes;
-  private final ResilienceInterceptor resilience;
-  private final Resilience defaultResilience;
-  private final Pipeline pipeline;
-  private final Executor executor;
+  private final GatewayEngine engine;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AiGateway(Builder b) {
@@ -87,31 +84,26 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     if (defaultId == null && providers.size() == 1) {
       defaultId = providers.keySet().iterator().next();
     }
-    this.router = new Router(providers.keySet(), defaultId, b.routes,
-        bound -> ThreadLocalRandom.current().nextInt(bound));
-    this.executor = b.executor != null ? b.executor : GatewayExecutors.defaultExecutor();
-    this.routes = new Routes(router);
-    Resilience resilience = b.resilience;
-    if (b.firstChunkTimeout != null && resilience.firstChunkTimeout() == null) {
-      resilience = resilience.toBuilder().firstChunkTimeout(b.firstChunkTimeout).build();
+    Executor executor = b.executor != null ? b.executor : GatewayExecutors.defaultExecutor();
+    GatewayEventListener.Factory listeners = b.listenerFactories.isEmpty()
+        ? GatewayEventListener.Factory.NONE : composite(List.copyOf(b.listenerFactories));
+    this.engine = new GatewayEngine(providers, defaultId, b.routes, b.interceptors, b.rateLimits,
+        b.cache, b.resilience, b.timeouts, b.targetGate, b.upstreamLimits, b.timing, listeners,
+        executor, closed::get);
+  }
+
+  private static GatewayEventListener.Factory composite(
+      List<GatewayEventListener.Factory> factories) {
+    if (factories.size() == 1) {
+      return factories.get(0);
     }
-    this.defaultResilience = resilience;
-    this.resilience =
-        new ResilienceInterceptor(resilience, b.clock, b.sleeper, b.listener, b.targetGate);
-    List<ChatInterceptor> chain = new ArrayList<>(b.interceptors);
-    if (b.rateLimits != null) {
-      chain.add(new RateLimitInterceptor(b.rateLimits, b.sleeper));
-    }
-    // Always present: a route can turn caching on even when the gateway's default is off.
-    chain.add(new CacheInterceptor(b.cache != null ? b.cache : ResponseCache.disabled(),
-        model -> {
-          Route route = router.routes().get(model);
-          return route == null ? null : route.cache();
-        }, b.clock, this.executor));
-    chain.add(new RoutingInterceptor(router));
-    chain.add(this.resilience);
-    chain.add(new ProviderCall(providers));
-    this.pipeline = new Pipeline(chain);
+    return call -> {
+      List<GatewayEventListener> made = new ArrayList<>(factories.size());
+      for (GatewayEventListener.Factory f : factories) {
+        made.add(f.create(call));
+      }
+      return GatewayEventListener.composite(made);
+    };
   }
 
   /** A new builder. */
@@ -123,30 +115,21 @@ public final class AiGateway implements ChatClient, AutoCloseable {
   public ChatResponse chat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     checkOpen();
-    return pipeline.execute(request, false).response();
+    return engine.chat(request);
   }
 
   @Override
   public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     checkOpen();
-    Cancellation cancellation = new Cancellation();
-    ChatRequest cancellable = request.withAttribute(Cancellation.ATTRIBUTE, cancellation);
-    AsyncCall<ChatResponse> call = new AsyncCall<>(() -> chat(cancellable), cancellation);
-    try {
-      executor.execute(call);
-    } catch (RejectedExecutionException e) {
-      call.completeExceptionally(
-          new AiGatewayException("the gateway's executor rejected the call", e, false));
-    }
-    return call;
+    return engine.chatAsync(request);
   }
 
   @Override
   public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     checkOpen();
-    return new GatewayPublisher(request, pipeline, executor, closed::get);
+    return engine.stream(request);
   }
 
   /** The registered providers by id, in registration order; unmodifiable. */
@@ -154,27 +137,37 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     return providers;
   }
 
-  /** The router that resolves models for this gateway. */
-  public Router router() {
-    return router;
-  }
-
   /** The routes, which can be replaced at runtime: {@code gateway.routes().replace(route)}. */
   public Routes routes() {
-    return routes;
+    return engine.routes();
   }
 
   /**
-   * The circuit state of {@code target} under the gateway's resilience settings (a route with
-   * its own settings has its own breakers; see {@link ResilienceInterceptor#circuitState}).
+   * The first target a request for {@code model} would try, leaving content rules and
+   * stickiness aside (a split is picked at random).
+   *
+   * @throws dev.aigateway.api.NoRouteException when the model names nothing
+   */
+  public Target resolve(String model) {
+    return engine.resolve(Objects.requireNonNull(model, "model"));
+  }
+
+  /**
+   * The circuit state of {@code target}: one breaker per target (provider and model), whichever
+   * route uses it; CLOSED for a target never called.
    */
   public CircuitState circuitState(Target target) {
-    return resilience.circuitState(target, defaultResilience);
+    return engine.circuitState(Objects.requireNonNull(target, "target"));
+  }
+
+  /** Every target called so far with its circuit state, a snapshot. */
+  public Map<Target, CircuitState> circuitStates() {
+    return engine.circuitStates();
   }
 
   /** The interceptors in pipeline order, the built-in stages included; unmodifiable. */
   public List<ChatInterceptor> interceptors() {
-    return pipeline.interceptors();
+    return engine.interceptors();
   }
 
   /** Closes every provider. Idempotent. A provider that fails to close is logged and skipped. */
@@ -201,7 +194,7 @@ public final class AiGateway implements ChatClient, AutoCloseable {
   @Override
   public String toString() {
     return "AiGateway[providers=" + providers.keySet() + ", routes="
-        + router.routes().keySet() + "]";
+        + engine.routes().all().keySet() + "]";
   }
 
   /** Builds an {@link AiGateway}. Not thread safe. */
@@ -209,14 +202,14 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     private final Map<String, ChatProvider> providers = new LinkedHashMap<>();
     private final List<Route> routes = new ArrayList<>();
     private final List<ChatInterceptor> interceptors = new ArrayList<>();
+    private final List<GatewayEventListener.Factory> listenerFactories = new ArrayList<>();
     private String defaultProvider;
     private Executor executor;
-    private Duration firstChunkTimeout;
     private Resilience resilience = Resilience.defaults();
-    private AttemptListener listener = AttemptListener.NONE;
-    private Clock clock = Clock.systemUTC();
-    private Sleeper sleeper = Sleeper.SYSTEM;
+    private Timeouts timeouts = Timeouts.none();
+    private Timing timing = Timing.system();
     private TargetGate targetGate = TargetGate.OPEN;
+    private UpstreamLimits upstreamLimits;
     private RateLimits rateLimits;
     private ResponseCache cache;
 
@@ -258,8 +251,8 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     }
 
     /**
-     * Adds an application interceptor. They run in the order added, outside routing, so they
-     * see the model as the application asked for it.
+     * Adds an application interceptor. They run in the order added, outside the rate limit, the
+     * cache and routing, so they see the model as the application asked for it.
      */
     public Builder interceptor(ChatInterceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
@@ -273,38 +266,45 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     }
 
     /**
-     * The longest a stream may take to deliver its first chunk before it fails with a
-     * {@link dev.aigateway.api.GatewayTimeoutException}, which fails over like any retryable
-     * failure. Unset by default: the providers' own read timeouts apply. The same as
-     * {@link Resilience.Builder#firstChunkTimeout} on the gateway's settings.
+     * The gateway's timeouts (connect, first chunk, idle, total), which routes and requests may
+     * override; see {@link Timeouts} for the table and defaults.
      */
-    public Builder firstChunkTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("firstChunkTimeout must be positive but was " + timeout);
-      }
-      this.firstChunkTimeout = timeout;
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
       return this;
     }
 
     /**
-     * Retries, circuit breakers, timeouts and bulkheads for every call whose route has no
-     * settings of its own; {@link Resilience#defaults()} unless set.
+     * Retries, circuit breakers and bulkheads for every call whose route has no settings of its
+     * own (breakers and bulkheads are per target and always follow these);
+     * {@link Resilience#defaults()} unless set.
      */
     public Builder resilience(Resilience resilience) {
       this.resilience = Objects.requireNonNull(resilience, "resilience");
       return this;
     }
 
-    /** Hears every attempt, failure, retry, failover, skip and circuit-state change. */
-    public Builder attemptListener(AttemptListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+    /**
+     * Adds a factory that makes a listener for every call; several compose, in the order added.
+     */
+    public Builder eventListenerFactory(GatewayEventListener.Factory factory) {
+      listenerFactories.add(Objects.requireNonNull(factory, "factory"));
       return this;
     }
 
-    /** The clock for deadlines and circuit cooldowns; for tests. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    /** Adds one thread-safe listener that hears every call; the same as a factory of it. */
+    public Builder eventListener(GatewayEventListener listener) {
+      return eventListenerFactory(GatewayEventListener.Factory.of(listener));
+    }
+
+    /**
+     * The one source of time and chance: the ticker for deadlines, timeouts, cooldowns, TTLs and
+     * rate windows, the scheduler for watchdogs, the sleeper for backoff and limit waits, the
+     * random source for splits and jitter. {@link Timing#system()} unless set; tests inject one
+     * they advance.
+     */
+    public Builder timing(Timing timing) {
+      this.timing = Objects.requireNonNull(timing, "timing");
       return this;
     }
 
@@ -329,18 +329,20 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     }
 
     /**
-     * Admits attempts to targets before they are sent (a vendor's own limits, such as
-     * {@link dev.aigateway.core.ratelimit.UpstreamLimits}); a target it turns
-     * away is skipped like an open circuit. Admits everything unless set.
+     * A vendor's own limits (requests and tokens per minute per target or provider), respected
+     * before the vendor answers 429: a target over its budget is skipped like an open circuit.
      */
-    public Builder targetGate(TargetGate gate) {
-      this.targetGate = Objects.requireNonNull(gate, "gate");
+    public Builder upstreamLimits(UpstreamLimits limits) {
+      this.upstreamLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
-    /** What waits between retries; for tests, with a fake {@link #clock}. */
-    public Builder sleeper(Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    /**
+     * Admits attempts to targets before they are sent (the application's own admission rule);
+     * a target it turns away is skipped like an open circuit. Admits everything unless set.
+     */
+    public Builder targetGate(TargetGate gate) {
+      this.targetGate = Objects.requireNonNull(gate, "gate");
       return this;
     }
 

@@ -54,16 +54,18 @@ class InterceptorChainTest {
         })
         .interceptor(chain -> {
           log.add("second");
-          assertThat(chain.request().attribute(Target.ATTRIBUTE)).isNull();
+          assertThat(chain.call().target()).as("no attempt yet: routing runs below").isNull();
+          assertThat(chain.call().request().model()).isEqualTo("fake/model-x");
           return chain.proceed(chain.request());
         })
         .build();
     call(gateway, ChatRequest.of("fake/model-x", "hi"), stream);
     assertThat(log).containsExactly("first sees fake/model-x streaming=" + stream, "second");
     assertThat(gateway.interceptors()).hasSize(6);
-    assertThat(gateway.interceptors().get(2).toString()).startsWith("CacheInterceptor");
-    assertThat(gateway.interceptors().get(3).toString()).isEqualTo("RoutingInterceptor");
-    assertThat(gateway.interceptors().get(4).toString()).startsWith("ResilienceInterceptor");
+    assertThat(gateway.interceptors().get(2).toString()).startsWith("CacheStage");
+    assertThat(gateway.interceptors().get(3).toString()).isEqualTo("RoutingStage");
+    assertThat(gateway.interceptors().get(4).toString()).startsWith("FailoverStage");
+    assertThat(gateway.interceptors().get(5).toString()).isEqualTo("ProviderStage");
   }
 
   @ParameterizedTest(name = "stream={0}")
@@ -114,8 +116,8 @@ class InterceptorChainTest {
         .interceptor(chain -> {
           try {
             return chain.proceed(chain.request());
-          } catch (AllTargetsFailedException e) {
-            seen.add(e.getCause());
+          } catch (ProviderUnavailableException e) {
+            seen.add(e); // one candidate: the vendor's own typed failure
             return chain.proceed(chain.request());
           }
         }).build();

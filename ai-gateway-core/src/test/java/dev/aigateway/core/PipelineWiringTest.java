@@ -86,7 +86,7 @@ class PipelineWiringTest {
     assertThat(((RateLimitExceededException) third).retryAfter()).isPresent();
     assertThat(calls(stream)).isEqualTo(1);
     assertThat(gateway.interceptors()).extracting(i -> i.getClass().getSimpleName())
-        .containsExactly("RateLimitInterceptor", "CacheInterceptor", "RoutingInterceptor",
-            "ResilienceInterceptor", "ProviderCall");
+        .containsExactly("RateLimitStage", "CacheStage", "RoutingStage", "FailoverStage",
+            "ProviderStage");
   }
 }

@@ -20,6 +20,7 @@ public final class FakeProvider implements ChatProvider {
   private final String id;
   private final List<ChatRequest> chatRequests = new CopyOnWriteArrayList<>();
   private final List<ChatRequest> streamRequests = new CopyOnWriteArrayList<>();
+  private final List<dev.aigateway.api.spi.AttemptContext> contexts = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Function<ChatRequest, ChatResponse> chat;
   private volatile Function<ChatRequest, Flow.Publisher<ChatChunk>> stream;
@@ -34,6 +35,24 @@ public final class FakeProvider implements ChatProvider {
         .usage(Usage.of(5, 3))
         .build();
     this.stream = r -> ChunkPublisher.of(ChunkPublisher.words(id, r.model(), 3));
+  }
+
+  /** The attempt context of every call the gateway made, chat and stream, in order. */
+  public List<dev.aigateway.api.spi.AttemptContext> attemptContexts() {
+    return contexts;
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request, dev.aigateway.api.spi.AttemptContext attempt) {
+    contexts.add(attempt);
+    return chat(request);
+  }
+
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request,
+      dev.aigateway.api.spi.AttemptContext attempt) {
+    contexts.add(attempt);
+    return stream(request);
   }
 
   /** Answers plain calls with {@code behaviour}, which may throw. */

@@ -24,6 +24,14 @@ public final class CacheKey {
   }
 
   /**
+   * The key {@code request} is cached under: a 128-bit hash of what changes the answer (see
+   * {@link ResponseCache}); with {@code partitionByClient}, of the client id too.
+   */
+  public static CacheKey of(dev.aigateway.api.ChatRequest request, boolean partitionByClient) {
+    return RequestKeys.of(request, partitionByClient);
+  }
+
+  /**
    * The key that {@link #toString()} printed.
    *
    * @throws IllegalArgumentException when {@code hex} is not 32 hexadecimal digits

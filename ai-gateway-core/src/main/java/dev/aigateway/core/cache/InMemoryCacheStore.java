@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Clock;
+import dev.aigateway.api.spi.Timing;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * is approximate (it picks victims by frequency and recency) and may briefly lag a write. A
  * value larger than {@code maxBytes} is not kept.
  *
- * <p><b>Time.</b> Expiry reads the given clock, so tests move time instead of sleeping. Cache
+ * <p><b>Time.</b> Expiry reads the given ticker, so tests move time instead of sleeping. Cache
  * maintenance runs on the calling thread: the store starts no threads.
  */
 public final class InMemoryCacheStore implements CacheStore {
@@ -33,34 +33,34 @@ public final class InMemoryCacheStore implements CacheStore {
   private final long maxEntries;
   private final long maxBytes;
 
-  /** A store with these bounds on the system clock. */
+  /** A store with these bounds on the system ticker. */
   public InMemoryCacheStore(long maxEntries, long maxBytes) {
-    this(maxEntries, maxBytes, Clock.systemUTC());
+    this(maxEntries, maxBytes, Timing.Ticker.SYSTEM);
   }
 
   /**
-   * A store with these bounds whose entries expire by {@code clock}.
+   * A store with these bounds whose entries expire by {@code ticker} (the gateway's).
    *
    * @throws IllegalArgumentException when {@code maxEntries} or {@code maxBytes} is below 1
    */
-  public InMemoryCacheStore(long maxEntries, long maxBytes, Clock clock) {
+  public InMemoryCacheStore(long maxEntries, long maxBytes, Timing.Ticker ticker) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1 but was " + maxEntries);
     }
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be >= 1 but was " + maxBytes);
     }
-    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(ticker, "ticker");
     this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
     long share = (maxBytes + maxEntries - 1) / maxEntries;
     int floor = (int) Math.min(Integer.MAX_VALUE, share);
-    Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    Ticker caffeineTicker = ticker::read;
     this.cache = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
         .<CacheKey, Entry>weigher((k, e) -> Math.max(e.value.length, floor))
         .expireAfter(new PerEntryTtl())
-        .ticker(ticker)
+        .ticker(caffeineTicker)
         .executor(Runnable::run)
         .build();
   }

@@ -60,19 +60,23 @@ public final class ClientLimit {
     return allowedModels.isEmpty() || allowedModels.contains(model);
   }
 
-  List<Window> requestWindows() {
+  /** The request windows; unmodifiable. */
+  public List<Window> requestWindows() {
     return requestWindows;
   }
 
-  List<Window> tokenWindows() {
+  /** The token windows; unmodifiable. */
+  public List<Window> tokenWindows() {
     return tokenWindows;
   }
 
-  boolean countsTokens() {
+  /** Whether the limit counts tokens. */
+  public boolean countsTokens() {
     return !tokenWindows.isEmpty();
   }
 
-  boolean hasWindows() {
+  /** Whether the limit has any window (else it only restricts models). */
+  public boolean hasWindows() {
     return !requestWindows.isEmpty() || !tokenWindows.isEmpty();
   }
 

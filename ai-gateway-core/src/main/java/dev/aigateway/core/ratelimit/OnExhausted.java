@@ -71,7 +71,8 @@ public final class OnExhausted {
     return proceed;
   }
 
-  long maxWaitNanos() {
+  /** The longest wait, in nanoseconds. */
+  public long maxWaitNanos() {
     try {
       return maxWait.toNanos();
     } catch (ArithmeticException e) {

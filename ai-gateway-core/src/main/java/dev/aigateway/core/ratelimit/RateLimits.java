@@ -1,6 +1,5 @@
 package dev.aigateway.core.ratelimit;
 
-import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,7 +26,8 @@ import java.util.Objects;
  * none. A client with no limit of its own gets {@link #defaultLimit()}; when there is no default
  * either, its calls are neither counted nor restricted.
  *
- * <p>The budgets live in Bucket4j buckets: local, in-memory ones unless a {@link #backend()}
+ * <p>The budgets live in Bucket4j buckets on the gateway's ticker
+ * ({@code AiGateway.builder().timing(...)}): local, in-memory ones unless a {@link #backend()}
  * (a Bucket4j {@link ProxyManager}, such as one on Redis) shares them across replicas.
  */
 public final class RateLimits {
@@ -37,7 +37,6 @@ public final class RateLimits {
   private final OnExhausted onExhausted;
   private final TokenCounter tokenCounter;
   private final ProxyManager<String> backend;
-  private final TimeMeter timeMeter;
 
   private RateLimits(Builder b) {
     this.defaultLimit = b.defaultLimit;
@@ -46,7 +45,6 @@ public final class RateLimits {
     this.onExhausted = b.onExhausted;
     this.tokenCounter = b.tokenCounter;
     this.backend = b.backend;
-    this.timeMeter = b.timeMeter;
   }
 
   /** A new builder: no limits, anonymous client {@code "anonymous"}, reject at once. */
@@ -84,11 +82,6 @@ public final class RateLimits {
     return backend;
   }
 
-  /** The time source of local buckets. */
-  public TimeMeter timeMeter() {
-    return timeMeter;
-  }
-
   /** The limit that applies to {@code clientId} (never null), or null when none does. */
   public ClientLimit limitFor(String clientId) {
     ClientLimit own = clients.get(clientId);
@@ -109,7 +102,6 @@ public final class RateLimits {
     private OnExhausted onExhausted = OnExhausted.reject();
     private TokenCounter tokenCounter = TokenCounter.standard();
     private ProxyManager<String> backend;
-    private TimeMeter timeMeter = TimeMeter.SYSTEM_NANOTIME;
 
     private Builder() {}
 
@@ -168,20 +160,11 @@ public final class RateLimits {
      * Keeps the buckets in {@code backend} (a Bucket4j {@link ProxyManager} keyed by string,
      * such as one on Redis) instead of in memory, so that replicas share the budgets. Its keys
      * are {@code ai-gateway:client:requests:<clientId>} and
-     * {@code ai-gateway:client:tokens:<clientId>}. Time is then the backend's, not
-     * {@link #timeMeter}.
+     * {@code ai-gateway:client:tokens:<clientId>}. Time is then the backend's, not the gateway's
+     * ticker.
      */
     public Builder backend(ProxyManager<String> backend) {
       this.backend = Objects.requireNonNull(backend, "backend");
-      return this;
-    }
-
-    /**
-     * The time source of local buckets (and of when idle clients' buckets are dropped);
-     * {@link TimeMeter#SYSTEM_NANOTIME} unless set. For tests.
-     */
-    public Builder timeMeter(TimeMeter timeMeter) {
-      this.timeMeter = Objects.requireNonNull(timeMeter, "timeMeter");
       return this;
     }
 

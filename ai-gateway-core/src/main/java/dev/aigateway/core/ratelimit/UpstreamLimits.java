@@ -1,12 +1,7 @@
 package dev.aigateway.core.ratelimit;
 
-import dev.aigateway.api.AiGatewayException;
-import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ProviderRateLimitException;
-import dev.aigateway.api.Usage;
-import dev.aigateway.core.Target;
-import dev.aigateway.core.resilience.TargetGate;
-import io.github.bucket4j.TimeMeter;
+import dev.aigateway.api.spi.Target;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,7 +11,7 @@ import java.util.Objects;
 /**
  * A vendor's own limits for the configured key, respected before the vendor answers 429: the
  * requests and tokens per minute (RPM and TPM) of a target ({@code provider/model}) or of a whole
- * provider. Install it with {@code AiGateway.builder().targetGate(upstreamLimits)}.
+ * provider. Install it with {@code AiGateway.builder().upstreamLimits(upstreamLimits)}.
  *
  * <pre>{@code
  * UpstreamLimits upstream = UpstreamLimits.builder()
@@ -35,26 +30,23 @@ import java.util.Objects;
  * reported; an attempt with no usage keeps its estimate. Targets and providers with no limit are
  * always admitted.
  *
- * <p>Thread safe; lock-free with local buckets; never blocks.
+ * <p>Immutable. The gateway enforces it, lock-free with local buckets, on its own ticker; it
+ * never blocks.
  */
-public final class UpstreamLimits implements TargetGate {
+public final class UpstreamLimits {
   /** The error code of the exception that refuses an attempt. */
   public static final String ERROR_CODE = "upstream_limit";
 
-  private final Map<Target, Quota> targets;
-  private final Map<String, Quota> providers;
+  private final Map<Target, Limit> targets;
+  private final Map<String, Limit> providers;
   private final TokenCounter counter;
+  private final ProxyManager<String> backend;
 
   private UpstreamLimits(Builder b) {
     this.counter = b.counter;
-    Map<Target, Quota> t = new HashMap<>();
-    b.targets.forEach((target, limit) -> t.put(target, Quota.create("target " + target,
-        b.backend, b.timeMeter, "upstream", target.toString(), limit.requests, limit.tokens)));
-    Map<String, Quota> p = new HashMap<>();
-    b.providers.forEach((id, limit) -> p.put(id, Quota.create("provider " + id,
-        b.backend, b.timeMeter, "upstream", id, limit.requests, limit.tokens)));
-    this.targets = Map.copyOf(t);
-    this.providers = Map.copyOf(p);
+    this.targets = Map.copyOf(b.targets);
+    this.providers = Map.copyOf(b.providers);
+    this.backend = b.backend;
   }
 
   /** A new builder with no limits. */
@@ -62,57 +54,24 @@ public final class UpstreamLimits implements TargetGate {
     return new Builder();
   }
 
-  @Override
-  public AiGatewayException tryEnter(Target target, ChatRequest request) {
-    Quota own = targets.get(target);
-    Quota shared = providers.get(target.providerId());
-    if (own == null && shared == null) {
-      return null;
-    }
-    long tokens = estimate(request);
-    Quota.Refusal refusal = own == null ? null : own.tryAcquire(tokens);
-    if (refusal == null && shared != null) {
-      refusal = shared.tryAcquire(tokens);
-      if (refusal != null && own != null) {
-        own.release(tokens); // all or nothing
-      }
-    }
-    if (refusal == null) {
-      return null;
-    }
-    return new ProviderRateLimitException(target.providerId(), 0, ERROR_CODE,
-        "skipped " + target + ": " + refusal.describe(),
-        refusal.never() ? null : Duration.ofNanos(refusal.nanosToWait()), true, null);
+  /** The limits per target; unmodifiable. */
+  public Map<Target, Limit> targets() {
+    return targets;
   }
 
-  @Override
-  public void exit(Target target, ChatRequest request, Usage usage) {
-    if (usage == null) {
-      return; // keep the estimate
-    }
-    Quota own = targets.get(target);
-    Quota shared = providers.get(target.providerId());
-    if (own == null && shared == null) {
-      return;
-    }
-    long delta = usage.totalTokens() - estimate(request);
-    if (own != null) {
-      own.adjustTokens(delta);
-    }
-    if (shared != null) {
-      shared.adjustTokens(delta);
-    }
+  /** The limits per provider, on top of its targets' own; unmodifiable. */
+  public Map<String, Limit> providers() {
+    return providers;
   }
 
-  private long estimate(ChatRequest request) {
-    Integer maxTokens = request.maxTokens();
-    return Math.max(0, counter.inputTokens(request))
-        + (maxTokens == null ? 0 : Math.max(0, maxTokens));
+  /** How input tokens are estimated. */
+  public TokenCounter tokenCounter() {
+    return counter;
   }
 
-  /** The budget of {@code target}, for tests. */
-  Quota quotaOf(Target target) {
-    return targets.get(target);
+  /** Where the buckets live, or null for local, in-memory buckets. */
+  public ProxyManager<String> backend() {
+    return backend;
   }
 
   @Override
@@ -121,7 +80,19 @@ public final class UpstreamLimits implements TargetGate {
         + "]";
   }
 
-  private record Limit(java.util.List<Window> requests, java.util.List<Window> tokens) {
+  /**
+   * One target's or provider's limits, as windows of a minute (none for a 0 limit).
+   *
+   * @param requests the request windows
+   * @param tokens the token windows
+   */
+  public record Limit(java.util.List<Window> requests, java.util.List<Window> tokens) {
+    /** Validates and copies. */
+    public Limit {
+      requests = java.util.List.copyOf(requests);
+      tokens = java.util.List.copyOf(tokens);
+    }
+
     static Limit perMinute(long rpm, long tpm, String what) {
       if (rpm < 0) {
         throw new IllegalArgumentException(
@@ -144,7 +115,6 @@ public final class UpstreamLimits implements TargetGate {
     private final Map<String, Limit> providers = new HashMap<>();
     private TokenCounter counter = TokenCounter.standard();
     private ProxyManager<String> backend;
-    private TimeMeter timeMeter = TimeMeter.SYSTEM_NANOTIME;
 
     private Builder() {}
 
@@ -195,12 +165,6 @@ public final class UpstreamLimits implements TargetGate {
      */
     public Builder backend(ProxyManager<String> backend) {
       this.backend = Objects.requireNonNull(backend, "backend");
-      return this;
-    }
-
-    /** The time source of local buckets; {@link TimeMeter#SYSTEM_NANOTIME} unless set. */
-    public Builder timeMeter(TimeMeter timeMeter) {
-      this.timeMeter = Objects.requireNonNull(timeMeter, "timeMeter");
       return this;
     }
 

@@ -3,8 +3,23 @@ package dev.aigateway.core.ratelimit;
 import java.time.Duration;
 import java.util.List;
 
-/** One limit window: {@code amount} per {@code period}, refilled smoothly (greedily). */
-record Window(long amount, Duration period) {
+/**
+ * One limit window: {@code amount} per {@code period}, refilled smoothly (greedily). Immutable.
+ *
+ * @param amount how many requests or tokens per period, at least 1
+ * @param period the window's length, positive
+ */
+public record Window(long amount, Duration period) {
+
+  /** Validates the fields. */
+  public Window {
+    if (amount < 1) {
+      throw new IllegalArgumentException("window amount must be >= 1 but was " + amount);
+    }
+    if (period == null || period.isNegative() || period.isZero()) {
+      throw new IllegalArgumentException("window period must be positive but was " + period);
+    }
+  }
 
   static Window of(long amount, Duration period, String field) {
     if (amount < 1) {
@@ -20,7 +35,7 @@ record Window(long amount, Duration period) {
   }
 
   /** The smallest amount among {@code windows}: more than that can never be consumed at once. */
-  static long smallest(List<Window> windows) {
+  public static long smallest(List<Window> windows) {
     long min = Long.MAX_VALUE;
     for (Window w : windows) {
       min = Math.min(min, w.amount);
@@ -28,11 +43,13 @@ record Window(long amount, Duration period) {
     return min;
   }
 
-  String describe(String unit) {
+  /** {@code "10 requests per 1s"}, with {@code unit} for what is counted. */
+  public String describe(String unit) {
     return amount + " " + unit + " per " + format(period);
   }
 
-  static String format(Duration d) {
+  /** A short form of {@code d}: {@code 250ms}, {@code 1.5s}, {@code 1min}, {@code 1h}. */
+  public static String format(Duration d) {
     if (d.getNano() != 0 || d.isZero()) {
       long millis = d.toMillis() + (d.getNano() % 1_000_000 == 0 ? 0 : 1); // round up
       return millis < 1000 ? millis + "ms"

@@ -10,9 +10,10 @@ import dev.aigateway.api.RateLimitExceededException;
 import java.util.concurrent.CancellationException;
 
 /**
- * Decides what a failed attempt leads to: a retry on the same target, a failover to the next, or
- * the end of the call. Set one with {@link Resilience.Builder#classifier}; it must be thread safe
- * and quick.
+ * Decides two things about a failed attempt: what it leads to ({@link #classify}: a retry on the
+ * same target, a failover to the next, or the end of the call), and whether it counts against the
+ * target's circuit breaker ({@link #countsAgainstTarget}). Set one with
+ * {@link Resilience.Builder#classifier}; it must be thread safe and quick.
  *
  * <p>{@link #DEFAULT}:
  * <table>
@@ -30,6 +31,13 @@ import java.util.concurrent.CancellationException;
  *       failures, timeouts, streams that failed before their first chunk)</td><td>RETRY</td></tr>
  *   <tr><td>anything else (a non-retryable vendor error, a bug)</td><td>FAILOVER</td></tr>
  * </table>
+ *
+ * <p>What counts against the target by default: a retryable
+ * {@link dev.aigateway.api.ProviderException} (5xx, 529, 429, 408, connection failures, truncated
+ * streams, malformed replies) and a first-chunk or connect {@link GatewayTimeoutException}. What
+ * never does: the caller's mistakes ({@link InvalidRequestException}, including
+ * {@link ContextLengthExceededException}), a bad key ({@link AuthenticationException}), the call's
+ * own deadline, a cancellation, and the gateway's own refusals.
  */
 @FunctionalInterface
 public interface FailureClassifier {
@@ -39,6 +47,26 @@ public interface FailureClassifier {
 
   /** What {@code failure} leads to. */
   FailureAction classify(Throwable failure);
+
+  /**
+   * Whether {@code failure} says the target is unhealthy, so that it counts towards opening its
+   * circuit breaker. The default follows the rule in the class documentation.
+   */
+  default boolean countsAgainstTarget(Throwable failure) {
+    return countsByDefault(failure);
+  }
+
+  /** The default rule of {@link #countsAgainstTarget}. */
+  static boolean countsByDefault(Throwable failure) {
+    if (failure instanceof GatewayTimeoutException t) {
+      return t.phase() != GatewayTimeoutException.Phase.DEADLINE;
+    }
+    if (failure instanceof InvalidRequestException || failure instanceof AuthenticationException
+        || failure instanceof CancellationException) {
+      return false;
+    }
+    return failure instanceof dev.aigateway.api.ProviderException e && e.retryable();
+  }
 
   private static FailureAction byDefault(Throwable failure) {
     if (failure instanceof ContextLengthExceededException) {

@@ -1,7 +1,5 @@
 package dev.aigateway.core.resilience;
 
-import dev.failsafe.RetryPolicy;
-import dev.failsafe.RetryPolicyBuilder;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,23 +15,24 @@ import java.util.Objects;
  *       {@link Builder#retryAfterCap} (60 s); a longer wait, or one past the call's deadline, is
  *       not waited out: the call fails over, and the target is cooled for that long. Every target
  *       of a route, fallbacks included, gets its own retry budget.
- *   <li><b>Circuit breaker</b> per target (provider and model): opens after 5 consecutive
- *       failures (or, with {@link Builder#failureRate}, a failure rate over a window), skips the
- *       target while open, and lets one probe through (half-open) after a 30 s cooldown.
- *       Failures that count: those the classifier retries or fails over on; a wrong request does
- *       not count against the vendor.
- *   <li><b>Timeouts:</b> none by default beyond the adapters' own (connect, read, stream idle).
- *       {@link Builder#deadline} bounds a whole call, retries and failovers included (a request's
- *       own {@code timeout} wins when shorter); {@link Builder#firstChunkTimeout} bounds each
- *       attempt's wait for its first streamed chunk, and {@link Builder#connectTimeout} each
- *       attempt's connection; both count as retryable failures. A request can set its own with
- *       {@link dev.aigateway.api.spi.CallOptions}.
+ *   <li><b>Circuit breaker</b> per target (provider and model), one per gateway whichever route
+ *       uses the target, made from the gateway's settings: opens after 5 consecutive failures
+ *       (or, with {@link Builder#failureRate}, a failure rate over a window), skips the target
+ *       while open, and lets one probe through (half-open) after a 30 s cooldown. Failures that
+ *       count are those {@link FailureClassifier#countsAgainstTarget} says count: a wrong request,
+ *       a bad key or an over-long prompt never opens a vendor's breaker.
+ *   <li><b>Timeouts</b> are not here: each has one home, {@link Timeouts} (gateway, route,
+ *       request).
  *   <li><b>Bulkhead:</b> off; {@link Builder#maxConcurrentCallsPerTarget} caps the calls in flight
- *       to one target, past which the gateway goes to the next candidate instead of queueing.
+ *       to one target (a gateway setting, like the breaker), past which the gateway goes to the
+ *       next candidate instead of queueing.
  * </ul>
  *
- * <p>Failsafe does the deciding (retry policy, backoff, jitter, breaker, bulkhead); the gateway
- * does the waiting, on its own clock, so that a cancelled call stops at once.
+ * <p>A route's own settings ({@code Route.builder(name).resilience(...)}) change its retries,
+ * backoff and classification; breakers and bulkheads stay per target. Failsafe keeps the breaker
+ * and bulkhead state; the gateway computes backoff with its own random source and waits on its
+ * own {@link dev.aigateway.api.spi.Timing}, so that a cancelled call stops at once and tests
+ * never wait.
  */
 public final class Resilience {
   private static final Resilience DEFAULTS = new Builder().build();
@@ -49,15 +48,8 @@ public final class Resilience {
   final int failureRateMinCalls;
   final Duration failureRateWindow;
   final Duration cooldown;
-  final Duration deadline;
-  final Duration firstChunkTimeout;
-  final Duration connectTimeout;
   final int maxConcurrentCallsPerTarget;
   final FailureClassifier classifier;
-  // Built once, so that a setting Failsafe rejects fails here, at configuration time.
-  final RetryPolicy<Object> retryPolicy;
-  // What a target's breaker and bulkhead are made of; equal settings share them.
-  final GuardSettings guardSettings;
 
   private Resilience(Builder b) {
     this.maxRetries = b.maxRetries;
@@ -71,31 +63,9 @@ public final class Resilience {
     this.failureRateMinCalls = b.failureRateMinCalls;
     this.failureRateWindow = b.failureRateWindow;
     this.cooldown = b.cooldown;
-    this.deadline = b.deadline;
-    this.firstChunkTimeout = b.firstChunkTimeout;
-    this.connectTimeout = b.connectTimeout;
     this.maxConcurrentCallsPerTarget = b.maxConcurrentCallsPerTarget;
     this.classifier = b.classifier;
-    RetryPolicyBuilder<Object> retry = RetryPolicy.builder()
-        .handleIf((result, failure) -> failure != null) // the classifier decides, not Failsafe
-        .withMaxRetries(maxRetries);
-    if (backoffMax.compareTo(backoffInitial) > 0) {
-      retry.withBackoff(backoffInitial, backoffMax);
-    } else {
-      retry.withDelay(backoffInitial);
-    }
-    if (jitter > 0) {
-      retry.withJitter(jitter);
-    }
-    this.retryPolicy = retry.build();
-    this.guardSettings = new GuardSettings(circuitBreaker, failureThreshold, failureRatePercent,
-        failureRateMinCalls, failureRateWindow, cooldown, maxConcurrentCallsPerTarget);
   }
-
-  /** The settings of one target's breaker and bulkhead; a value, so equal ones share state. */
-  record GuardSettings(boolean circuitBreaker, int failureThreshold, int failureRatePercent,
-      int failureRateMinCalls, Duration failureRateWindow, Duration cooldown,
-      int maxConcurrentCallsPerTarget) {}
 
   /** The defaults described above. */
   public static Resilience defaults() {
@@ -117,19 +87,68 @@ public final class Resilience {
     return maxRetries;
   }
 
-  /** The total deadline of a call, or null for none. */
-  public Duration deadline() {
-    return deadline;
+  /** The first backoff delay. */
+  public Duration backoffInitial() {
+    return backoffInitial;
   }
 
-  /** The longest wait for a stream's first chunk, per attempt, or null for none. */
-  public Duration firstChunkTimeout() {
-    return firstChunkTimeout;
+  /** The longest backoff delay. */
+  public Duration backoffMax() {
+    return backoffMax;
   }
 
-  /** The longest each attempt may take to connect, or null for the adapters' own. */
-  public Duration connectTimeout() {
-    return connectTimeout;
+  /** The random variation of each backoff delay, 0 to 1. */
+  public double jitter() {
+    return jitter;
+  }
+
+  /** Whether circuit breakers are on. */
+  public boolean circuitBreakerEnabled() {
+    return circuitBreaker;
+  }
+
+  /** Consecutive failures that open a circuit (when no failure rate is set). */
+  public int failureThreshold() {
+    return failureThreshold;
+  }
+
+  /** The failure rate, in percent, that opens a circuit; 0 when the consecutive count applies. */
+  public int failureRatePercent() {
+    return failureRatePercent;
+  }
+
+  /** The calls a failure-rate window needs before it may open; 0 without a failure rate. */
+  public int failureRateMinCalls() {
+    return failureRateMinCalls;
+  }
+
+  /** The failure-rate window, or null without a failure rate. */
+  public Duration failureRateWindow() {
+    return failureRateWindow;
+  }
+
+  /** The most calls in flight per target; 0 for no limit. */
+  public int maxConcurrentCallsPerTarget() {
+    return maxConcurrentCallsPerTarget;
+  }
+
+  /**
+   * The backoff before retry number {@code retry} (from 1): {@link #backoffInitial()} doubled
+   * per retry, capped at {@link #backoffMax()}, varied by {@link #jitter()} with {@code random}.
+   */
+  public Duration backoff(int retry, java.util.random.RandomGenerator random) {
+    long initial = backoffInitial.toNanos();
+    long max = backoffMax.toNanos();
+    long delay = initial;
+    for (int i = 1; i < retry && delay < max; i++) {
+      delay = delay > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : delay * 2;
+    }
+    delay = Math.min(delay, max);
+    if (jitter > 0) {
+      double factor = 1 + jitter * (2 * random.nextDouble() - 1);
+      delay = (long) (delay * factor);
+    }
+    return Duration.ofNanos(Math.max(0, delay));
   }
 
   /** The longest {@code Retry-After} the gateway waits out before failing over instead. */
@@ -154,8 +173,6 @@ public final class Resilience {
         + (circuitBreaker ? (failureRatePercent > 0 ? failureRatePercent + "% of >="
             + failureRateMinCalls + " in " + failureRateWindow : failureThreshold + " in a row")
             + ", cooldown " + cooldown : "off")
-        + ", deadline=" + deadline + ", firstChunkTimeout=" + firstChunkTimeout
-        + ", connectTimeout=" + connectTimeout
         + ", maxConcurrentPerTarget="
         + (maxConcurrentCallsPerTarget == 0 ? "unbounded" : maxConcurrentCallsPerTarget) + "]";
   }
@@ -173,9 +190,6 @@ public final class Resilience {
     private int failureRateMinCalls;
     private Duration failureRateWindow;
     private Duration cooldown = Duration.ofSeconds(30);
-    private Duration deadline;
-    private Duration firstChunkTimeout;
-    private Duration connectTimeout;
     private int maxConcurrentCallsPerTarget;
     private FailureClassifier classifier = FailureClassifier.DEFAULT;
 
@@ -193,9 +207,6 @@ public final class Resilience {
       failureRateMinCalls = r.failureRateMinCalls;
       failureRateWindow = r.failureRateWindow;
       cooldown = r.cooldown;
-      deadline = r.deadline;
-      firstChunkTimeout = r.firstChunkTimeout;
-      connectTimeout = r.connectTimeout;
       maxConcurrentCallsPerTarget = r.maxConcurrentCallsPerTarget;
       classifier = r.classifier;
     }
@@ -277,25 +288,6 @@ public final class Resilience {
     /** How long an open circuit stays open before a probe goes through. Default 30 s. */
     public Builder cooldown(Duration cooldown) {
       this.cooldown = requirePositive(cooldown, "cooldown");
-      return this;
-    }
-
-    /** The total deadline of a call, retries and failovers included; null for none. */
-    public Builder deadline(Duration deadline) {
-      this.deadline = deadline == null ? null : requirePositive(deadline, "deadline");
-      return this;
-    }
-
-    /** The longest wait for each attempt's first streamed chunk; null for none. */
-    public Builder firstChunkTimeout(Duration timeout) {
-      this.firstChunkTimeout = timeout == null ? null : requirePositive(timeout,
-          "firstChunkTimeout");
-      return this;
-    }
-
-    /** The longest each attempt may take to connect; null (the default) for the adapters' own. */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = timeout == null ? null : requirePositive(timeout, "connectTimeout");
       return this;
     }
 

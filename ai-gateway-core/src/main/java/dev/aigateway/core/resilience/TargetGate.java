@@ -3,7 +3,7 @@ package dev.aigateway.core.resilience;
 import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.Usage;
-import dev.aigateway.core.Target;
+import dev.aigateway.api.spi.Target;
 
 /**
  * Admits attempts to a target before they are sent, after its circuit breaker and bulkhead. A

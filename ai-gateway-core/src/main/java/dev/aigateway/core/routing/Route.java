@@ -1,7 +1,8 @@
 package dev.aigateway.core.routing;
 
-import dev.aigateway.core.Target;
+import dev.aigateway.api.spi.Target;
 import dev.aigateway.core.resilience.Resilience;
+import dev.aigateway.core.resilience.Timeouts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,8 +35,11 @@ import java.util.Objects;
  *   <li><b>Rules</b> ({@link Rule}) are checked in order before the split; the first that
  *       matches replaces the split and fallbacks with its own.
  *   <li><b>Overrides</b> ({@link Overrides}) set request parameters per target.
- *   <li><b>Resilience</b>: the route may carry its own {@link Resilience}; otherwise the
- *       gateway's applies.
+ *   <li><b>Resilience</b>: the route may carry its own {@link Resilience} (retries and failure
+ *       classification); otherwise the gateway's applies. Circuit breakers and bulkheads are per
+ *       target and follow the gateway's settings, whichever route uses the target.
+ *   <li><b>Timeouts</b>: the route may set any of the {@link Timeouts}; what it leaves unset
+ *       falls back to the gateway's, and a request's own values win over both.
  * </ul>
  */
 public final class Route {
@@ -46,6 +50,7 @@ public final class Route {
   private final String stickyKey;
   private final Resilience resilience;
   private final Boolean cache;
+  private final Timeouts timeouts;
   private final int totalWeight;
 
   private Route(Builder b) {
@@ -56,6 +61,7 @@ public final class Route {
     this.stickyKey = b.stickyKey;
     this.resilience = b.resilience;
     this.cache = b.cache;
+    this.timeouts = b.timeouts;
     int total = 0;
     for (RouteTarget t : targets) {
       total += t.weight();
@@ -93,6 +99,11 @@ public final class Route {
     return stickyKey;
   }
 
+  /** The route's own timeouts; {@link Timeouts#none()} unless set. */
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
   /** The route's own resilience settings, or null for the gateway's. */
   public Resilience resilience() {
     return resilience;
@@ -112,7 +123,8 @@ public final class Route {
   }
 
   /** Every target the route may send to: split, fallbacks and rules. */
-  List<Target> allTargets() {
+  /** Every target the route names (split, fallbacks and rules), in order, with repeats. */
+  public List<Target> allTargets() {
     List<Target> all = new ArrayList<>();
     targets.forEach(t -> all.add(t.target()));
     fallbacks.forEach(t -> all.add(t.target()));
@@ -139,6 +151,7 @@ public final class Route {
     private String stickyKey;
     private Resilience resilience;
     private Boolean cache;
+    private Timeouts timeouts = Timeouts.none();
 
     private Builder(String name) {
       if (name == null || name.isBlank()) {
@@ -193,6 +206,12 @@ public final class Route {
     /** This route's own retry, breaker, timeout and bulkhead settings. */
     public Builder resilience(Resilience resilience) {
       this.resilience = Objects.requireNonNull(resilience, "resilience");
+      return this;
+    }
+
+    /** The route's own timeouts; what they leave unset falls back to the gateway's. */
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = java.util.Objects.requireNonNull(timeouts, "timeouts");
       return this;
     }
 

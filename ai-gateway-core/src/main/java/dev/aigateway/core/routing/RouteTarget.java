@@ -1,6 +1,6 @@
 package dev.aigateway.core.routing;
 
-import dev.aigateway.core.Target;
+import dev.aigateway.api.spi.Target;
 import java.util.Objects;
 
 /**

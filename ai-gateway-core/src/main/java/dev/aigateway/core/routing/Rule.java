@@ -1,7 +1,7 @@
 package dev.aigateway.core.routing;
 
 import dev.aigateway.api.ChatRequest;
-import dev.aigateway.core.Target;
+import dev.aigateway.api.spi.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -162,7 +162,7 @@ class CacheKeyTest {
         .timeout(Duration.ofSeconds(3))
         .cacheMode(CacheMode.REFRESH)
         .build()
-        .withAttribute(CacheHit.ATTRIBUTE, new CacheHit());
+        .withAttribute(dev.aigateway.api.spi.CallOptions.IDLE_TIMEOUT, Duration.ofSeconds(1));
     assertThat(key(other)).isEqualTo(key(base));
   }
 

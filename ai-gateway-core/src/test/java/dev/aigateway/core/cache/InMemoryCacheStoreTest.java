@@ -3,22 +3,23 @@ package dev.aigateway.core.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aigateway.api.testing.ManualClock;
+import dev.aigateway.api.testing.ManualTiming;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class InMemoryCacheStoreTest {
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualTiming time = new ManualTiming();
+  private final dev.aigateway.api.spi.Timing.Ticker clock = time.timing().ticker();
 
   @Test
   void entriesExpireAfterTheirOwnTtl() {
     InMemoryCacheStore store = new InMemoryCacheStore(100, 1_000_000, clock);
     store.put(CacheKey.of(0, 1), new byte[] {1}, Duration.ofMinutes(1));
     store.put(CacheKey.of(0, 2), new byte[] {2}, Duration.ofMinutes(10));
-    clock.advance(Duration.ofSeconds(59));
+    time.advance(Duration.ofSeconds(59));
     assertThat(store.get(CacheKey.of(0, 1)).join()).containsExactly(1);
-    clock.advance(Duration.ofSeconds(2));
+    time.advance(Duration.ofSeconds(2));
     assertThat(store.get(CacheKey.of(0, 1)).join()).isNull();
     assertThat(store.get(CacheKey.of(0, 2)).join()).containsExactly(2);
   }

@@ -3,7 +3,7 @@ package dev.aigateway.core.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aigateway.core.Target;
+import dev.aigateway.api.spi.Target;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

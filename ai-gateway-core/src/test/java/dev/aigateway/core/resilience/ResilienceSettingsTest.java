@@ -10,7 +10,13 @@ import dev.aigateway.api.spi.CallOptions;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.spi.CallInfo;
+import dev.aigateway.api.spi.CircuitState;
+import dev.aigateway.api.spi.GatewayEventListener;
+import dev.aigateway.api.spi.Target;
+import dev.aigateway.api.spi.Timing;
 import dev.aigateway.api.testing.ChunkPublisher;
+import dev.aigateway.api.testing.ManualTiming;
 import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.core.AiGateway;
@@ -33,7 +39,7 @@ class ResilienceSettingsTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private final Scripted openai = new Scripted("openai");
   private final Scripted anthropic = new Scripted("anthropic");
-  private final Scripted.Time time = new Scripted.Time();
+  private final ManualTiming time = new ManualTiming();
 
   private static ProviderUnavailableException down() {
     return new ProviderUnavailableException("openai", 503, null, "openai: HTTP 503", null);
@@ -47,7 +53,7 @@ class ResilienceSettingsTest {
         .route(Route.builder("hasty").target("openai", "gpt-4o")
             .fallback("anthropic", "claude")
             .resilience(Resilience.builder().maxRetries(0).build()).build())
-        .clock(time).sleeper(time).build();
+        .timing(time.timing()).build();
     openai.failing(1, down());
     assertThat(gateway.chat(ChatRequest.of("patient", "hi")).provider()).isEqualTo("openai");
     openai.failing(1, down());
@@ -57,20 +63,41 @@ class ResilienceSettingsTest {
   }
 
   @Test
-  void aRouteReplacedWithEqualSettingsKeepsItsBreakerState() {
+  void aReplacedRouteKeepsItsTargetsBreakerState() {
     Route.Builder route = Route.builder("support").target("openai", "gpt-4o")
         .fallback("anthropic", "claude");
     AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
-        .route(route.resilience(Resilience.builder().maxRetries(0).failureThreshold(1).build())
-            .build())
-        .clock(time).sleeper(time).build();
+        .route(route.resilience(Resilience.builder().maxRetries(0).build()).build())
+        .resilience(Resilience.builder().failureThreshold(1).build())
+        .timing(time.timing()).build();
     openai.failing(1, down());
     gateway.chat(ChatRequest.of("support", "hi"));
     gateway.routes().replace(Route.builder("support").target("openai", "gpt-4o")
         .fallback("anthropic", "claude")
-        .resilience(Resilience.builder().maxRetries(0).failureThreshold(1).build()).build());
+        .resilience(Resilience.builder().maxRetries(1).build()).build());
     assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider()).isEqualTo("anthropic");
     assertThat(openai.calls()).as("still open: skipped without a call").isEqualTo(1);
+  }
+
+  @Test
+  void oneBreakerPerTargetWhicheverRouteUsesItAndCircuitStateSeesIt() {
+    AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
+        .route(Route.builder("a").target("openai", "gpt-4o").fallback("anthropic", "claude")
+            .resilience(Resilience.builder().maxRetries(0).build()).build())
+        .route(Route.builder("b").target("openai", "gpt-4o").fallback("anthropic", "claude")
+            .resilience(Resilience.builder().maxRetries(0).failureThreshold(9).build()).build())
+        .resilience(Resilience.builder().failureThreshold(2).build())
+        .timing(time.timing()).build();
+    openai.failing(2, down());
+    gateway.chat(ChatRequest.of("a", "hi"));
+    gateway.chat(ChatRequest.of("b", "hi"));
+    Target target = new Target("openai", "gpt-4o");
+    assertThat(gateway.circuitState(target)).as("one failure through each route opened it")
+        .isEqualTo(CircuitState.OPEN);
+    assertThat(gateway.circuitStates()).containsEntry(target, CircuitState.OPEN)
+        .containsEntry(new Target("anthropic", "claude"), CircuitState.CLOSED);
+    assertThat(gateway.chat(ChatRequest.of("b", "hi")).provider()).isEqualTo("anthropic");
+    assertThat(openai.calls()).isEqualTo(2);
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "stream={0}")
@@ -79,7 +106,7 @@ class ResilienceSettingsTest {
     List<String> gateLog = new CopyOnWriteArrayList<>();
     TargetGate gate = new TargetGate() {
       @Override
-      public dev.aigateway.api.AiGatewayException tryEnter(dev.aigateway.core.Target target,
+      public dev.aigateway.api.AiGatewayException tryEnter(Target target,
           ChatRequest request) {
         gateLog.add("enter " + target);
         return target.providerId().equals("openai")
@@ -89,7 +116,7 @@ class ResilienceSettingsTest {
       }
 
       @Override
-      public void exit(dev.aigateway.core.Target target, ChatRequest request,
+      public void exit(Target target, ChatRequest request,
           dev.aigateway.api.Usage usage) {
         gateLog.add("exit " + target + " " + usage);
       }
@@ -97,7 +124,7 @@ class ResilienceSettingsTest {
     AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
         .route(Route.builder("support").target("openai", "gpt-4o")
             .fallback("anthropic", "claude").build())
-        .targetGate(gate).clock(time).sleeper(time).build();
+        .targetGate(gate).timing(time.timing()).build();
     ChatRequest request = ChatRequest.of("support", "hi");
     String provider;
     if (stream) {
@@ -115,7 +142,7 @@ class ResilienceSettingsTest {
   }
 
   @Test
-  void aRequestMaySetItsOwnFirstChunkTimeout() {
+  void aRequestMaySetItsOwnFirstChunkTimeout() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     FakeProvider slow = new FakeProvider("openai").onStream(r -> ChunkPublisher
         .of(ChunkPublisher.words("openai", r.model(), 2))
@@ -126,10 +153,14 @@ class ResilienceSettingsTest {
         .route(Route.builder("support").target("openai", "gpt-4o")
             .fallback("anthropic", "claude").build())
         .resilience(Resilience.builder().maxRetries(0).build())
-        .clock(time).sleeper(time).build();
+        .timing(time.timing()).build();
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     gateway.stream(ChatRequest.builder().model("support").user("hi")
         .attribute(CallOptions.FIRST_CHUNK_TIMEOUT, Duration.ofMillis(50)).build()).subscribe(sub);
+    awaitWatchdog(time);
+    time.advance(Duration.ofMillis(49));
+    assertThat(sub.items()).as("not yet: 49 ms of 50").isEmpty();
+    time.advance(Duration.ofMillis(1));
     sub.awaitTerminal(WAIT);
     never.countDown();
     assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
@@ -137,21 +168,39 @@ class ResilienceSettingsTest {
   }
 
   @Test
-  void connectAndFirstChunkTimeoutsReachEachAttemptFromGatewayRouteOrRequest() {
+  void eachTimeoutHasOneHomeGatewayThenRouteThenRequest() {
     AiGateway gateway = AiGateway.builder().provider(openai)
-        .resilience(Resilience.builder().connectTimeout(Duration.ofSeconds(3)).build())
+        .timeouts(Timeouts.builder().connect(Duration.ofSeconds(3)).idle(Duration.ofMinutes(2))
+            .total(Duration.ofMinutes(5)).build())
         .route(Route.builder("tight").target("openai", "gpt-4o")
-            .resilience(Resilience.builder().connectTimeout(Duration.ofSeconds(1))
-                .firstChunkTimeout(Duration.ofSeconds(20)).build()).build())
-        .clock(time).sleeper(time).build();
+            .timeouts(Timeouts.builder().connect(Duration.ofSeconds(1)).total(Duration.ofSeconds(40))
+                .build()).build())
+        .timing(time.timing()).build();
     gateway.chat(ChatRequest.of("gpt-4o", "hi"));
     gateway.chat(ChatRequest.of("tight", "hi"));
-    gateway.chat(ChatRequest.builder().model("tight").user("hi")
-        .attribute(CallOptions.CONNECT_TIMEOUT, Duration.ofMillis(250)).build());
-    assertThat(openai.requests).extracting(r -> r.attribute(CallOptions.CONNECT_TIMEOUT))
+    gateway.chat(ChatRequest.builder().model("tight").user("hi").timeout(Duration.ofSeconds(7))
+        .attribute(CallOptions.CONNECT_TIMEOUT, Duration.ofMillis(250))
+        .attribute(CallOptions.IDLE_TIMEOUT, Duration.ofSeconds(9)).build());
+    assertThat(openai.contexts).extracting(c -> c.connectTimeout())
         .containsExactly(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(250));
-    assertThat(openai.requests).extracting(r -> r.attribute(CallOptions.FIRST_CHUNK_TIMEOUT))
-        .containsExactly(null, Duration.ofSeconds(20), Duration.ofSeconds(20));
+    assertThat(openai.contexts).extracting(c -> c.idleTimeout())
+        .containsExactly(Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofSeconds(9));
+    assertThat(openai.contexts).extracting(c -> c.timeout()).as("the time left of the total")
+        .containsExactly(Duration.ofMinutes(5), Duration.ofSeconds(40), Duration.ofSeconds(7));
+    assertThat(openai.contexts).extracting(c -> c.attempt()).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void timeoutsAreValidatedWithTheFieldNamed() {
+    assertThatThrownBy(() -> Timeouts.builder().total(Duration.ZERO))
+        .hasMessageContaining("timeouts.total");
+    assertThatThrownBy(() -> Timeouts.builder().firstChunk(Duration.ofSeconds(-1)))
+        .hasMessageContaining("timeouts.firstChunk");
+    Timeouts gateway = Timeouts.builder().connect(Duration.ofSeconds(3)).build();
+    Timeouts route = Timeouts.builder().firstChunk(Duration.ofSeconds(20)).build();
+    assertThat(gateway.overriddenBy(route)).isEqualTo(Timeouts.builder()
+        .connect(Duration.ofSeconds(3)).firstChunk(Duration.ofSeconds(20)).build());
+    assertThat(Timeouts.builder().build()).isSameAs(Timeouts.none());
   }
 
   @Test
@@ -172,18 +221,20 @@ class ResilienceSettingsTest {
         .route(Route.builder("support").target("openai", "gpt-4o")
             .fallback("anthropic", "claude").build())
         .resilience(Resilience.builder().maxConcurrentCallsPerTarget(1).build())
-        .attemptListener(new AttemptListener() {
+        .eventListener(new GatewayEventListener() {
           @Override
-          public void onSkipped(dev.aigateway.core.Target target, Throwable reason) {
-            skipped.add(target + ": " + reason.getMessage());
+          public void targetSkipped(CallInfo call, Target target, SkipReason reason,
+              Throwable detail) {
+            skipped.add(target + " " + reason + ": " + detail.getMessage());
           }
         })
-        .clock(time).sleeper(time).build();
+        .timing(time.timing()).build();
 
     CompletableFuture<ChatResponse> first = gateway.chatAsync(ChatRequest.of("support", "hi"));
     assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider()).isEqualTo("anthropic");
-    assertThat(skipped).singleElement().asString().contains("1 calls are already in flight");
+    assertThat(skipped).singleElement().asString().contains("BULKHEAD_FULL")
+        .contains("1 calls are already in flight");
     release.countDown();
     assertThat(first.get(5, TimeUnit.SECONDS).provider()).isEqualTo("openai");
     assertThat(gateway.chat(ChatRequest.of("support", "hi")).provider())
@@ -208,14 +259,14 @@ class ResilienceSettingsTest {
     AiGateway gateway = AiGateway.builder().provider(openai).provider(anthropic)
         .route(Route.builder("support").target("openai", "gpt-4o")
             .fallback("anthropic", "claude").build())
-        .sleeper(delay -> {
+        .timing(Timing.builder().sleeper(delay -> {
           sleeping.countDown();
           try {
             never.await(60, TimeUnit.SECONDS);
           } finally {
             woke.countDown();
           }
-        }).build();
+        }).build()).build();
     openai.failing(down());
     CompletableFuture<ChatResponse> call = gateway.chatAsync(ChatRequest.of("support", "hi"));
     assertThat(sleeping.await(5, TimeUnit.SECONDS)).isTrue();
@@ -241,8 +292,6 @@ class ResilienceSettingsTest {
         .hasMessageContaining("failure rate");
     assertThatThrownBy(() -> Resilience.builder().cooldown(Duration.ofSeconds(-1)))
         .hasMessageContaining("cooldown");
-    assertThatThrownBy(() -> Resilience.builder().deadline(Duration.ZERO))
-        .hasMessageContaining("deadline");
     assertThatThrownBy(() -> Resilience.builder().maxConcurrentCallsPerTarget(-2))
         .hasMessageContaining("maxConcurrentCallsPerTarget");
     assertThat(Resilience.builder().backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)).build()
@@ -255,8 +304,19 @@ class ResilienceSettingsTest {
     assertThat(d.maxRetries()).isEqualTo(2);
     assertThat(d.retryAfterCap()).isEqualTo(Duration.ofSeconds(60));
     assertThat(d.cooldown()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(d.deadline()).isNull();
+    assertThat(d.backoff(1, new java.util.Random(1))).isBetween(Duration.ofMillis(375),
+        Duration.ofMillis(625));
+    assertThat(Resilience.builder().jitter(0).build().backoff(9, new java.util.Random(1)))
+        .as("capped").isEqualTo(Duration.ofSeconds(8));
     assertThat(d.toString()).contains("backoff=PT0.5S..PT8S").contains("5 in a row");
+  }
+
+  /** Waits (bounded) until the stream's first-chunk watchdog is scheduled on the fake time. */
+  static void awaitWatchdog(ManualTiming time) throws InterruptedException {
+    for (int i = 0; i < 5_000 && time.pendingTasks() == 0; i++) {
+      Thread.sleep(1); // a worker thread is starting the stream; this polls, it does not time
+    }
+    assertThat(time.pendingTasks()).as("the watchdog is scheduled").isEqualTo(1);
   }
 
   private static void await(CountDownLatch latch) {

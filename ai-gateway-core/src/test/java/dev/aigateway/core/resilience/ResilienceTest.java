@@ -17,9 +17,13 @@ import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.StreamAccumulator;
+import dev.aigateway.api.spi.CallInfo;
+import dev.aigateway.api.spi.CircuitState;
+import dev.aigateway.api.spi.GatewayEventListener;
+import dev.aigateway.api.spi.Target;
+import dev.aigateway.api.testing.ManualTiming;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.core.AiGateway;
-import dev.aigateway.core.Target;
 import dev.aigateway.core.routing.Route;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +41,7 @@ class ResilienceTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private final Scripted openai = new Scripted("openai");
   private final Scripted anthropic = new Scripted("anthropic");
-  private final Scripted.Time time = new Scripted.Time();
+  private final ManualTiming time = new ManualTiming();
   private final List<String> events = new CopyOnWriteArrayList<>();
 
   private static ProviderUnavailableException down() {
@@ -50,14 +54,23 @@ class ResilienceTest {
   }
 
   private AiGateway gateway(Consumer<Resilience.Builder> settings) {
+    return gateway(settings, Timeouts.none());
+  }
+
+  private AiGateway gateway(Consumer<Resilience.Builder> settings, Timeouts timeouts) {
     Resilience.Builder r = Resilience.builder();
     settings.accept(r);
+    Resilience resilience = r.build();
     return AiGateway.builder().provider(openai).provider(anthropic)
         .route(Route.builder("support").target("openai", "gpt-4o")
             .fallback("anthropic", "claude-sonnet-4-5").build())
-        .resilience(r.build()).clock(time).sleeper(time)
-        .attemptListener(new Recorder(events))
+        .resilience(resilience).timeouts(timeouts).timing(time.timing())
+        .eventListener(new Recorder(events, resilience.classifier()))
         .build();
+  }
+
+  private static Timeouts total(Duration d) {
+    return Timeouts.builder().total(d).build();
   }
 
   private AiGateway gateway() {
@@ -178,7 +191,7 @@ class ResilienceTest {
         .timeout(Duration.ofSeconds(5)).build(), stream);
     assertThat(out.response().provider()).isEqualTo("anthropic");
     assertThat(time.sleeps).isEmpty();
-    assertThat(anthropic.requests.get(0).timeout()).as("the fallback gets what is left")
+    assertThat(anthropic.contexts.get(0).timeout()).as("the fallback gets what is left")
         .isLessThanOrEqualTo(Duration.ofSeconds(5));
   }
 
@@ -353,13 +366,15 @@ class ResilienceTest {
   void theDeadlineCoversRetriesAndFallbacksTogether(boolean stream) {
     openai.failing(3, down());
     anthropic.failing(down());
-    Outcome out = call(gateway(r -> r.jitter(0).deadline(Duration.ofMillis(1600))), stream);
+    Outcome out = call(gateway(r -> r.jitter(0), total(Duration.ofMillis(1600))), stream);
     // 0.5 s + 1 s of backoff leave 0.1 s: the fallback gets it, fails, and its retry of 0.5 s
     // would outlast the deadline.
     assertThat(out.error()).isInstanceOf(AllTargetsFailedException.class);
-    assertThat(anthropic.requests.get(0).timeout()).isEqualTo(Duration.ofMillis(100));
-    assertThat(openai.requests.get(0).timeout()).isEqualTo(Duration.ofMillis(1600));
-    assertThat(openai.requests.get(1).timeout()).isEqualTo(Duration.ofMillis(1100));
+    assertThat(anthropic.contexts.get(0).timeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(openai.contexts.get(0).timeout()).isEqualTo(Duration.ofMillis(1600));
+    assertThat(openai.contexts.get(1).timeout()).isEqualTo(Duration.ofMillis(1100));
+    assertThat(openai.requests.get(0).timeout()).as("the request itself is not rewritten")
+        .isNull();
   }
 
   @ParameterizedTest(name = "stream={0}")
@@ -367,7 +382,7 @@ class ResilienceTest {
   void aPassedDeadlineEndsTheCallWithATimeout(boolean stream) {
     openai.failing(3, down());
     Outcome out = call(gateway(r -> r.jitter(0).backoff(Duration.ofSeconds(2),
-        Duration.ofSeconds(2)).deadline(Duration.ofSeconds(3))), stream);
+        Duration.ofSeconds(2)), total(Duration.ofSeconds(3))), stream);
     if (out.error() != null) {
       throw new AssertionError("unexpected failure", out.error());
     }
@@ -379,7 +394,7 @@ class ResilienceTest {
     openai.failing(3, down());
     anthropic.failing(3, down());
     Outcome late = call(gateway(r -> r.jitter(0).backoff(Duration.ofSeconds(2),
-        Duration.ofSeconds(2)).deadline(Duration.ofSeconds(2))), stream);
+        Duration.ofSeconds(2)), total(Duration.ofSeconds(2))), stream);
     assertThat(late.error()).isInstanceOf(AllTargetsFailedException.class);
     time.advance(Duration.ofSeconds(5));
     ChatRequest expired = ChatRequest.builder().model("support").user("hi")
@@ -418,10 +433,10 @@ class ResilienceTest {
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
   void aThrowingListenerDoesNotBreakTheCall(boolean stream) {
-    AiGateway gateway = AiGateway.builder().provider(openai).clock(time).sleeper(time)
-        .attemptListener(new AttemptListener() {
+    AiGateway gateway = AiGateway.builder().provider(openai).timing(time.timing())
+        .eventListener(new GatewayEventListener() {
           @Override
-          public void onAttempt(Target target, int attempt) {
+          public void attemptStart(CallInfo call, Target target, int attempt) {
             throw new IllegalStateException("listener bug");
           }
         }).build();
@@ -430,46 +445,53 @@ class ResilienceTest {
         .isEqualTo("openai");
   }
 
-  /** Writes each event as one line. */
-  static final class Recorder implements AttemptListener {
+  /**
+   * Writes each resilience event as one line: attempts, their outcome (a failure with the
+   * classifier's verdict), retries, failovers, skips and circuit changes.
+   */
+  static final class Recorder implements GatewayEventListener {
     private final List<String> events;
+    private final FailureClassifier classifier;
 
-    Recorder(List<String> events) {
+    Recorder(List<String> events, FailureClassifier classifier) {
       this.events = events;
+      this.classifier = classifier;
     }
 
     @Override
-    public void onAttempt(Target target, int attempt) {
+    public void attemptStart(CallInfo call, Target target, int attempt) {
       events.add("attempt " + target + " #" + attempt);
     }
 
     @Override
-    public void onSuccess(Target target, int attempt) {
-      events.add("success " + target + " #" + attempt);
+    public void attemptEnd(CallInfo call, Target target, int attempt, AttemptOutcome outcome,
+        Duration duration, int httpStatus, Throwable failure) {
+      switch (outcome) {
+        case SUCCESS -> events.add("success " + target + " #" + attempt);
+        case FAILURE -> events.add("failure " + target + " #" + attempt + " "
+            + classifier.classify(failure));
+        case CANCELLED -> events.add("cancelled " + target + " #" + attempt);
+      }
     }
 
     @Override
-    public void onFailure(Target target, int attempt, Throwable failure, FailureAction action) {
-      events.add("failure " + target + " #" + attempt + " " + action);
-    }
-
-    @Override
-    public void onRetry(Target target, int nextAttempt, Duration delay) {
+    public void retry(CallInfo call, Target target, int nextAttempt, Duration delay) {
       events.add("retry " + target + " #" + nextAttempt + " after " + delay.toMillis() + "ms");
     }
 
     @Override
-    public void onFailover(Target from, Target to, Throwable cause) {
+    public void failover(CallInfo call, Target from, Target to, Throwable cause) {
       events.add("failover " + from + " -> " + to);
     }
 
     @Override
-    public void onSkipped(Target target, Throwable reason) {
-      events.add("skipped " + target + " " + ((ProviderException) reason).errorCode());
+    public void targetSkipped(CallInfo call, Target target, SkipReason reason, Throwable detail) {
+      events.add("skipped " + target + " " + ((ProviderException) detail).errorCode());
     }
 
     @Override
-    public void onCircuitStateChange(Target target, CircuitState from, CircuitState to) {
+    public void circuitStateChange(CallInfo call, Target target, CircuitState from,
+        CircuitState to) {
       events.add("circuit " + target + " " + from + " -> " + to);
     }
   }

@@ -5,11 +5,9 @@ import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.Usage;
+import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.ChunkPublisher;
-import dev.aigateway.api.testing.ManualClock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,12 +18,13 @@ import java.util.concurrent.Flow;
 /**
  * A provider that plays a script of outcomes, one per call, the same for chat() and stream():
  * an answer, or a failure (for a stream: before its first chunk). When the script runs out it
- * answers. It records every request it received.
+ * answers. It records every request it received, and the attempt context it came with.
  */
 final class Scripted implements ChatProvider {
   private final String id;
   private final ConcurrentLinkedQueue<Object> script = new ConcurrentLinkedQueue<>();
   final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
+  final List<AttemptContext> contexts = new CopyOnWriteArrayList<>();
 
   Scripted(String id) {
     this.id = id;
@@ -75,6 +74,18 @@ final class Scripted implements ChatProvider {
   }
 
   @Override
+  public ChatResponse chat(ChatRequest request, AttemptContext attempt) {
+    contexts.add(attempt);
+    return chat(request);
+  }
+
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
+    contexts.add(attempt);
+    return stream(request);
+  }
+
+  @Override
   public ChatResponse chat(ChatRequest request) {
     Object step = next(request);
     if (step instanceof RuntimeException e) {
@@ -103,19 +114,4 @@ final class Scripted implements ChatProvider {
 
   @Override
   public void close() {}
-
-  /** A clock the test moves, and a sleeper that moves it instead of waiting. */
-  static final class Time extends ManualClock implements Sleeper {
-    final List<Duration> sleeps = new CopyOnWriteArrayList<>();
-
-    Time() {
-      super(Instant.parse("2026-11-25T10:00:00Z"));
-    }
-
-    @Override
-    public void sleep(Duration delay) {
-      sleeps.add(delay);
-      advance(delay);
-    }
-  }
 }

@@ -20,7 +20,9 @@ import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.GatewayCalls;
-import dev.aigateway.core.Target;
+import dev.aigateway.api.spi.CallInfo;
+import dev.aigateway.api.spi.GatewayEventListener;
+import dev.aigateway.api.spi.Target;
 import dev.aigateway.core.resilience.Resilience;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +109,8 @@ class RoutingTest {
 
   private AiGateway gateway(Route... routes) {
     AiGateway.Builder builder = AiGateway.builder().provider(a).provider(b).provider(c)
-        .resilience(NO_RETRIES).sleeper(d -> {});
+        .resilience(NO_RETRIES)
+        .timing(dev.aigateway.api.spi.Timing.builder().sleeper(d -> {}).build());
     for (Route r : routes) {
       builder.route(r);
     }
@@ -629,15 +632,27 @@ class RoutingTest {
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
-  void theProviderSeesTheChosenTargetAndTheDecisionWithItsCandidatesInOrder(boolean stream) {
+  void theCallCarriesTheDecisionWithItsCandidatesInOrderAndEachAttemptsTarget(boolean stream) {
     failWhen(a, r -> r.model().equals("first"));
     List<Object> seenByUserInterceptor = new CopyOnWriteArrayList<>();
+    List<String> decisions = new CopyOnWriteArrayList<>();
+    List<Target> attempted = new CopyOnWriteArrayList<>();
     AiGateway gateway = AiGateway.builder().provider(a).provider(b).provider(c)
         .resilience(NO_RETRIES)
         .interceptor(chain -> {
-          seenByUserInterceptor.add(String.valueOf(
-              chain.request().attribute(RoutingDecision.ATTRIBUTE)));
+          seenByUserInterceptor.add(chain.call().route() + " " + chain.call().candidates());
           return chain.proceed(chain.request());
+        })
+        .eventListener(new GatewayEventListener() {
+          @Override
+          public void routeResolved(CallInfo call) {
+            decisions.add(call.route() + " " + call.candidates());
+          }
+
+          @Override
+          public void attemptStart(CallInfo call, Target target, int attempt) {
+            attempted.add(target);
+          }
         })
         .route(Route.builder("r")
             .target("a", "first")
@@ -649,34 +664,31 @@ class RoutingTest {
     ChatResponse r = call(gateway, ChatRequest.of("r", "hi"), stream);
     assertThat(r.provider() + "/" + r.model()).isEqualTo("b/second");
     assertThat(seenByUserInterceptor).as("user interceptors run before routing")
-        .containsExactly("null");
+        .containsExactly("null []");
 
     List<Target> expected = List.of(new Target("a", "first"), new Target("b", "second"),
         new Target("c", "third"), new Target("a", "fourth"));
-    ChatRequest atA = received(a, stream).get(0);
-    ChatRequest atB = received(b, stream).get(0);
-    assertThat(atA.attribute(Target.ATTRIBUTE)).isEqualTo(new Target("a", "first"));
-    assertThat(atB.attribute(Target.ATTRIBUTE)).isEqualTo(new Target("b", "second"));
-    for (ChatRequest got : List.of(atA, atB)) {
-      RoutingDecision decision = got.attribute(RoutingDecision.ATTRIBUTE);
-      assertThat(decision).isNotNull();
-      assertThat(decision.route()).isEqualTo("r");
-      assertThat(decision.candidates()).extracting(RouteTarget::target)
-          .containsExactlyElementsOf(expected);
-    }
+    assertThat(decisions).containsExactly("r " + expected);
+    assertThat(attempted).containsExactly(new Target("a", "first"), new Target("b", "second"));
+    assertThat(received(a, stream)).extracting(ChatRequest::model).containsExactly("first");
+    assertThat(received(b, stream)).extracting(ChatRequest::model).containsExactly("second");
     assertThat(received(c, stream)).isEmpty();
   }
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
   void aDirectModelHasADecisionWithoutARoute(boolean stream) {
-    AiGateway gateway = gateway();
+    List<String> decisions = new CopyOnWriteArrayList<>();
+    AiGateway gateway = AiGateway.builder().provider(a).provider(b).provider(c)
+        .resilience(NO_RETRIES)
+        .eventListener(new GatewayEventListener() {
+          @Override
+          public void routeResolved(CallInfo call) {
+            decisions.add(call.route() + " " + call.candidates());
+          }
+        }).build();
     call(gateway, ChatRequest.of("c/some-model", "hi"), stream);
-    ChatRequest got = received(c, stream).get(0);
-    assertThat(got.attribute(Target.ATTRIBUTE)).isEqualTo(new Target("c", "some-model"));
-    RoutingDecision decision = got.attribute(RoutingDecision.ATTRIBUTE);
-    assertThat(decision.route()).isNull();
-    assertThat(decision.candidates()).extracting(RouteTarget::target)
-        .containsExactly(new Target("c", "some-model"));
+    assertThat(received(c, stream)).extracting(ChatRequest::model).containsExactly("some-model");
+    assertThat(decisions).containsExactly("null [c/some-model]");
   }
 }

@@ -1,0 +1,187 @@
+package dev.aigateway.core.internal;
+
+import dev.aigateway.api.AiGatewayException;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.spi.Cancellation;
+import dev.aigateway.api.spi.ChatInterceptor;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.api.spi.CircuitState;
+import dev.aigateway.api.spi.GatewayEventListener;
+import dev.aigateway.api.spi.Target;
+import dev.aigateway.api.spi.Timing;
+import dev.aigateway.core.cache.ResponseCache;
+import dev.aigateway.core.ratelimit.RateLimits;
+import dev.aigateway.core.ratelimit.UpstreamLimits;
+import dev.aigateway.core.resilience.Resilience;
+import dev.aigateway.core.resilience.TargetGate;
+import dev.aigateway.core.resilience.Timeouts;
+import dev.aigateway.core.routing.Route;
+import dev.aigateway.core.routing.Routes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What {@code AiGateway} runs on: the pipeline of stages in their documented order, the calls it
+ * makes, and their listeners. Internal: the application uses {@code AiGateway}. Thread safe.
+ *
+ * <p>Each call is one {@link RealCall}. This class starts it ({@code callStart}), runs the
+ * pipeline, decides the answer's {@code attempts()} and {@code fromCache()} from the call (for a
+ * stream the publisher does, on its first chunk), and ends it ({@code callEnd}).
+ */
+public final class GatewayEngine {
+  private final Router router;
+  private final Pipeline pipeline;
+  private final FailoverStage failover;
+  private final Executor executor;
+  private final Timing timing;
+  private final GatewayEventListener.Factory listeners;
+  private final BooleanSupplier closed;
+
+  /**
+   * @param providers the providers by id, in registration order
+   * @param defaultProviderId the provider for bare model names, or null
+   * @param routes the routes
+   * @param interceptors the application's interceptors, outermost first
+   * @param rateLimits the per-client limits, or null for none
+   * @param cache the response cache settings, or null for off (routes may turn it on)
+   * @param resilience the gateway's resilience settings
+   * @param timeouts the gateway's timeouts
+   * @param gate the application's target gate ({@link TargetGate#OPEN} for none)
+   * @param upstream the vendor-side limits, or null for none
+   * @param timing the time source
+   * @param listeners makes each call's listener
+   * @param executor runs {@code chatAsync} and streams
+   * @param closed whether the gateway was closed
+   */
+  public GatewayEngine(Map<String, ChatProvider> providers, String defaultProviderId,
+      List<Route> routes, List<ChatInterceptor> interceptors, RateLimits rateLimits,
+      ResponseCache cache, Resilience resilience, Timeouts timeouts, TargetGate gate,
+      UpstreamLimits upstream, Timing timing, GatewayEventListener.Factory listeners,
+      Executor executor, BooleanSupplier closed) {
+    this.router = new Router(providers.keySet(), defaultProviderId, routes);
+    this.executor = executor;
+    this.timing = timing;
+    this.listeners = listeners;
+    this.closed = closed;
+    TargetGate gates = upstream == null ? gate
+        : UpstreamGate.both(gate, new UpstreamGate(upstream, RateLimitStage.meter(timing.ticker())));
+    this.failover = new FailoverStage(resilience, timing, gates);
+    List<ChatInterceptor> chain = new ArrayList<>(interceptors);
+    if (rateLimits != null) {
+      chain.add(new RateLimitStage(rateLimits, timing.ticker()));
+    }
+    // Always present: a route can turn caching on even when the gateway's default is off.
+    chain.add(new CacheStage(cache != null ? cache : ResponseCache.disabled(), model -> {
+      Route route = router.routes().get(model);
+      return route == null ? null : route.cache();
+    }, timing.ticker(), executor));
+    chain.add(new RoutingStage(router, resilience, timeouts));
+    chain.add(failover);
+    chain.add(new ProviderStage(Map.copyOf(providers)));
+    this.pipeline = new Pipeline(chain);
+  }
+
+  /** {@code AiGateway.chat}: runs on the calling thread. */
+  public ChatResponse chat(ChatRequest request) {
+    return run(newCall(request, false, false, new Cancellation()));
+  }
+
+  /** {@code AiGateway.chatAsync}: runs on the executor; cancelling the future cancels the call. */
+  public CompletableFuture<ChatResponse> chatAsync(ChatRequest request) {
+    Cancellation cancellation = new Cancellation();
+    RealCall call = newCall(request, false, true, cancellation);
+    AsyncCall<ChatResponse> async = new AsyncCall<>(() -> run(call), cancellation);
+    try {
+      executor.execute(async);
+    } catch (RejectedExecutionException e) {
+      AiGatewayException failure =
+          new AiGatewayException("the gateway's executor rejected the call", e, false);
+      call.events().callEnd(call, call.elapsed(), failure);
+      async.completeExceptionally(failure);
+    }
+    return async;
+  }
+
+  /** {@code AiGateway.stream}: a cold publisher; the call starts at subscription. */
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return new GatewayPublisher(request, this, executor, closed);
+  }
+
+  /** A new call, started: its listener has heard {@code callStart}. */
+  RealCall newCall(ChatRequest request, boolean streaming, Cancellation cancellation) {
+    return newCall(request, streaming, true, cancellation);
+  }
+
+  private RealCall newCall(ChatRequest request, boolean streaming, boolean cancellable,
+      Cancellation cancellation) {
+    RealCall call = RealCall.create(request, streaming, cancellable, timing, listeners,
+        cancellation);
+    call.events().callStart(call);
+    return call;
+  }
+
+  private ChatResponse run(RealCall call) {
+    ChatResponse response;
+    try {
+      response = pipeline.execute(call).response();
+    } catch (RuntimeException | Error e) {
+      call.events().callEnd(call, call.elapsed(), e);
+      throw e;
+    }
+    // The call's outcome, decided once, here: a cache hit made no attempt.
+    if (response.attempts() != call.attempts() || response.fromCache() != call.fromCache()) {
+      response = response.toBuilder().attempts(call.attempts()).fromCache(call.fromCache())
+          .build();
+    }
+    call.answered(response);
+    call.events().callEnd(call, call.elapsed(), null);
+    return response;
+  }
+
+  Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** The routes, changeable at runtime. */
+  public Routes routes() {
+    return router;
+  }
+
+  /** The target the model resolves to first (rules and stickiness aside). */
+  public Target resolve(String model) {
+    return router.resolve(model, timing.random());
+  }
+
+  /** The circuit state of {@code target}; CLOSED if it was never called. */
+  public CircuitState circuitState(Target target) {
+    return failover.circuitState(target);
+  }
+
+  /** Every target called so far, with its circuit state. */
+  public Map<Target, CircuitState> circuitStates() {
+    return failover.circuitStates();
+  }
+
+  /** The interceptors in pipeline order, the built-in stages included. */
+  public List<ChatInterceptor> interceptors() {
+    return pipeline.interceptors();
+  }
+
+  /** The cache stage's store, for tests of this package. */
+  CacheStage cacheStage() {
+    for (ChatInterceptor i : pipeline.interceptors()) {
+      if (i instanceof CacheStage c) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("no cache stage");
+  }
+}

@@ -1,0 +1,315 @@
+package dev.aigateway.core.internal;
+
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.Usage;
+import dev.aigateway.api.spi.AttemptContext;
+import dev.aigateway.api.spi.CallInfo;
+import dev.aigateway.api.spi.Cancellation;
+import dev.aigateway.api.spi.GatewayCall;
+import dev.aigateway.api.spi.GatewayEventListener;
+import dev.aigateway.api.spi.GatewayEventListener.CacheOutcome;
+import dev.aigateway.api.spi.Target;
+import dev.aigateway.api.spi.Timing;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one object of one gateway call, as OkHttp's {@code RealCall}: made by the gateway for each
+ * {@code chat}, {@code chatAsync} and {@code stream}, handed to every stage by the chain, and
+ * holding the call's execution state. Stages write facts (the routing decision, the attempt in
+ * progress, what the cache said, the answer's model and usage) and read the others'.
+ *
+ * <p>A view made by {@link #withCancellation} shares every fact but the cancellation: the cache
+ * runs a shared vendor call under a cancellation of its own.
+ *
+ * <p>Thread safe: facts are volatile fields in {@link Facts}, written by whichever stage knows
+ * them, in the call's order.
+ */
+public final class RealCall implements GatewayCall {
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final Facts facts;
+  private final Cancellation cancellation;
+
+  private RealCall(Facts facts, Cancellation cancellation) {
+    this.facts = facts;
+    this.cancellation = cancellation;
+  }
+
+  /** A new call of {@code request}; its listener is made by {@code listeners} at once. */
+  public static RealCall create(ChatRequest request, boolean streaming, boolean cancellable,
+      Timing timing, GatewayEventListener.Factory listeners, Cancellation cancellation) {
+    Facts f = new Facts(IDS.incrementAndGet(), request, streaming, cancellable, timing,
+        timing.nanoTime());
+    RealCall call = new RealCall(f, cancellation);
+    GatewayEventListener made;
+    try {
+      made = listeners.create(call);
+    } catch (RuntimeException e) {
+      Events.log.warn("the event listener factory threw; this call has no listener", e);
+      made = null;
+    }
+    f.listener = made == null || made == GatewayEventListener.NONE ? Events.NONE
+        : new Events(made);
+    return call;
+  }
+
+  /** This call under {@code other} cancellation; every other fact is shared. */
+  public RealCall withCancellation(Cancellation other) {
+    return new RealCall(facts, Objects.requireNonNull(other, "cancellation"));
+  }
+
+  /** Whether anyone may cancel the call ({@code chatAsync} and streams; not plain chat). */
+  boolean isCancellable() {
+    return facts.cancellable;
+  }
+
+  /** The guarded listener, which never throws. */
+  public Events events() {
+    return facts.listener;
+  }
+
+  // ---- GatewayCall ----
+
+  @Override
+  public long callId() {
+    return facts.id;
+  }
+
+  @Override
+  public boolean isStreaming() {
+    return facts.streaming;
+  }
+
+  @Override
+  public ChatRequest request() {
+    return facts.request;
+  }
+
+  @Override
+  public String requestedModel() {
+    return facts.request.model();
+  }
+
+  @Override
+  public String clientId() {
+    return facts.request.clientId();
+  }
+
+  @Override
+  public Cancellation cancellation() {
+    return cancellation;
+  }
+
+  @Override
+  public GatewayEventListener listener() {
+    return facts.listener;
+  }
+
+  @Override
+  public Timing timing() {
+    return facts.timing;
+  }
+
+  @Override
+  public long deadlineNanos() {
+    return facts.deadlineNanos;
+  }
+
+  @Override
+  public long startNanos() {
+    return facts.startNanos;
+  }
+
+  @Override
+  public String route() {
+    RoutingDecision d = facts.decision;
+    return d == null ? null : d.route();
+  }
+
+  @Override
+  public List<Target> candidates() {
+    RoutingDecision d = facts.decision;
+    return d == null ? List.of() : d.targets();
+  }
+
+  @Override
+  public Target target() {
+    return facts.target;
+  }
+
+  @Override
+  public int attempts() {
+    return facts.attempts;
+  }
+
+  @Override
+  public CacheOutcome cacheOutcome() {
+    return facts.cacheOutcome;
+  }
+
+  @Override
+  public boolean fromCache() {
+    return facts.fromCache;
+  }
+
+  @Override
+  public String provider() {
+    return facts.provider;
+  }
+
+  @Override
+  public String responseModel() {
+    return facts.responseModel;
+  }
+
+  @Override
+  public String responseId() {
+    return facts.responseId;
+  }
+
+  @Override
+  public FinishReason finishReason() {
+    return facts.finishReason;
+  }
+
+  @Override
+  public Usage usage() {
+    return facts.usage;
+  }
+
+  // ---- what the stages write ----
+
+  /** Routing's decision, with the deadline and timeouts it resolved. */
+  void routed(RoutingDecision decision) {
+    facts.decision = decision;
+    Duration total = decision.timeouts().total();
+    if (total != null) {
+      long deadline = facts.startNanos + saturatedNanos(total);
+      facts.deadlineNanos = deadline < facts.startNanos ? Long.MAX_VALUE : deadline;
+    }
+  }
+
+  /** The routing decision, or null before routing. */
+  RoutingDecision decision() {
+    return facts.decision;
+  }
+
+  /** Counts and starts the next attempt, at {@code target}; returns its number. */
+  int beginAttempt(Target target, AttemptContext context) {
+    int n = ++facts.attempts;
+    facts.target = target;
+    facts.attempt = context;
+    return n;
+  }
+
+  /** The attempt in progress: its provider call context. */
+  AttemptContext attemptContext() {
+    return facts.attempt;
+  }
+
+  /** What the cache said. */
+  void cache(CacheOutcome outcome) {
+    facts.cacheOutcome = outcome;
+    if (outcome == CacheOutcome.HIT) {
+      facts.fromCache = true;
+    }
+    facts.listener.cacheLookup(this, outcome);
+  }
+
+  /** The answer's facts, from a complete response. */
+  void answered(ChatResponse response) {
+    facts.provider = response.provider();
+    facts.responseModel = response.model();
+    if (response.id() != null) {
+      facts.responseId = response.id();
+    }
+    facts.finishReason = response.finishReason();
+    if (response.usage() != null) {
+      facts.usage = response.usage();
+    }
+  }
+
+  /** The answer's facts, from one streamed chunk. Called on the delivering thread. */
+  void streamed(dev.aigateway.api.ChatChunk chunk) {
+    Facts f = facts;
+    if (f.provider == null || !f.provider.equals(chunk.provider())) {
+      f.provider = chunk.provider();
+    }
+    if (f.responseModel == null || !f.responseModel.equals(chunk.model())) {
+      f.responseModel = chunk.model();
+    }
+    if (chunk.id() != null && f.responseId == null) {
+      f.responseId = chunk.id();
+    }
+    if (chunk.finishReason() != null) {
+      f.finishReason = chunk.finishReason();
+    }
+    if (chunk.usage() != null) {
+      f.usage = chunk.usage();
+      f.listener.usage(this, chunk.usage());
+    }
+  }
+
+  /** The ticker's time since the call started. */
+  Duration elapsed() {
+    return Duration.ofNanos(facts.timing.nanoTime() - facts.startNanos);
+  }
+
+  static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RealCall#" + facts.id + "[" + (facts.streaming ? "stream " : "chat ")
+        + facts.request.model() + (facts.target == null ? "" : " -> " + facts.target)
+        + ", attempts=" + facts.attempts + "]";
+  }
+
+  /** The facts a call and its views share. */
+  private static final class Facts {
+    final long id;
+    final ChatRequest request;
+    final boolean streaming;
+    final boolean cancellable;
+    final Timing timing;
+    final long startNanos;
+    volatile Events listener = Events.NONE;
+    volatile long deadlineNanos = Long.MAX_VALUE;
+    volatile RoutingDecision decision;
+    volatile Target target;
+    volatile AttemptContext attempt;
+    volatile int attempts;
+    volatile CacheOutcome cacheOutcome;
+    volatile boolean fromCache;
+    volatile String provider;
+    volatile String responseModel;
+    volatile String responseId;
+    volatile FinishReason finishReason;
+    volatile Usage usage;
+
+    Facts(long id, ChatRequest request, boolean streaming, boolean cancellable, Timing timing,
+        long startNanos) {
+      this.id = id;
+      this.request = request;
+      this.streaming = streaming;
+      this.cancellable = cancellable;
+      this.timing = timing;
+      this.startNanos = startNanos;
+    }
+  }
+
+  /** For tests and {@link Events}: a call's info. */
+  static CallInfo info(RealCall call) {
+    return call;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.aigateway.core.internal;
+
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.spi.CallOptions;
+import dev.aigateway.api.spi.ChatInterceptor;
+import dev.aigateway.api.spi.ChatResult;
+import dev.aigateway.core.resilience.Resilience;
+import dev.aigateway.core.resilience.Timeouts;
+import dev.aigateway.core.routing.Route;
+import java.time.Duration;
+
+/**
+ * The routing stage: decides with the {@link Router} where the call may go and records the
+ * decision on the call, with the resilience settings and the timeouts that apply (request over
+ * route over gateway). The failover stage below it tries the candidates.
+ */
+final class RoutingStage implements ChatInterceptor {
+  private final Router router;
+  private final Resilience defaults;
+  private final Timeouts timeouts;
+
+  RoutingStage(Router router, Resilience defaults, Timeouts timeouts) {
+    this.router = router;
+    this.defaults = defaults;
+    this.timeouts = timeouts;
+  }
+
+  @Override
+  public ChatResult intercept(Chain chain) {
+    ChatRequest request = chain.request();
+    RealCall call = (RealCall) chain.call();
+    Router.Routed routed = router.decide(request, call.timing().random());
+    Route route = routed.route();
+    Resilience resilience = route != null && route.resilience() != null
+        ? route.resilience() : defaults;
+    Timeouts resolved = route == null ? timeouts : timeouts.overriddenBy(route.timeouts());
+    resolved = resolved.overriddenBy(ofRequest(request));
+    call.routed(new RoutingDecision(route == null ? null : route.name(), routed.candidates(),
+        resilience, resolved));
+    call.events().routeResolved(call);
+    return chain.proceed(request);
+  }
+
+  /** The request's own timeouts, or {@link Timeouts#none()} when it sets none. */
+  static Timeouts ofRequest(ChatRequest request) {
+    Duration total = request.timeout();
+    Duration connect = request.attribute(CallOptions.CONNECT_TIMEOUT);
+    Duration firstChunk = request.attribute(CallOptions.FIRST_CHUNK_TIMEOUT);
+    Duration idle = request.attribute(CallOptions.IDLE_TIMEOUT);
+    if (total == null && connect == null && firstChunk == null && idle == null) {
+      return Timeouts.none();
+    }
+    return Timeouts.builder().total(total).connect(connect).firstChunk(firstChunk).idle(idle)
+        .build();
+  }
+
+  @Override
+  public String toString() {
+    return "RoutingStage";
+  }
+}
