@@ -73,6 +73,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     private final Executor executor;
     private final Cancellation cancellation;
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean cancelOnce = new AtomicBoolean();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -153,11 +154,21 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
 
     @Override
     public void cancel() {
+      boolean first = cancelOnce.compareAndSet(false, true) && !ended.get();
       cancelled = true;
-      if (!ended.get()) {
+      if (first) {
         call.events().streamCancelled(call);
-        endCall(new CancellationException("the subscriber cancelled the stream"));
       }
+      try {
+        cancelUpstream();
+      } finally {
+        if (first) {
+          endCall(new CancellationException("the subscriber cancelled the stream"));
+        }
+      }
+    }
+
+    private void cancelUpstream() {
       drain();
       // Reaches whatever the pipeline is blocked on: the wait for the first chunk, the
       // provider's call, a retry's backoff.

@@ -251,7 +251,9 @@ public final class RealCall implements GatewayCall {
     }
     if (chunk.usage() != null) {
       f.usage = chunk.usage();
-      f.listener.usage(this, chunk.usage());
+      if (!f.fromCache) { // a replay spent no tokens
+        f.listener.usage(this, chunk.usage());
+      }
     }
   }
 

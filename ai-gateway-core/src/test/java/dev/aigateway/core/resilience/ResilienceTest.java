@@ -260,6 +260,73 @@ class ResilienceTest {
     assertThat(anthropic.calls()).isEqualTo(1);
   }
 
+  // ---------------------------------------------------------------- classification and the breaker
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aBadKeyOrAnOverlongPromptNeverOpensTheVendorsBreaker(boolean stream) {
+    AiGateway gateway = gateway(r -> r.maxRetries(0).failureThreshold(1));
+    openai.failing(
+        new AuthenticationException("openai", 401, "invalid_api_key", "bad key", null),
+        new ContextLengthExceededException("openai", 400, "context_length_exceeded", "too long",
+            null),
+        new AuthenticationException("openai", 403, null, "forbidden", null));
+    for (int i = 0; i < 3; i++) {
+      assertThat(call(gateway, stream).response().provider()).isEqualTo("anthropic");
+    }
+    assertThat(gateway.circuitState(new Target("openai", "gpt-4o")))
+        .as("with a threshold of 1, any counted failure would have opened it")
+        .isEqualTo(CircuitState.CLOSED);
+    assertThat(openai.calls()).as("never skipped").isEqualTo(3);
+    openai.failing(down());
+    call(gateway, stream);
+    assertThat(gateway.circuitState(new Target("openai", "gpt-4o")))
+        .as("while a 503 does count").isEqualTo(CircuitState.OPEN);
+  }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aSingleProviderGatewayWithABadKeyThrowsAuthenticationException(boolean stream) {
+    AiGateway gateway = AiGateway.builder().provider(openai).timing(time.timing()).build();
+    AuthenticationException bad =
+        new AuthenticationException("openai", 401, "invalid_api_key", "openai: bad key", null);
+    openai.failing(bad);
+    Throwable error = call(gateway, ChatRequest.of("gpt-4o", "hi"), stream).error();
+    assertThat(error).as("catch (AuthenticationException e) works").isSameAs(bad);
+    assertThat(openai.calls()).as("not retried").isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aSingleCandidateThatExhaustsItsRetriesThrowsItsLastOwnFailure(boolean stream) {
+    AiGateway gateway = AiGateway.builder().provider(openai).timing(time.timing()).build();
+    openai.failing(3, down());
+    Throwable error = call(gateway, ChatRequest.of("gpt-4o", "hi"), stream).error();
+    assertThat(error).isInstanceOf(ProviderUnavailableException.class);
+    assertThat(((ProviderException) error).statusCode()).isEqualTo(503);
+    assertThat(openai.calls()).isEqualTo(3);
+  }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void severalCandidatesFailWithAMessageThatSaysPerAttemptWhatHappened(boolean stream) {
+    AiGateway gateway = gateway(r -> r.maxRetries(1).failureThreshold(2));
+    openai.failing(2, down());
+    anthropic.failing(new AuthenticationException("anthropic", 401, null, "anthropic: bad key",
+        null));
+    Throwable error = call(gateway, stream).error();
+    assertThat(error).isInstanceOf(AllTargetsFailedException.class)
+        .hasMessageContaining("openai/gpt-4o attempt 1 failed: ProviderUnavailableException")
+        .hasMessageContaining(
+            "openai/gpt-4o attempt 2 failed and opened its circuit breaker: ProviderUnavailable")
+        .hasMessageContaining("anthropic/claude-sonnet-4-5 attempt 3 failed: Authentication");
+    anthropic.failing(new AuthenticationException("anthropic", 401, null, "anthropic: bad key",
+        null));
+    error = call(gateway, stream).error();
+    assertThat(error).hasMessageContaining("openai/gpt-4o skipped: ProviderUnavailableException:"
+        + " openai/gpt-4o: skipped, its circuit breaker is open");
+  }
+
   // ---------------------------------------------------------------- circuit breaker
 
   @ParameterizedTest(name = "stream={0}")
