@@ -7,11 +7,12 @@ import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.Secret;
 import dev.aigateway.api.StreamAccumulator;
+import dev.aigateway.api.spi.CallInfo;
+import dev.aigateway.api.spi.CircuitState;
+import dev.aigateway.api.spi.GatewayEventListener;
+import dev.aigateway.api.spi.Target;
+import dev.aigateway.api.spi.Timing;
 import dev.aigateway.core.AiGateway;
-import dev.aigateway.core.Target;
-import dev.aigateway.core.resilience.AttemptListener;
-import dev.aigateway.core.resilience.CircuitState;
-import dev.aigateway.core.resilience.FailureAction;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.routing.Route;
 import dev.aigateway.examples.stub.Failures;
@@ -19,11 +20,7 @@ import dev.aigateway.examples.stub.StubVendor;
 import dev.aigateway.providers.anthropic.AnthropicProvider;
 import dev.aigateway.providers.openai.OpenAiProvider;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Customer service, A/B tested between GPT and Claude, while one vendor misbehaves.
@@ -41,11 +38,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * format and fails every third request with 503, the other speaks Anthropic's and is healthy.
  * The route {@code support} splits customers 50/50 between {@code openai/gpt-4o-mini} and
  * {@code anthropic/claude-haiku-4-5}, sticky by {@code clientId}, each arm falling back to the
- * other. For every call it prints who answered and why, as an {@link AttemptListener} heard it:
+ * other. For every call it prints who answered and why, as an {@link GatewayEventListener} heard it:
  * retries, a failover during an outage (in a stream), a skipped open circuit, the probe that
  * closes it again, and then a live {@code routes().replace(...)} to 0/100.
  *
- * <p>Time is simulated: the gateway's clock is a fake one that its sleeper advances, so the
+ * <p>Time is simulated: the gateway's ticker is a fake one that its sleeper advances, so the
  * backoffs and the circuit's 30 s cooldown pass without waiting, and the output is the same on
  * every run (jitter is off for that reason only; keep it on in production).
  */
@@ -75,7 +72,7 @@ public final class CustomerServiceAB {
 
   /** Runs the example, printing to {@code out}. */
   static void run(PrintStream out) throws Exception {
-    SimulatedClock clock = new SimulatedClock();
+    SimulatedTime clock = new SimulatedTime();
     Journal journal = new Journal(out);
     try (StubVendor openaiStub = StubVendor.start(CustomerServiceAB::answer, Failures.everyNth(3));
         StubVendor anthropicStub = StubVendor.start(CustomerServiceAB::answer, Failures.none());
@@ -91,9 +88,8 @@ public final class CustomerServiceAB {
                 .cooldown(Duration.ofSeconds(30))   // the default
                 .jitter(0)                          // only so that the output is reproducible
                 .build())
-            .attemptListener(journal)
-            .clock(clock)
-            .sleeper(clock::advance)                // backoffs pass on the fake clock
+            .eventListener(journal)
+            .timing(clock.timing())                 // backoffs pass on the simulated ticker
             .build()) {
 
       out.println("Two stub vendors on loopback (offline, no keys):");
@@ -288,10 +284,10 @@ public final class CustomerServiceAB {
    * circuit changes; and counts them. Events arrive on the calling thread, or on the stream's;
    * the methods are synchronized.
    */
-  static final class Journal implements AttemptListener {
+  static final class Journal implements GatewayEventListener {
     private final PrintStream out;
     private final List<String> events = new ArrayList<>(); // such as "failed openai/gpt-4o-mini"
-    private String pending; // a failure, printed once we know whether it is retried
+    private String pending; // a failure, printed once we know what comes of it
     private int attempts;
 
     Journal(PrintStream out) {
@@ -299,58 +295,54 @@ public final class CustomerServiceAB {
     }
 
     @Override
-    public synchronized void onAttempt(Target target, int attempt) {
+    public synchronized void attemptStart(CallInfo call, Target target, int attempt) {
       attempts++;
     }
 
     @Override
-    public synchronized void onSuccess(Target target, int attempt) {
-      flush();
-    }
-
-    @Override
-    public synchronized void onFailure(
-        Target target, int attempt, Throwable failure, FailureAction action) {
-      flush();
-      events.add("failed " + target);
-      pending = "attempt " + attempt + ": " + target + " failed with " + describe(failure)
-          + switch (action) {
-            case RETRY -> "";
-            case FAILOVER -> ", not retried on it";
-            case FAIL -> ", the call ends";
-          };
-    }
-
-    @Override
-    public synchronized void onRetry(Target target, int nextAttempt, Duration delay) {
-      if (pending != null) {
-        pending += ", retried after " + delay.toMillis() + " ms";
+    public synchronized void attemptEnd(CallInfo call, Target target, int attempt,
+        AttemptOutcome outcome, Duration duration, int httpStatus, Throwable failure) {
+      flush("");
+      if (outcome == AttemptOutcome.FAILURE) {
+        events.add("failed " + target);
+        pending = "attempt " + attempt + ": " + target + " failed with " + describe(failure);
       }
-      flush();
     }
 
     @Override
-    public synchronized void onSkipped(Target target, Throwable reason) {
-      flush();
+    public synchronized void retry(CallInfo call, Target target, int nextAttempt,
+        Duration delay) {
+      flush(", retried after " + delay.toMillis() + " ms");
+    }
+
+    @Override
+    public synchronized void targetSkipped(CallInfo call, Target target, SkipReason reason,
+        Throwable detail) {
+      flush("");
       events.add("skipped " + target);
-      print(reason.getMessage());
+      print(detail.getMessage());
     }
 
     @Override
-    public synchronized void onFailover(Target from, Target to, Throwable cause) {
-      flush();
+    public synchronized void failover(CallInfo call, Target from, Target to, Throwable cause) {
+      flush(", not retried on it");
       print("failed over from " + from + " to " + to);
     }
 
     @Override
-    public synchronized void onCircuitStateChange(
-        Target target, CircuitState from, CircuitState to) {
-      flush();
+    public synchronized void circuitStateChange(CallInfo call, Target target, CircuitState from,
+        CircuitState to) {
+      flush("");
       print("circuit of " + target + ": " + from + " -> " + to + switch (to) {
         case OPEN -> " (too many failures in a row: calls skip it for 30 s)";
         case HALF_OPEN -> " (the cooldown is over: this call is the probe)";
         case CLOSED -> " (the probe succeeded)";
       });
+    }
+
+    @Override
+    public synchronized void callEnd(CallInfo call, Duration duration, Throwable failure) {
+      flush(failure != null ? ", the call ends" : "");
     }
 
     /** Starts a call. */
@@ -361,7 +353,7 @@ public final class CustomerServiceAB {
 
     /** Ends a call: prints what is pending and returns the attempts the call made. */
     synchronized int finish() {
-      flush();
+      flush("");
       return attempts;
     }
 
@@ -370,9 +362,9 @@ public final class CustomerServiceAB {
       return (int) events.stream().filter(event::equals).count();
     }
 
-    private void flush() {
+    private void flush(String consequence) {
       if (pending != null) {
-        print(pending);
+        print(pending + consequence);
         pending = null;
       }
     }
@@ -400,28 +392,21 @@ public final class CustomerServiceAB {
     }
   }
 
-  /** A clock that stands still until advanced; the gateway's sleeper advances it. */
-  static final class SimulatedClock extends Clock {
-    private final AtomicReference<Instant> now =
-        new AtomicReference<>(Instant.parse("2025-06-02T09:00:00Z"));
+  /** Time that stands still until advanced; the gateway's sleeper advances it. */
+  static final class SimulatedTime {
+    private final AtomicLong nanos = new AtomicLong();
+    private final Timing timing = Timing.builder()
+        .ticker(nanos::get)
+        .sleeper(this::advance)
+        .random(new java.util.Random(7))
+        .build();
 
     void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
+      nanos.addAndGet(d.toNanos());
     }
 
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
+    Timing timing() {
+      return timing;
     }
   }
 }
