@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.ChatProvider;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -18,8 +19,11 @@ import okhttp3.RequestBody;
  * redacts credentials and aborts calls on {@link #close()}. An adapter supplies only its vendor's
  * parts: the URL, the body, its headers, and how to read replies and stream events.
  *
- * <p>Guarantees, for every adapter: {@link #chat} obeys the request's timeout and cancellation;
- * {@link #stream} returns a cold publisher that follows the gateway's streaming contract; a
+ * <p>Guarantees, for every adapter: {@link #chat(ChatRequest, AttemptContext)} and
+ * {@link #stream(ChatRequest, AttemptContext)} obey the attempt's cancellation, deadline, connect
+ * and idle timeouts (see {@link HttpTransport}), and the one-argument forms are those with
+ * {@link AttemptContext#none()}, the provider's defaults; {@link #stream} returns a cold
+ * publisher that follows the gateway's streaming contract; a
  * request that cannot be expressed in the vendor's format fails with an
  * {@link dev.aigateway.api.InvalidRequestException} (status 0) before anything is sent, thrown
  * from {@code chat} and signalled by the stream. Thread safe.
@@ -59,15 +63,27 @@ public abstract class HttpChatProvider implements ChatProvider {
 
   @Override
   public final ChatResponse chat(ChatRequest request) {
+    return chat(request, AttemptContext.none());
+  }
+
+  @Override
+  public final ChatResponse chat(ChatRequest request, AttemptContext attempt) {
     Objects.requireNonNull(request, "request");
-    return transport.execute(request, httpRequest(request, false),
+    Objects.requireNonNull(attempt, "attempt");
+    return transport.execute(request, attempt, () -> httpRequest(request, false),
         body -> readResponse(body, request));
   }
 
   @Override
   public final Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return stream(request, AttemptContext.none());
+  }
+
+  @Override
+  public final Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
     Objects.requireNonNull(request, "request");
-    return transport.stream(request, () -> httpRequest(request, true),
+    Objects.requireNonNull(attempt, "attempt");
+    return transport.stream(request, attempt, () -> httpRequest(request, true),
         () -> streamDecoder(request));
   }
 

@@ -41,12 +41,12 @@ class GeminiResponseTest {
 
   private ChatResponse reply(String body) {
     server.enqueue(Wire.json(200, body));
-    return provider.chat(ChatRequest.of(MODEL, "hi"));
+    return provider.chat(ChatRequest.of(MODEL, "hi"), Wire.FAIL_FAST);
   }
 
   private Throwable failure(int status, String body) {
     server.enqueue(Wire.json(status, body));
-    return catchThrowable(() -> provider.chat(ChatRequest.of(MODEL, "hi")));
+    return catchThrowable(() -> provider.chat(ChatRequest.of(MODEL, "hi"), Wire.FAIL_FAST));
   }
 
   @Test

@@ -17,10 +17,7 @@ public final class OpenAiFixtures {
   static OpenAiProvider.Builder provider(MockWebServer server) {
     return OpenAiProvider.builder()
         .baseUrl(server.url("/v1").toString())
-        .apiKey(Secret.of(KEY))
-        // A test that goes wrong fails in seconds rather than hanging for the 10 min default.
-        .readTimeout(java.time.Duration.ofSeconds(10))
-        .streamIdleTimeout(java.time.Duration.ofSeconds(10));
+        .apiKey(Secret.of(KEY));
   }
 
   static MockResponse json(int status, String body) {

@@ -14,6 +14,7 @@ import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.conformance.Wire;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +41,7 @@ class OpenAiResponseTest {
 
   private ChatResponse reply(MockResponse response) {
     server.enqueue(response);
-    return provider.chat(ChatRequest.of("gpt-4o", "hi"));
+    return provider.chat(ChatRequest.of("gpt-4o", "hi"), Wire.FAIL_FAST);
   }
 
   @Test

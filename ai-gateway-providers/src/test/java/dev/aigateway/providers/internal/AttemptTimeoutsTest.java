@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.Secret;
-import dev.aigateway.api.spi.CallOptions;
+import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.providers.conformance.Wire;
 import dev.aigateway.providers.openai.OpenAiFixtures;
@@ -26,10 +26,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A request's {@link CallOptions#CONNECT_TIMEOUT} is the timeout its connection is made with. */
-class ConnectTimeoutTest {
+/**
+ * An attempt's connect and idle timeouts are the ones its connection is made and read with, and
+ * what it leaves unset is the client's; seen on the sockets themselves.
+ */
+class AttemptTimeoutsTest {
   private final MockWebServer server = new MockWebServer();
   private final List<Integer> connectTimeouts = new CopyOnWriteArrayList<>();
+  private final List<Integer> readTimeouts = new CopyOnWriteArrayList<>();
   private OpenAiProvider provider;
 
   @BeforeEach
@@ -43,6 +47,12 @@ class ConnectTimeoutTest {
           public void connect(SocketAddress endpoint, int timeout) throws IOException {
             connectTimeouts.add(timeout);
             super.connect(endpoint, timeout);
+          }
+
+          @Override
+          public synchronized void setSoTimeout(int timeout) throws java.net.SocketException {
+            readTimeouts.add(timeout);
+            super.setSoTimeout(timeout);
           }
         };
       }
@@ -67,12 +77,13 @@ class ConnectTimeoutTest {
         throw new UnsupportedOperationException();
       }
     };
-    // No pooling: every call makes a new connection, so each one's timeout is seen.
+    // No pooling: every call makes a new connection, so each one's timeouts are seen. The
+    // application's client's own timeouts are the defaults.
     OkHttpClient client = new OkHttpClient.Builder().socketFactory(recording)
-        .connectionPool(new ConnectionPool(0, 1, java.util.concurrent.TimeUnit.SECONDS)).build();
+        .connectionPool(new ConnectionPool(0, 1, java.util.concurrent.TimeUnit.SECONDS))
+        .connectTimeout(Duration.ofSeconds(7)).readTimeout(Duration.ofSeconds(8)).build();
     provider = OpenAiProvider.builder().baseUrl(server.url("/v1").toString())
-        .apiKey(Secret.of("sk-test-000000000000")).httpClient(client)
-        .connectTimeout(Duration.ofSeconds(7)).build();
+        .apiKey(Secret.of("sk-test-000000000000")).httpClient(client).build();
   }
 
   @AfterEach
@@ -83,22 +94,43 @@ class ConnectTimeoutTest {
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
-  void theRequestsConnectTimeoutWinsOverTheProviders(boolean stream) {
-    call(ChatRequest.of("gpt-4o", "hi"), stream);
-    call(ChatRequest.builder().model("gpt-4o").user("hi")
-        .attribute(CallOptions.CONNECT_TIMEOUT, Duration.ofMillis(1234)).build(), stream);
+  void theAttemptsConnectTimeoutWinsOverTheClients(boolean stream) {
+    call(AttemptContext.none(), stream);
+    call(AttemptContext.of(null, null, Duration.ofMillis(1234), null, 1), stream);
     assertThat(connectTimeouts).containsExactly(7000, 1234);
   }
 
-  private void call(ChatRequest request, boolean stream) {
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void theAttemptsIdleTimeoutIsTheReadTimeout(boolean stream) {
+    call(AttemptContext.none(), stream);
+    call(AttemptContext.of(null, null, null, Duration.ofMillis(2345), 1), stream);
+    call(AttemptContext.of(null, null, Duration.ofMillis(1234), Duration.ofMillis(2345), 1),
+        stream);
+    assertThat(readTimeouts).as("set when each connection was made")
+        .startsWith(8000).contains(2345).doesNotContain(0);
+    assertThat(readTimeouts.stream().filter(t -> t == 2345).count()).isGreaterThanOrEqualTo(2);
+    assertThat(connectTimeouts).containsExactly(7000, 7000, 1234);
+  }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aSubMillisecondTimeoutIsNotOkHttpsZeroWhichMeansNone(boolean stream) {
+    call(AttemptContext.of(null, null, Duration.ofNanos(1_500_000), Duration.ofSeconds(3), 1),
+        stream);
+    assertThat(connectTimeouts).containsExactly(2);
+  }
+
+  private void call(AttemptContext attempt, boolean stream) {
+    ChatRequest request = ChatRequest.of("gpt-4o", "hi");
     if (!stream) {
       server.enqueue(Wire.json(200, OpenAiFixtures.TEXT_RESPONSE));
-      provider.chat(request);
+      provider.chat(request, attempt);
       return;
     }
     server.enqueue(Wire.sse(Wire.dataEvents(OpenAiFixtures.TEXT_STREAM)));
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-    provider.stream(request).subscribe(sub);
+    provider.stream(request, attempt).subscribe(sub);
     sub.awaitTerminal(Duration.ofSeconds(5));
     assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
   }
