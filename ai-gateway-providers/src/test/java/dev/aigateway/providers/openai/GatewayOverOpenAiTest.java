@@ -28,8 +28,11 @@ import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 /** The whole path: AiGateway, its pipeline and the OpenAI adapter, against a loopback vendor. */
+@EnabledIf(value = "dev.aigateway.providers.openai.CoreOnClassPath#passesAttempts",
+    disabledReason = CoreOnClassPath.NOT_YET)
 class GatewayOverOpenAiTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private final MockWebServer server = new MockWebServer();
