@@ -12,7 +12,9 @@ import okhttp3.OkHttpClient;
 
 /**
  * The settings every HTTP adapter's builder shares: id, base URL, API key, extra headers, and
- * optionally the application's own {@link OkHttpClient} and executor. Not thread safe.
+ * optionally the application's own {@link OkHttpClient} and executor. Each adapter's public
+ * builder holds one and delegates to it, so that no public builder shows this type. Not thread
+ * safe.
  *
  * <p>Timeouts are not set here: the gateway resolves them (its default, the route's, the
  * request's) and passes them with each attempt in an {@link dev.aigateway.api.spi.AttemptContext}.
@@ -34,10 +36,8 @@ import okhttp3.OkHttpClient;
  * defaults instead. Redirects are never followed, so credentials never travel to another host,
  * and OkHttp's own silent retries are off, since the gateway's retry policy decides and counts
  * every attempt.
- *
- * @param <B> the concrete builder
  */
-public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
+public final class HttpProviderBuilder {
   /** How long connecting may take when the attempt does not say: 10 s. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** The longest silence while waiting for a plain reply when the attempt does not say: 10 min. */
@@ -53,61 +53,52 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
   private Executor executor;
   private Clock clock = Clock.systemUTC();
 
-  /** A builder whose id and base URL start at the vendor's defaults. */
-  protected HttpProviderBuilder(String defaultId, String defaultBaseUrl) {
+  /**
+   * Settings whose id and base URL start at the vendor's defaults ({@code baseUrl} may be null).
+   */
+  public HttpProviderBuilder(String defaultId, String defaultBaseUrl) {
     this.id = defaultId;
     this.baseUrl = defaultBaseUrl;
   }
 
-  /** This builder, typed. */
-  protected abstract B self();
-
   /** The provider's id, unique within a gateway. */
-  public B id(String id) {
+  public void id(String id) {
     this.id = id;
-    return self();
   }
 
   /** The base URL, as the vendor's documentation and SDKs give it. */
-  public B baseUrl(String baseUrl) {
+  public void baseUrl(String baseUrl) {
     this.baseUrl = baseUrl;
-    return self();
   }
 
   /** The API key, read on every request. */
-  public B apiKey(Secret apiKey) {
+  public void apiKey(Secret apiKey) {
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-    return self();
   }
 
   /** A header sent with every request; replaces one the adapter would send by that name. */
-  public B header(String name, String value) {
+  public void header(String name, String value) {
     headers.put(requireHeaderName(name), Objects.requireNonNull(value, "value"));
-    return self();
   }
 
   /** A header whose value is a credential: read per request and redacted like the API key. */
-  public B header(String name, Secret value) {
+  public void header(String name, Secret value) {
     headers.put(requireHeaderName(name), Objects.requireNonNull(value, "value"));
-    return self();
   }
 
   /** The application's own client; its connection pool, proxy and interceptors are kept. */
-  public B httpClient(OkHttpClient client) {
+  public void httpClient(OkHttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "client");
-    return self();
   }
 
   /** The executor that reads streams; by default the gateway's shared executor. */
-  public B executor(Executor executor) {
+  public void executor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
-    return self();
   }
 
   /** The clock used to read {@code Retry-After} dates; for tests. */
-  public B clock(Clock clock) {
+  public void clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    return self();
   }
 
   /**
@@ -115,7 +106,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
    *
    * @throws IllegalArgumentException naming the setting that is missing or invalid
    */
-  protected HttpSettings settings() {
+  public HttpSettings settings() {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
@@ -142,7 +133,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
    *
    * @throws IllegalArgumentException naming {@code field} when it is null or blank
    */
-  protected static String requireNonBlank(String value, String field) {
+  public static String requireNonBlank(String value, String field) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be blank");
     }

@@ -92,8 +92,7 @@ public final class HttpTransport implements AutoCloseable {
     Request httpRequest = request.get();
     Redactor redactor = Redactor.forRequest(httpRequest, sensitiveHeaders);
     Duration deadline = deadline(call, attempt);
-    Call http = track(client(chatClient, attempt.connectTimeout(), attempt.idleTimeout())
-        .newCall(httpRequest), deadline);
+    Call http = track(clientFor(false, attempt).newCall(httpRequest), deadline);
     try (Cancellation.Registration abort =
         cancellation == null ? null : cancellation.onCancel(http::cancel)) {
       return exchange(http, deadline, reader, redactor);
@@ -214,6 +213,12 @@ public final class HttpTransport implements AutoCloseable {
   Call newStreamCall(Request request, Duration deadline, Duration connectTimeout,
       Duration idleTimeout) {
     return track(client(streamClient, connectTimeout, idleTimeout).newCall(request), deadline);
+  }
+
+  /** The client a plain call ({@code stream} false) or a stream in {@code attempt} runs on. */
+  OkHttpClient clientFor(boolean stream, AttemptContext attempt) {
+    return client(stream ? streamClient : chatClient, attempt.connectTimeout(),
+        attempt.idleTimeout());
   }
 
   /** A connect and a read timeout, in OkHttp's milliseconds. */

@@ -303,7 +303,7 @@ class AnthropicRequestTest {
           .apiKey(Secret.of(KEY)).build(), ChatRequest.of("m", "hi"));
       assertThat(r.getUrl().encodedPath()).isEqualTo("/proxy/anthropic/v1/messages");
     }
-    assertThat(AnthropicProvider.builder().build().endpoint().toString())
+    assertThat(AnthropicProvider.builder().build().endpoint())
         .isEqualTo("https://api.anthropic.com/v1/messages");
   }
 

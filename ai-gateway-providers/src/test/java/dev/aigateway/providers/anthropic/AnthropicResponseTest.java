@@ -48,7 +48,8 @@ class AnthropicResponseTest {
 
   private Throwable failure(MockResponse reply) {
     server.enqueue(reply);
-    return catchThrowable(() -> provider.chat(ChatRequest.of("claude-sonnet-4-5", "hi"), Wire.FAIL_FAST));
+    return catchThrowable(
+        () -> provider.chat(ChatRequest.of("claude-sonnet-4-5", "hi"), Wire.FAIL_FAST));
   }
 
   private static String message(String content, String stopReason, String usage) {

@@ -53,7 +53,8 @@ class AzureOpenAiProviderTest {
 
   private RecordedRequest chatOnce(AzureOpenAiProvider provider, String model) throws Exception {
     server.enqueue(Wire.json(200, OpenAiFixtures.TEXT_RESPONSE));
-    assertThat(provider.chat(ChatRequest.of(model, "hi"), Wire.FAIL_FAST).text()).isEqualTo("Hello there!");
+    assertThat(provider.chat(ChatRequest.of(model, "hi"), Wire.FAIL_FAST).text())
+        .isEqualTo("Hello there!");
     return server.takeRequest();
   }
 
@@ -88,7 +89,7 @@ class AzureOpenAiProviderTest {
     for (String suffix : List.of("", "/", "/openai", "/openai/", "/openai/v1", "/openai/v1/")) {
       AzureOpenAiProvider p = AzureOpenAiProvider.builder()
           .baseUrl("https://res.openai.azure.com" + suffix).apiKey(Secret.of(KEY)).build();
-      assertThat(p.endpoint("m").toString()).as(suffix).isEqualTo(
+      assertThat(p.endpoint("m")).as(suffix).isEqualTo(
           "https://res.openai.azure.com/openai/deployments/m/chat/completions?api-version="
               + AzureOpenAiProvider.DEFAULT_API_VERSION);
     }
@@ -162,7 +163,8 @@ class AzureOpenAiProviderTest {
         {"error":{"message":"The response was filtered due to the prompt triggering Azure
          OpenAI's content management policy.","type":null,"param":"prompt",
          "code":"content_filter","status":400}}""".replace("\n", "")));
-    Throwable rejected = catchThrowable(() -> p.chat(ChatRequest.of("gpt-4o", "hi"), Wire.FAIL_FAST));
+    Throwable rejected =
+        catchThrowable(() -> p.chat(ChatRequest.of("gpt-4o", "hi"), Wire.FAIL_FAST));
     assertThat(rejected).isExactlyInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("content management policy");
     assertThat(((ProviderException) rejected).errorCode()).isEqualTo("content_filter");

@@ -24,7 +24,6 @@ import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.TestSubscriber;
-import dev.aigateway.providers.internal.HttpProviderBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,19 +112,6 @@ public abstract class ConformanceKit {
    */
   protected abstract ChatProvider newProvider(
       String baseUrl, Secret key, Clock clock, OkHttpClient client);
-
-  /**
-   * {@code builder} set up as {@link #newProvider} asks: the base URL, the key, the clock, and the
-   * OkHttp client when there is one.
-   */
-  protected static <B extends HttpProviderBuilder<B>> B configured(
-      B builder, String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    builder.baseUrl(baseUrl).apiKey(key).clock(clock);
-    if (client != null) {
-      builder.httpClient(client);
-    }
-    return builder;
-  }
 
   /** The model the scenarios ask for. */
   protected abstract String model();

@@ -23,6 +23,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -119,6 +120,63 @@ class AttemptTimeoutsTest {
     call(AttemptContext.of(null, null, Duration.ofNanos(1_500_000), Duration.ofSeconds(3), 1),
         stream);
     assertThat(connectTimeouts).containsExactly(2);
+  }
+
+  private static HttpTransport transport(HttpProviderBuilder settings) {
+    return settings.settings().transport(body -> null);
+  }
+
+  @Test
+  void withoutAnAttemptTheSharedClientsTimeoutsAreTheDocumentedDefaults() {
+    HttpTransport t = transport(new HttpProviderBuilder("t", "http://127.0.0.1:9/"));
+    OkHttpClient chat = t.clientFor(false, AttemptContext.none());
+    OkHttpClient stream = t.clientFor(true, AttemptContext.none());
+    assertThat(chat.connectTimeoutMillis()).isEqualTo(10_000);
+    assertThat(chat.readTimeoutMillis()).as("chat idle: 10 min").isEqualTo(600_000);
+    assertThat(stream.connectTimeoutMillis()).isEqualTo(10_000);
+    assertThat(stream.readTimeoutMillis()).as("stream idle: 5 min").isEqualTo(300_000);
+    assertThat(chat.connectionPool()).as("one pool for every provider")
+        .isSameAs(HttpClients.shared().connectionPool()).isSameAs(stream.connectionPool());
+    assertThat(chat.followRedirects()).isFalse();
+    assertThat(chat.retryOnConnectionFailure()).isFalse();
+    assertThat(t.derivedClients()).isZero();
+  }
+
+  @Test
+  void aClientIsDerivedOncePerDistinctPairOfTimeoutsAndSharesThePool() {
+    OkHttpClient own = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(7))
+        .readTimeout(Duration.ofSeconds(8)).build();
+    HttpProviderBuilder settings = new HttpProviderBuilder("t", "http://127.0.0.1:9/");
+    settings.httpClient(own);
+    HttpTransport t = transport(settings);
+    AttemptContext a = AttemptContext.of(null, Duration.ofSeconds(30), Duration.ofMillis(1234),
+        Duration.ofMillis(2345), 1);
+    AttemptContext sameTimeoutsOtherDeadline = AttemptContext.of(null, Duration.ofSeconds(3),
+        Duration.ofMillis(1234), Duration.ofMillis(2345), 2);
+    OkHttpClient derived = t.clientFor(false, a);
+    assertThat(derived.connectTimeoutMillis()).isEqualTo(1234);
+    assertThat(derived.readTimeoutMillis()).isEqualTo(2345);
+    for (int i = 0; i < 3; i++) {
+      assertThat(t.clientFor(false, a)).isSameAs(derived);
+      assertThat(t.clientFor(true, a)).isSameAs(derived);
+      assertThat(t.clientFor(false, sameTimeoutsOtherDeadline)).isSameAs(derived);
+    }
+    assertThat(t.derivedClients()).isOne();
+    assertThat(t.clientFor(false, AttemptContext.of(null, null, Duration.ofSeconds(7),
+        Duration.ofSeconds(8), 1)).connectionPool())
+        .as("the client's own timeouts ask for no new client").isSameAs(own.connectionPool());
+    assertThat(t.derivedClients()).isOne();
+    assertThat(t.clientFor(true, AttemptContext.of(null, null, null, Duration.ofSeconds(1), 1))
+        .readTimeoutMillis()).isEqualTo(1000);
+    assertThat(t.derivedClients()).isEqualTo(2);
+    assertThat(derived.connectionPool()).as("the application's pool is kept")
+        .isSameAs(own.connectionPool());
+    assertThat(derived.dispatcher()).isSameAs(own.dispatcher());
+    OkHttpClient plain = t.clientFor(false, AttemptContext.none());
+    assertThat(plain.connectTimeoutMillis()).as("the client's own are the defaults")
+        .isEqualTo(7000);
+    assertThat(plain.readTimeoutMillis()).isEqualTo(8000);
+    assertThat(t.clientFor(true, AttemptContext.none()).readTimeoutMillis()).isEqualTo(8000);
   }
 
   private void call(AttemptContext attempt, boolean stream) {

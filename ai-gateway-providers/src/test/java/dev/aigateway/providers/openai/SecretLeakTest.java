@@ -191,8 +191,8 @@ class SecretLeakTest {
     assertThat(logs.list).as("the gateway logged the failures, so this check is not vacuous")
         .isNotEmpty();
     for (ILoggingEvent e : logs.list) {
-      String line = e.getFormattedMessage()
-          + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+          : ThrowableProxyUtil.asString(e.getThrowableProxy()));
       assertNoSecretIn(line, "log line '" + e.getFormattedMessage() + "'");
     }
   }
