@@ -74,6 +74,20 @@ public final class OpenAiFixtures {
          "finish_reason":"tool_calls"}],
        "usage":{"prompt_tokens":80,"completion_tokens":40,"total_tokens":120}}""";
 
+  /**
+   * The two calls of {@link #TOOL_CALLS_RESPONSE}, but with {@code finish_reason: stop}, as some
+   * compatible servers (and OpenAI with a forced tool choice) send them.
+   */
+  static final String TOOL_CALLS_WITH_STOP_RESPONSE = """
+      {"id":"chatcmpl-457","object":"chat.completion","created":1,"model":"gpt-4o",
+       "choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[
+         {"id":"call_a","type":"function","function":{"name":"get_weather",
+           "arguments":"{\\"location\\":\\"Paris\\"}"}},
+         {"id":"call_b","type":"function","function":{"name":"get_time",
+           "arguments":"{\\"tz\\":\\"CET\\"}"}}]},
+         "finish_reason":"stop"}],
+       "usage":{"prompt_tokens":80,"completion_tokens":40,"total_tokens":120}}""";
+
   /** A streamed answer "Hello world" with usage, as OpenAI sends it with include_usage. */
   public static final String[] TEXT_STREAM = {
       "{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}",
