@@ -27,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * subscriber never sees it.
  *
  * <p><b>Errors.</b> A call with a single candidate fails with that candidate's own exception (its
- * last failure, or why it was skipped), so that {@code catch (AuthenticationException e)} works
- * for a gateway with one provider. A call with several fails with
+ * last failure, or why it was skipped, with the earlier attempts' failures added as suppressed),
+ * so that {@code catch (AuthenticationException e)} works for a gateway with one provider. A call with several fails with
  * {@link AllTargetsFailedException}, whose {@code attempts()} lists every failure and skip in
  * order and whose message says, per attempt, what happened (a breaker that opened included).
  */
@@ -106,7 +106,13 @@ final class FailoverStage implements ChatInterceptor {
       }
     }
     if (candidates.size() == 1) {
-      throw last; // one candidate: its own, typed failure
+      // One candidate: its own, typed failure; the attempts before it ride along, suppressed.
+      for (FailedAttempt f : failures) {
+        if (f.error() != last && f.error() != null) {
+          last.addSuppressed(f.error());
+        }
+      }
+      throw last;
     }
     String what = decision.route() != null ? "route '" + decision.route() + "'"
         : "model '" + call.requestedModel() + "'";

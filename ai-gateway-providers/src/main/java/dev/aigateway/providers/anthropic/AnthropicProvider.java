@@ -1,17 +1,25 @@
 package dev.aigateway.providers.anthropic;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.Secret;
+import dev.aigateway.api.spi.AttemptContext;
+import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
 import dev.aigateway.providers.internal.StreamDecoder;
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
 /**
@@ -86,9 +94,11 @@ import okhttp3.Request;
  * ({@code overloaded_error} as 529: a retryable
  * {@link dev.aigateway.api.ProviderUnavailableException}).
  *
- * <p>Thread safe. Closing it aborts its calls in flight. {@link #toString()} never shows the key.
+ * <p>Timeouts come with each attempt ({@link AttemptContext}); see {@link Builder} for the
+ * defaults a call without one gets. Thread safe. Closing it aborts its calls in flight.
+ * {@link #toString()} never shows the key.
  */
-public final class AnthropicProvider extends HttpChatProvider {
+public final class AnthropicProvider implements ChatProvider {
   /** The default id. */
   public static final String DEFAULT_ID = "anthropic";
   /** The default base URL, as in Anthropic's SDKs; requests go to {@code {baseUrl}/v1/messages}. */
@@ -98,17 +108,20 @@ public final class AnthropicProvider extends HttpChatProvider {
   /** The {@code max_tokens} sent when a request sets no {@code maxTokens}. */
   public static final int DEFAULT_MAX_TOKENS = 4096;
 
+  private final HttpSettings settings;
   private final HttpUrl endpoint;
   private final String version;
   private final String beta;
   private final MessagesCodec codec;
+  private final HttpChatProvider http;
 
-  private AnthropicProvider(Builder b, HttpSettings settings) {
-    super(settings, MessagesCodec.ERROR_PARSER);
+  private AnthropicProvider(Builder b) {
+    this.settings = b.http.settings();
     this.endpoint = settings.endpoint("v1/messages");
     this.version = b.version;
     this.beta = b.betas.isEmpty() ? null : String.join(",", b.betas);
     this.codec = new MessagesCodec(settings.id(), b.defaultMaxTokens, settings.clock());
+    this.http = new HttpChatProvider(settings, MessagesCodec.ERROR_PARSER, new Wire());
   }
 
   /** A builder with Anthropic's defaults. */
@@ -117,39 +130,85 @@ public final class AnthropicProvider extends HttpChatProvider {
   }
 
   /** The URL requests are posted to: {@code {baseUrl}/v1/messages}. */
-  public HttpUrl endpoint() {
-    return endpoint;
+  public String endpoint() {
+    return endpoint.toString();
   }
 
   @Override
-  protected HttpUrl url(ChatRequest request, boolean stream) {
-    return endpoint;
+  public String id() {
+    return http.id();
   }
 
+  /** Sends {@code request} with the defaults (see {@link Builder}): no attempt's limits. */
   @Override
-  protected byte[] body(ChatRequest request, boolean stream) {
-    return codec.writeRequest(request, stream);
+  public ChatResponse chat(ChatRequest request) {
+    return http.chat(request);
   }
 
+  /**
+   * Sends {@code request} within {@code attempt}: its cancellation aborts the exchange (a
+   * {@link java.util.concurrent.CancellationException}), its timeout bounds it (with the
+   * request's own, whichever is shorter), and its connect and idle timeouts replace the defaults.
+   */
   @Override
-  protected void addHeaders(Request.Builder b) {
-    b.header("anthropic-version", version);
-    if (beta != null) {
-      b.header("anthropic-beta", beta);
+  public ChatResponse chat(ChatRequest request, AttemptContext attempt) {
+    return http.chat(request, attempt);
+  }
+
+  /** Streams {@code request} with the defaults (see {@link Builder}). */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return http.stream(request);
+  }
+
+  /**
+   * Streams {@code request} within {@code attempt}, as {@link #chat(ChatRequest, AttemptContext)};
+   * the idle timeout is the longest gap between two events, and a cancelled attempt ends the
+   * stream with {@code onError(CancellationException)}.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
+    return http.stream(request, attempt);
+  }
+
+  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** Anthropic's URL, headers and Messages format. */
+  private final class Wire implements HttpChatProvider.Vendor {
+    @Override
+    public HttpUrl url(ChatRequest request, boolean stream) {
+      return endpoint;
     }
-    if (settings.apiKey() != null) {
-      b.header("x-api-key", settings.revealApiKey());
+
+    @Override
+    public byte[] body(ChatRequest request, boolean stream) {
+      return codec.writeRequest(request, stream);
     }
-  }
 
-  @Override
-  protected ChatResponse readResponse(JsonNode body, ChatRequest request) {
-    return codec.readResponse(body, request.model());
-  }
+    @Override
+    public void addHeaders(Request.Builder b) {
+      b.header("anthropic-version", version);
+      if (beta != null) {
+        b.header("anthropic-beta", beta);
+      }
+      if (settings.apiKey() != null) {
+        b.header("x-api-key", settings.revealApiKey());
+      }
+    }
 
-  @Override
-  protected StreamDecoder streamDecoder(ChatRequest request) {
-    return codec.streamDecoder(request.model());
+    @Override
+    public ChatResponse readResponse(JsonNode body, ChatRequest request) {
+      return codec.readResponse(body, request.model());
+    }
+
+    @Override
+    public StreamDecoder streamDecoder(ChatRequest request) {
+      return codec.streamDecoder(request.model());
+    }
   }
 
   /** The id, endpoint and version; the key shows only as its source, never its value. */
@@ -160,18 +219,79 @@ public final class AnthropicProvider extends HttpChatProvider {
         + "]";
   }
 
-  /** Builds an {@link AnthropicProvider}. Not thread safe. */
-  public static final class Builder extends HttpProviderBuilder<Builder> {
+  /**
+   * Builds an {@link AnthropicProvider}. Not thread safe.
+   *
+   * <p>There are no timeouts here: a gateway passes them with each attempt, from its
+   * {@code Timeouts} (gateway default, route, request). A call without an attempt, or an attempt
+   * that leaves one unset, gets the defaults: connect 10 s; idle 10 min for {@code chat()} and
+   * 5 min between stream events; no total deadline unless the request has a {@code timeout}.
+   * With {@link #httpClient(OkHttpClient)}, that client's connect and read timeouts are the
+   * defaults instead.
+   */
+  public static final class Builder {
+    private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, DEFAULT_BASE_URL);
     private String version = DEFAULT_VERSION;
     private final Set<String> betas = new LinkedHashSet<>();
     private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
 
-    Builder() {
-      super(DEFAULT_ID, DEFAULT_BASE_URL);
+    Builder() {}
+
+    /**
+     * The provider's id, unique within a gateway; {@value AnthropicProvider#DEFAULT_ID} by default.
+     */
+    public Builder id(String id) {
+      http.id(id);
+      return this;
     }
 
-    @Override
-    protected Builder self() {
+    /**
+     * The base URL, as Anthropic's SDKs take it; {@value AnthropicProvider#DEFAULT_BASE_URL} by
+     * default.
+     */
+    public Builder baseUrl(String baseUrl) {
+      http.baseUrl(baseUrl);
+      return this;
+    }
+
+    /**
+     * The API key, sent as {@code x-api-key} and read on every request; without one none is sent.
+     */
+    public Builder apiKey(Secret apiKey) {
+      http.apiKey(apiKey);
+      return this;
+    }
+
+    /** A header sent with every request; replaces one the adapter would send by that name. */
+    public Builder header(String name, String value) {
+      http.header(name, value);
+      return this;
+    }
+
+    /** A header whose value is a credential: read per request and redacted like the API key. */
+    public Builder header(String name, Secret value) {
+      http.header(name, value);
+      return this;
+    }
+
+    /**
+     * The application's own OkHttp client; its connection pool, proxy and interceptors are kept.
+     * Without one, every provider shares one client and pool.
+     */
+    public Builder httpClient(OkHttpClient client) {
+      http.httpClient(client);
+      return this;
+    }
+
+    /** The executor that reads streams; by default the gateway's shared executor. */
+    public Builder executor(Executor executor) {
+      http.executor(executor);
+      return this;
+    }
+
+    /** The clock used to read {@code Retry-After} dates; for tests. */
+    public Builder clock(Clock clock) {
+      http.clock(clock);
       return this;
     }
 
@@ -181,7 +301,7 @@ public final class AnthropicProvider extends HttpChatProvider {
      * @throws IllegalArgumentException when blank
      */
     public Builder version(String version) {
-      this.version = requireNonBlank(version, "version");
+      this.version = HttpProviderBuilder.requireNonBlank(version, "version");
       return this;
     }
 
@@ -194,7 +314,7 @@ public final class AnthropicProvider extends HttpChatProvider {
     public Builder beta(String... features) {
       Objects.requireNonNull(features, "features");
       for (String f : List.of(features)) {
-        String name = requireNonBlank(f, "beta feature").strip();
+        String name = HttpProviderBuilder.requireNonBlank(f, "beta feature").strip();
         if (name.indexOf(',') >= 0) {
           throw new IllegalArgumentException(
               "beta feature '" + name + "' must not contain ','; pass each feature separately");
@@ -224,7 +344,7 @@ public final class AnthropicProvider extends HttpChatProvider {
      * @throws IllegalArgumentException naming the setting that is invalid
      */
     public AnthropicProvider build() {
-      return new AnthropicProvider(this, settings());
+      return new AnthropicProvider(this);
     }
 
   }

@@ -1,25 +1,36 @@
 package dev.aigateway.providers.azure;
 
 import dev.aigateway.api.AuthenticationException;
+import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.Secret;
+import dev.aigateway.api.spi.AttemptContext;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
-import dev.aigateway.providers.openai.ChatCompletions;
-import dev.aigateway.providers.openai.ChatCompletionsProvider;
-import dev.aigateway.providers.openai.OpenAiProvider;
 import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.openai.OpenAiProvider;
+import dev.aigateway.providers.openai.internal.ChatCompletions;
+import dev.aigateway.providers.openai.internal.ChatCompletionsVendor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
 /**
  * The adapter for Azure OpenAI's chat completions. It speaks the same wire format as
- * {@link OpenAiProvider}, with the same mapping of requests, replies, streams and errors (see
- * {@link ChatCompletions}); only the URL and the authentication differ.
+ * {@link OpenAiProvider}, with the same mapping of requests, replies, streams and errors; only
+ * the URL and the authentication differ.
  *
  * <pre>{@code
  * AzureOpenAiProvider azure = AzureOpenAiProvider.builder()
@@ -51,9 +62,11 @@ import okhttp3.Request;
  * {@code content_filter}. Azure's {@code prompt_filter_results} and
  * {@code content_filter_results} annotations are not exposed.
  *
- * <p>Thread safe. Closing it aborts its calls in flight.
+ * <p>Timeouts come with each attempt ({@link AttemptContext}), as for {@link OpenAiProvider}, with
+ * the same defaults for a call without one (see {@link OpenAiProvider.Builder}). Thread safe.
+ * Closing it aborts its calls in flight.
  */
-public final class AzureOpenAiProvider extends ChatCompletionsProvider {
+public final class AzureOpenAiProvider implements ChatProvider {
   /** The default id. */
   public static final String DEFAULT_ID = "azure";
   /** The default {@code api-version}: the latest dated GA version of the inference API. */
@@ -61,17 +74,17 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
   /** How long before a token's expiry it is fetched again, by default. */
   public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
 
+  private final HttpSettings settings;
   private final boolean v1;
   private final HttpUrl openaiRoot;
   private final HttpUrl v1Endpoint;
   private final String apiVersion;
   private final Map<String, String> deployments;
   private final TokenCache tokens;
+  private final HttpChatProvider http;
 
   private AzureOpenAiProvider(Builder b, HttpSettings settings) {
-    super(settings, b.v1 ? ChatCompletions.Dialect.OPENAI
-        : new ChatCompletions.Dialect(ChatCompletions.MaxTokensField.MAX_COMPLETION_TOKENS,
-            true, "seed", false));
+    this.settings = settings;
     this.v1 = b.v1;
     this.openaiRoot = openaiRoot(settings.baseUrl());
     this.v1Endpoint = openaiRoot.newBuilder().addPathSegments("v1/chat/completions").build();
@@ -79,11 +92,15 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
     this.deployments = Map.copyOf(b.deployments);
     this.tokens = b.tokenSupplier == null ? null
         : new TokenCache(settings.id(), b.tokenSupplier, b.tokenRefreshMargin, settings.clock());
+    this.http = new HttpChatProvider(settings, ChatCompletions.ERROR_PARSER, new Wire(
+        b.v1 ? ChatCompletions.Dialect.OPENAI
+            : new ChatCompletions.Dialect(ChatCompletions.MaxTokensField.MAX_COMPLETION_TOKENS,
+                true, "seed", false)));
   }
 
   /** {@code {baseUrl}/openai}, whether the base URL is the resource, {@code /openai} or v1. */
   private static HttpUrl openaiRoot(HttpUrl base) {
-    java.util.List<String> segments = new java.util.ArrayList<>(base.pathSegments());
+    List<String> segments = new ArrayList<>(base.pathSegments());
     segments.removeIf(String::isEmpty);
     if (!segments.isEmpty() && segments.get(segments.size() - 1).equals("v1")) {
       segments.remove(segments.size() - 1);
@@ -109,7 +126,11 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
   }
 
   /** The URL a request for {@code model} is posted to. */
-  public HttpUrl endpoint(String model) {
+  public String endpoint(String model) {
+    return url(model).toString();
+  }
+
+  private HttpUrl url(String model) {
     if (v1) {
       return v1Endpoint;
     }
@@ -122,21 +143,71 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
   }
 
   @Override
-  protected HttpUrl url(ChatRequest request, boolean stream) {
-    return endpoint(request.model());
+  public String id() {
+    return http.id();
   }
 
+  /** Sends {@code request} with the defaults: no attempt's limits. */
   @Override
-  protected String bodyModel(ChatRequest request) {
-    return deploymentFor(request.model());
+  public ChatResponse chat(ChatRequest request) {
+    return http.chat(request);
   }
 
+  /**
+   * Sends {@code request} within {@code attempt}: its cancellation aborts the exchange (a
+   * {@link java.util.concurrent.CancellationException}), its timeout bounds it (with the
+   * request's own, whichever is shorter), and its connect and idle timeouts replace the defaults.
+   */
   @Override
-  protected void addHeaders(Request.Builder b) {
-    if (tokens != null) {
-      b.header("Authorization", "Bearer " + tokens.current());
-    } else {
-      b.header("api-key", settings.revealApiKey());
+  public ChatResponse chat(ChatRequest request, AttemptContext attempt) {
+    return http.chat(request, attempt);
+  }
+
+  /** Streams {@code request} with the defaults. */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return http.stream(request);
+  }
+
+  /**
+   * Streams {@code request} within {@code attempt}, as {@link #chat(ChatRequest, AttemptContext)};
+   * the idle timeout is the longest gap between two events, and a cancelled attempt ends the
+   * stream with {@code onError(CancellationException)}.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
+    return http.stream(request, attempt);
+  }
+
+  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** Azure's URLs and authentication on the shared Chat Completions format. */
+  private final class Wire extends ChatCompletionsVendor {
+    Wire(ChatCompletions.Dialect dialect) {
+      super(settings.id(), dialect);
+    }
+
+    @Override
+    public HttpUrl url(ChatRequest request, boolean stream) {
+      return AzureOpenAiProvider.this.url(request.model());
+    }
+
+    @Override
+    protected String bodyModel(ChatRequest request) {
+      return deploymentFor(request.model());
+    }
+
+    @Override
+    public void addHeaders(Request.Builder b) {
+      if (tokens != null) {
+        b.header("Authorization", "Bearer " + tokens.current());
+      } else {
+        b.header("api-key", settings.revealApiKey());
+      }
     }
   }
 
@@ -246,24 +317,82 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
     }
   }
 
-  /** Builds an {@link AzureOpenAiProvider}. Not thread safe. */
-  public static final class Builder extends HttpProviderBuilder<Builder> {
+  /**
+   * Builds an {@link AzureOpenAiProvider}; {@link #baseUrl} is required, and exactly one of
+   * {@link #apiKey} and {@link #tokenSupplier}. Not thread safe. There are no timeouts here: they
+   * come with each attempt (see {@link OpenAiProvider.Builder} for the defaults).
+   */
+  public static final class Builder {
+    private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, null);
     private boolean v1;
     private String apiVersion = DEFAULT_API_VERSION;
     private final Map<String, String> deployments = new LinkedHashMap<>();
     private TokenSupplier tokenSupplier;
     private Duration tokenRefreshMargin = DEFAULT_TOKEN_REFRESH_MARGIN;
 
-    Builder() {
-      super(DEFAULT_ID, null);
-    }
+    Builder() {}
 
-    @Override
-    protected Builder self() {
+    /**
+     * The provider's id, unique within a gateway; {@value AzureOpenAiProvider#DEFAULT_ID} by
+     * default.
+     */
+    public Builder id(String id) {
+      http.id(id);
       return this;
     }
 
-    /** The {@code api-version} query parameter of deployment URLs; default {@value #DEFAULT_API_VERSION}. */
+    /**
+     * The resource endpoint, such as {@code https://my-resource.openai.azure.com}, as Azure's docs
+     * give it; with {@code /openai} or {@code /openai/v1} after it is accepted too.
+     */
+    public Builder baseUrl(String baseUrl) {
+      http.baseUrl(baseUrl);
+      return this;
+    }
+
+    /** The API key, sent as the {@code api-key} header and read on every request. */
+    public Builder apiKey(Secret apiKey) {
+      http.apiKey(apiKey);
+      return this;
+    }
+
+    /** A header sent with every request; replaces one the adapter would send by that name. */
+    public Builder header(String name, String value) {
+      http.header(name, value);
+      return this;
+    }
+
+    /** A header whose value is a credential: read per request and redacted like the API key. */
+    public Builder header(String name, Secret value) {
+      http.header(name, value);
+      return this;
+    }
+
+    /**
+     * The application's own OkHttp client; its connection pool, proxy and interceptors are kept.
+     * Without one, every provider shares one client and pool.
+     */
+    public Builder httpClient(OkHttpClient client) {
+      http.httpClient(client);
+      return this;
+    }
+
+    /** The executor that reads streams; by default the gateway's shared executor. */
+    public Builder executor(Executor executor) {
+      http.executor(executor);
+      return this;
+    }
+
+    /** The clock for {@code Retry-After} dates and token expiry; for tests. */
+    public Builder clock(Clock clock) {
+      http.clock(clock);
+      return this;
+    }
+
+    /**
+     * The {@code api-version} query parameter of deployment URLs; default {@value
+     * #DEFAULT_API_VERSION}.
+     */
     public Builder apiVersion(String apiVersion) {
       if (apiVersion == null || apiVersion.isBlank()) {
         throw new IllegalArgumentException("apiVersion must not be blank");
@@ -320,7 +449,7 @@ public final class AzureOpenAiProvider extends ChatCompletionsProvider {
      *     both of an API key and a token supplier
      */
     public AzureOpenAiProvider build() {
-      HttpSettings settings = settings();
+      HttpSettings settings = http.settings();
       if (settings.apiKey() == null && tokenSupplier == null) {
         throw new IllegalArgumentException(
             "Azure OpenAI needs apiKey(Secret) or tokenSupplier(...)");

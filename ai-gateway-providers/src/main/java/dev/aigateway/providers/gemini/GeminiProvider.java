@@ -1,15 +1,23 @@
 package dev.aigateway.providers.gemini;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.InvalidRequestException;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.Secret;
+import dev.aigateway.api.spi.AttemptContext;
+import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
 import dev.aigateway.providers.internal.StreamDecoder;
+import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 
 /**
@@ -114,9 +122,11 @@ import okhttp3.Request;
  * them by other means. Streamed function-call arguments ({@code partialArgs}) are Vertex AI only
  * and not read.
  *
- * <p>Thread safe. Closing it aborts its calls in flight.
+ * <p>Timeouts come with each attempt ({@link AttemptContext}); see {@link Builder} for the
+ * defaults a call without one gets. Thread safe. Closing it aborts its calls in flight. The key
+ * appears in no exception, log line or {@link #toString()}.
  */
-public final class GeminiProvider extends HttpChatProvider {
+public final class GeminiProvider implements ChatProvider {
   /** The default id. */
   public static final String DEFAULT_ID = "gemini";
   /** The default base URL, as in Google's SDKs. */
@@ -139,13 +149,16 @@ public final class GeminiProvider extends HttpChatProvider {
     OPENAPI_SCHEMA
   }
 
+  private final HttpSettings settings;
   private final String apiVersion;
   private final GenerateContent codec;
+  private final HttpChatProvider http;
 
-  private GeminiProvider(Builder b, HttpSettings settings) {
-    super(settings, GenerateContent.ERROR_PARSER);
+  private GeminiProvider(Builder b) {
+    this.settings = b.http.settings();
     this.apiVersion = b.apiVersion;
     this.codec = new GenerateContent(settings.id(), b.schemaField, settings.clock());
+    this.http = new HttpChatProvider(settings, GenerateContent.ERROR_PARSER, new Wire());
   }
 
   /** A builder with Gemini's defaults. */
@@ -160,7 +173,11 @@ public final class GeminiProvider extends HttpChatProvider {
    * @throws InvalidRequestException when the model name is blank or has a path Gemini does not
    *     serve
    */
-  public HttpUrl endpoint(String model, boolean stream) {
+  public String endpoint(String model, boolean stream) {
+    return url(model, stream).toString();
+  }
+
+  private HttpUrl url(String model, boolean stream) {
     String path = modelPath(model) + (stream ? ":streamGenerateContent" : ":generateContent");
     HttpUrl url = settings.endpoint(apiVersion + "/" + path);
     return stream ? url.newBuilder().addQueryParameter("alt", "sse").build() : url;
@@ -184,30 +201,76 @@ public final class GeminiProvider extends HttpChatProvider {
   }
 
   @Override
-  protected HttpUrl url(ChatRequest request, boolean stream) {
-    return endpoint(request.model(), stream);
+  public String id() {
+    return http.id();
   }
 
+  /** Sends {@code request} with the defaults (see {@link Builder}): no attempt's limits. */
   @Override
-  protected byte[] body(ChatRequest request, boolean stream) {
-    return codec.writeRequest(request);
+  public ChatResponse chat(ChatRequest request) {
+    return http.chat(request);
   }
 
+  /**
+   * Sends {@code request} within {@code attempt}: its cancellation aborts the exchange (a
+   * {@link java.util.concurrent.CancellationException}), its timeout bounds it (with the
+   * request's own, whichever is shorter), and its connect and idle timeouts replace the defaults.
+   */
   @Override
-  protected void addHeaders(Request.Builder b) {
-    if (settings.apiKey() != null) {
-      b.header("x-goog-api-key", settings.revealApiKey());
+  public ChatResponse chat(ChatRequest request, AttemptContext attempt) {
+    return http.chat(request, attempt);
+  }
+
+  /** Streams {@code request} with the defaults (see {@link Builder}). */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return http.stream(request);
+  }
+
+  /**
+   * Streams {@code request} within {@code attempt}, as {@link #chat(ChatRequest, AttemptContext)};
+   * the idle timeout is the longest gap between two events, and a cancelled attempt ends the
+   * stream with {@code onError(CancellationException)}.
+   */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
+    return http.stream(request, attempt);
+  }
+
+  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** Gemini's URLs, header and GenerateContent format. */
+  private final class Wire implements HttpChatProvider.Vendor {
+    @Override
+    public HttpUrl url(ChatRequest request, boolean stream) {
+      return GeminiProvider.this.url(request.model(), stream);
     }
-  }
 
-  @Override
-  protected ChatResponse readResponse(JsonNode body, ChatRequest request) {
-    return codec.readResponse(body, request.model());
-  }
+    @Override
+    public byte[] body(ChatRequest request, boolean stream) {
+      return codec.writeRequest(request);
+    }
 
-  @Override
-  protected StreamDecoder streamDecoder(ChatRequest request) {
-    return codec.streamDecoder(request.model());
+    @Override
+    public void addHeaders(Request.Builder b) {
+      if (settings.apiKey() != null) {
+        b.header("x-goog-api-key", settings.revealApiKey());
+      }
+    }
+
+    @Override
+    public ChatResponse readResponse(JsonNode body, ChatRequest request) {
+      return codec.readResponse(body, request.model());
+    }
+
+    @Override
+    public StreamDecoder streamDecoder(ChatRequest request) {
+      return codec.streamDecoder(request.model());
+    }
   }
 
   @Override
@@ -216,17 +279,75 @@ public final class GeminiProvider extends HttpChatProvider {
         + ", apiVersion=" + apiVersion + ", apiKey=" + settings.apiKey() + "]";
   }
 
-  /** Builds a {@link GeminiProvider}. Not thread safe. */
-  public static final class Builder extends HttpProviderBuilder<Builder> {
+  /**
+   * Builds a {@link GeminiProvider}. Not thread safe.
+   *
+   * <p>There are no timeouts here: a gateway passes them with each attempt, from its
+   * {@code Timeouts} (gateway default, route, request). A call without an attempt, or an attempt
+   * that leaves one unset, gets the defaults: connect 10 s; idle 10 min for {@code chat()} and
+   * 5 min between stream events; no total deadline unless the request has a {@code timeout}.
+   * With {@link #httpClient(OkHttpClient)}, that client's connect and read timeouts are the
+   * defaults instead.
+   */
+  public static final class Builder {
+    private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, DEFAULT_BASE_URL);
     private String apiVersion = DEFAULT_API_VERSION;
     private SchemaField schemaField = SchemaField.JSON_SCHEMA;
 
-    Builder() {
-      super(DEFAULT_ID, DEFAULT_BASE_URL);
+    Builder() {}
+
+    /**
+     * The provider's id, unique within a gateway; {@value GeminiProvider#DEFAULT_ID} by default.
+     */
+    public Builder id(String id) {
+      http.id(id);
+      return this;
     }
 
-    @Override
-    protected Builder self() {
+    /**
+     * The base URL, as Google's SDKs take it; {@value GeminiProvider#DEFAULT_BASE_URL} by default.
+     */
+    public Builder baseUrl(String baseUrl) {
+      http.baseUrl(baseUrl);
+      return this;
+    }
+
+    /** The API key, sent as {@code x-goog-api-key} (never in the URL) and read on every request. */
+    public Builder apiKey(Secret apiKey) {
+      http.apiKey(apiKey);
+      return this;
+    }
+
+    /** A header sent with every request; replaces one the adapter would send by that name. */
+    public Builder header(String name, String value) {
+      http.header(name, value);
+      return this;
+    }
+
+    /** A header whose value is a credential: read per request and redacted like the API key. */
+    public Builder header(String name, Secret value) {
+      http.header(name, value);
+      return this;
+    }
+
+    /**
+     * The application's own OkHttp client; its connection pool, proxy and interceptors are kept.
+     * Without one, every provider shares one client and pool.
+     */
+    public Builder httpClient(OkHttpClient client) {
+      http.httpClient(client);
+      return this;
+    }
+
+    /** The executor that reads streams; by default the gateway's shared executor. */
+    public Builder executor(Executor executor) {
+      http.executor(executor);
+      return this;
+    }
+
+    /** The clock used to read {@code Retry-After} dates; for tests. */
+    public Builder clock(Clock clock) {
+      http.clock(clock);
       return this;
     }
 
@@ -259,7 +380,7 @@ public final class GeminiProvider extends HttpChatProvider {
      * @throws IllegalArgumentException naming the setting that is invalid
      */
     public GeminiProvider build() {
-      return new GeminiProvider(this, settings());
+      return new GeminiProvider(this);
     }
   }
 }

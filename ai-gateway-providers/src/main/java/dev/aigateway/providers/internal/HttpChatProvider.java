@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.ChatProvider;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -13,76 +14,103 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 
 /**
- * What every HTTP adapter shares: it posts a JSON body and either reads one JSON reply, or an SSE
- * stream through a {@link StreamDecoder}, over one {@link HttpTransport} that maps failures,
- * redacts credentials and aborts calls on {@link #close()}. An adapter supplies only its vendor's
- * parts: the URL, the body, its headers, and how to read replies and stream events.
+ * The HTTP provider every adapter runs on: it posts a JSON body and either reads one JSON reply,
+ * or an SSE stream through a {@link StreamDecoder}, over one {@link HttpTransport} that maps
+ * failures, redacts credentials and aborts calls on {@link #close()}. An adapter supplies only its
+ * vendor's parts, as a {@link Vendor}: the URL, the body, its headers, and how to read replies and
+ * stream events; its public class holds one of these and delegates to it.
  *
- * <p>Guarantees, for every adapter: {@link #chat} obeys the request's timeout and cancellation;
- * {@link #stream} returns a cold publisher that follows the gateway's streaming contract; a
- * request that cannot be expressed in the vendor's format fails with an
- * {@link dev.aigateway.api.InvalidRequestException} (status 0) before anything is sent, thrown
- * from {@code chat} and signalled by the stream. Thread safe.
+ * <p>Guarantees, for every adapter: {@link #chat(ChatRequest, AttemptContext)} and
+ * {@link #stream(ChatRequest, AttemptContext)} obey the attempt's cancellation, deadline, connect
+ * and idle timeouts (see {@link HttpTransport}), and the one-argument forms are those with
+ * {@link AttemptContext#none()}, the provider's defaults; a stream is a cold publisher that
+ * follows the gateway's streaming contract; a request that cannot be expressed in the vendor's
+ * format fails with an {@link dev.aigateway.api.InvalidRequestException} (status 0) before
+ * anything is sent, thrown from {@code chat} and signalled by the stream. Thread safe.
  */
-public abstract class HttpChatProvider implements ChatProvider {
+public final class HttpChatProvider implements ChatProvider {
   private static final MediaType JSON = MediaType.get("application/json");
 
-  /** The adapter's validated settings. */
-  protected final HttpSettings settings;
+  /** One vendor's part of the exchange. Implementations must be thread safe. */
+  public interface Vendor {
+    /** Where {@code request} goes. */
+    HttpUrl url(ChatRequest request, boolean stream);
+
+    /** The JSON body for {@code request}. */
+    byte[] body(ChatRequest request, boolean stream);
+
+    /** Adds the credential and the vendor's own headers; the key is read here, per request. */
+    void addHeaders(Request.Builder request);
+
+    /** Reads a successful plain reply. */
+    ChatResponse readResponse(JsonNode body, ChatRequest request);
+
+    /** A decoder for one stream of {@code request}. */
+    StreamDecoder streamDecoder(ChatRequest request);
+  }
+
+  private final HttpSettings settings;
+  private final Vendor vendor;
   private final HttpTransport transport;
 
-  /** An adapter on {@code settings} whose vendor's error bodies {@code errorParser} reads. */
-  protected HttpChatProvider(HttpSettings settings, VendorError.Parser errorParser) {
-    this.settings = settings;
+  /**
+   * A provider on {@code settings} that speaks {@code vendor}'s format and whose error bodies
+   * {@code errorParser} reads.
+   */
+  public HttpChatProvider(HttpSettings settings, VendorError.Parser errorParser, Vendor vendor) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.vendor = Objects.requireNonNull(vendor, "vendor");
     this.transport = settings.transport(errorParser);
   }
 
-  /** Where {@code request} goes. */
-  protected abstract HttpUrl url(ChatRequest request, boolean stream);
-
-  /** The JSON body for {@code request}. */
-  protected abstract byte[] body(ChatRequest request, boolean stream);
-
-  /** Adds the credential and the vendor's own headers; the key is read here, per request. */
-  protected abstract void addHeaders(Request.Builder request);
-
-  /** Reads a successful plain reply. */
-  protected abstract ChatResponse readResponse(JsonNode body, ChatRequest request);
-
-  /** A decoder for one stream of {@code request}. */
-  protected abstract StreamDecoder streamDecoder(ChatRequest request);
+  /** The validated settings. */
+  public HttpSettings settings() {
+    return settings;
+  }
 
   @Override
-  public final String id() {
+  public String id() {
     return settings.id();
   }
 
   @Override
-  public final ChatResponse chat(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return transport.execute(request, httpRequest(request, false),
-        body -> readResponse(body, request));
+  public ChatResponse chat(ChatRequest request) {
+    return chat(request, AttemptContext.none());
   }
 
   @Override
-  public final Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+  public ChatResponse chat(ChatRequest request, AttemptContext attempt) {
     Objects.requireNonNull(request, "request");
-    return transport.stream(request, () -> httpRequest(request, true),
-        () -> streamDecoder(request));
+    Objects.requireNonNull(attempt, "attempt");
+    return transport.execute(request, attempt, () -> httpRequest(request, false),
+        body -> vendor.readResponse(body, request));
+  }
+
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return stream(request, AttemptContext.none());
+  }
+
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(attempt, "attempt");
+    return transport.stream(request, attempt, () -> httpRequest(request, true),
+        () -> vendor.streamDecoder(request));
   }
 
   private Request httpRequest(ChatRequest request, boolean stream) {
     Request.Builder b = new Request.Builder()
-        .url(url(request, stream))
-        .post(RequestBody.create(body(request, stream), JSON))
+        .url(vendor.url(request, stream))
+        .post(RequestBody.create(vendor.body(request, stream), JSON))
         .header("Accept", stream ? "text/event-stream" : "application/json");
-    addHeaders(b);
+    vendor.addHeaders(b);
     return settings.applyHeaders(b).build();
   }
 
   /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
   @Override
-  public final void close() {
+  public void close() {
     transport.close();
   }
 }

@@ -11,110 +11,94 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
- * The settings every HTTP adapter's builder shares: id, base URL, API key, extra headers,
- * timeouts, and optionally the application's own {@link OkHttpClient} and executor. Not thread
+ * The settings every HTTP adapter's builder shares: id, base URL, API key, extra headers, and
+ * optionally the application's own {@link OkHttpClient} and executor. Each adapter's public
+ * builder holds one and delegates to it, so that no public builder shows this type. Not thread
  * safe.
  *
- * <p>Timeouts: {@link #connectTimeout} (default 10 s); {@link #readTimeout}, the longest silence
- * in a plain call, which covers the whole generation since a plain reply arrives at once
- * (default 10 min); and {@link #streamIdleTimeout}, the longest silence between two stream
- * events (default 5 min, since reasoning models may think for minutes before their first token).
- * A timeout on the request ({@link dev.aigateway.api.ChatRequest#timeout()}) bounds the whole
- * exchange. When the application passes its own client, its timeouts apply unless set here.
- * Redirects are never followed, so credentials never travel to another host, and OkHttp's own
- * silent retries are off, since the gateway's retry policy decides and counts every attempt.
- *
- * @param <B> the concrete builder
+ * <p>Timeouts are not set here: the gateway resolves them (its default, the route's, the
+ * request's) and passes them with each attempt in an {@link dev.aigateway.api.spi.AttemptContext}.
+ * What the attempt leaves unset, and everything when a provider is called without an attempt
+ * ({@link dev.aigateway.api.spi.AttemptContext#none()}), takes the provider's defaults:
+ * <ul>
+ *   <li>connect: {@link #DEFAULT_CONNECT_TIMEOUT} (10 s);
+ *   <li>idle, for {@code chat()}: {@link #DEFAULT_CHAT_IDLE_TIMEOUT} (10 min), the longest
+ *       silence while waiting for a plain reply, which covers the whole generation since a plain
+ *       reply arrives at once;
+ *   <li>idle, for {@code stream()}: {@link #DEFAULT_STREAM_IDLE_TIMEOUT} (5 min), the longest
+ *       silence between two stream events, or before the first (reasoning models may think for
+ *       minutes before their first token);
+ *   <li>the whole exchange: the attempt's {@code timeout()} or the request's
+ *       {@link dev.aigateway.api.ChatRequest#timeout()}, whichever is shorter; no limit when
+ *       neither is set.
+ * </ul>
+ * When the application passes its own client, that client's connect and read timeouts are the
+ * defaults instead. Redirects are never followed, so credentials never travel to another host,
+ * and OkHttp's own silent retries are off, since the gateway's retry policy decides and counts
+ * every attempt.
  */
-public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
-  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(10);
-  static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+public final class HttpProviderBuilder {
+  /** How long connecting may take when the attempt does not say: 10 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** The longest silence while waiting for a plain reply when the attempt does not say: 10 min. */
+  public static final Duration DEFAULT_CHAT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+  /** The longest silence between two stream events when the attempt does not say: 5 min. */
+  public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
   private String id;
   private String baseUrl;
   private Secret apiKey;
   private final Map<String, Object> headers = new LinkedHashMap<>();
-  private Duration connectTimeout;
-  private Duration readTimeout;
-  private Duration streamIdleTimeout;
   private OkHttpClient httpClient;
   private Executor executor;
   private Clock clock = Clock.systemUTC();
 
-  /** A builder whose id and base URL start at the vendor's defaults. */
-  protected HttpProviderBuilder(String defaultId, String defaultBaseUrl) {
+  /**
+   * Settings whose id and base URL start at the vendor's defaults ({@code baseUrl} may be null).
+   */
+  public HttpProviderBuilder(String defaultId, String defaultBaseUrl) {
     this.id = defaultId;
     this.baseUrl = defaultBaseUrl;
   }
 
-  /** This builder, typed. */
-  protected abstract B self();
-
   /** The provider's id, unique within a gateway. */
-  public B id(String id) {
+  public void id(String id) {
     this.id = id;
-    return self();
   }
 
   /** The base URL, as the vendor's documentation and SDKs give it. */
-  public B baseUrl(String baseUrl) {
+  public void baseUrl(String baseUrl) {
     this.baseUrl = baseUrl;
-    return self();
   }
 
   /** The API key, read on every request. */
-  public B apiKey(Secret apiKey) {
+  public void apiKey(Secret apiKey) {
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-    return self();
   }
 
   /** A header sent with every request; replaces one the adapter would send by that name. */
-  public B header(String name, String value) {
+  public void header(String name, String value) {
     headers.put(requireHeaderName(name), Objects.requireNonNull(value, "value"));
-    return self();
   }
 
   /** A header whose value is a credential: read per request and redacted like the API key. */
-  public B header(String name, Secret value) {
+  public void header(String name, Secret value) {
     headers.put(requireHeaderName(name), Objects.requireNonNull(value, "value"));
-    return self();
-  }
-
-  /** How long connecting may take. */
-  public B connectTimeout(Duration timeout) {
-    this.connectTimeout = requirePositive(timeout, "connectTimeout");
-    return self();
-  }
-
-  /** The longest silence while waiting for a plain (non-streamed) reply. */
-  public B readTimeout(Duration timeout) {
-    this.readTimeout = requirePositive(timeout, "readTimeout");
-    return self();
-  }
-
-  /** The longest silence between two events of a stream, or before its first. */
-  public B streamIdleTimeout(Duration timeout) {
-    this.streamIdleTimeout = requirePositive(timeout, "streamIdleTimeout");
-    return self();
   }
 
   /** The application's own client; its connection pool, proxy and interceptors are kept. */
-  public B httpClient(OkHttpClient client) {
+  public void httpClient(OkHttpClient client) {
     this.httpClient = Objects.requireNonNull(client, "client");
-    return self();
   }
 
   /** The executor that reads streams; by default the gateway's shared executor. */
-  public B executor(Executor executor) {
+  public void executor(Executor executor) {
     this.executor = Objects.requireNonNull(executor, "executor");
-    return self();
   }
 
   /** The clock used to read {@code Retry-After} dates; for tests. */
-  public B clock(Clock clock) {
+  public void clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    return self();
   }
 
   /**
@@ -122,7 +106,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
    *
    * @throws IllegalArgumentException naming the setting that is missing or invalid
    */
-  protected HttpSettings settings() {
+  public HttpSettings settings() {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("id must not be blank");
     }
@@ -141,8 +125,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
       throw new IllegalArgumentException(
           "baseUrl '" + baseUrl + "' must not have a query or fragment");
     }
-    return new HttpSettings(id, url, apiKey, headers, connectTimeout, readTimeout,
-        streamIdleTimeout, httpClient, executor, clock);
+    return new HttpSettings(id, url, apiKey, headers, httpClient, executor, clock);
   }
 
   /**
@@ -150,7 +133,7 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
    *
    * @throws IllegalArgumentException naming {@code field} when it is null or blank
    */
-  protected static String requireNonBlank(String value, String field) {
+  public static String requireNonBlank(String value, String field) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(field + " must not be blank");
     }
@@ -162,13 +145,5 @@ public abstract class HttpProviderBuilder<B extends HttpProviderBuilder<B>> {
       throw new IllegalArgumentException("header name must not be blank");
     }
     return name;
-  }
-
-  private static Duration requirePositive(Duration d, String field) {
-    Objects.requireNonNull(d, field);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(field + " must be positive but was " + d);
-    }
-    return d;
   }
 }

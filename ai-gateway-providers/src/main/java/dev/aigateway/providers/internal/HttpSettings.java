@@ -4,7 +4,6 @@ import dev.aigateway.api.AuthenticationException;
 import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.GatewayExecutors;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,23 +20,16 @@ public final class HttpSettings {
   private final HttpUrl baseUrl;
   private final Secret apiKey;
   private final Map<String, Object> headers;
-  private final Duration connectTimeout;
-  private final Duration readTimeout;
-  private final Duration streamIdleTimeout;
   private final OkHttpClient httpClient;
   private final Executor executor;
   private final Clock clock;
 
   HttpSettings(String id, HttpUrl baseUrl, Secret apiKey, Map<String, Object> headers,
-      Duration connectTimeout, Duration readTimeout, Duration streamIdleTimeout,
       OkHttpClient httpClient, Executor executor, Clock clock) {
     this.id = id;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
     this.headers = Map.copyOf(new LinkedHashMap<>(headers));
-    this.connectTimeout = connectTimeout;
-    this.readTimeout = readTimeout;
-    this.streamIdleTimeout = streamIdleTimeout;
     this.httpClient = httpClient;
     this.executor = executor;
     this.clock = clock;
@@ -120,29 +112,26 @@ public final class HttpSettings {
     return clock;
   }
 
-  /** A transport on these settings, reading vendor errors with {@code errorParser}. */
+  /**
+   * A transport on these settings, reading vendor errors with {@code errorParser}. Its base
+   * clients carry the default timeouts (see {@link HttpProviderBuilder}), or the application
+   * client's own; an attempt's timeouts are applied per call on top of them.
+   */
   public HttpTransport transport(VendorError.Parser errorParser) {
-    OkHttpClient base = httpClient != null ? httpClient : HttpClients.shared();
+    boolean ours = httpClient == null;
     // The gateway owns retries, so that every attempt is counted and classified; OkHttp would
     // otherwise silently resend after a 408 or a failed connection.
-    OkHttpClient.Builder chat = base.newBuilder()
+    OkHttpClient.Builder chat = (ours ? HttpClients.shared() : httpClient).newBuilder()
         .followRedirects(false)
         .followSslRedirects(false)
         .retryOnConnectionFailure(false);
-    boolean ours = httpClient == null;
-    if (connectTimeout != null || ours) {
-      chat.connectTimeout(orDefault(connectTimeout, HttpProviderBuilder.DEFAULT_CONNECT_TIMEOUT));
-    }
-    if (readTimeout != null || ours) {
-      chat.readTimeout(orDefault(readTimeout, HttpProviderBuilder.DEFAULT_READ_TIMEOUT));
+    if (ours) {
+      chat.connectTimeout(HttpProviderBuilder.DEFAULT_CONNECT_TIMEOUT)
+          .readTimeout(HttpProviderBuilder.DEFAULT_CHAT_IDLE_TIMEOUT);
     }
     OkHttpClient chatClient = chat.build();
-    OkHttpClient streamClient = chatClient;
-    if (streamIdleTimeout != null || ours) {
-      streamClient = chatClient.newBuilder()
-          .readTimeout(orDefault(streamIdleTimeout, HttpProviderBuilder.DEFAULT_STREAM_IDLE_TIMEOUT))
-          .build();
-    }
+    OkHttpClient streamClient = !ours ? chatClient : chatClient.newBuilder()
+        .readTimeout(HttpProviderBuilder.DEFAULT_STREAM_IDLE_TIMEOUT).build();
     Set<String> sensitive = headers.entrySet().stream()
         .filter(e -> e.getValue() instanceof Secret)
         .map(e -> e.getKey().toLowerCase(Locale.ROOT))
@@ -150,10 +139,6 @@ public final class HttpSettings {
     return new HttpTransport(id, chatClient, streamClient,
         executor != null ? executor : GatewayExecutors.defaultExecutor(), clock, errorParser,
         sensitive);
-  }
-
-  private static Duration orDefault(Duration value, Duration fallback) {
-    return value != null ? value : fallback;
   }
 
   @Override

@@ -6,7 +6,7 @@ import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderUnavailableException;
-import dev.aigateway.api.spi.CallOptions;
+import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.Cancellation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +29,15 @@ import okhttp3.Response;
  * Executes one provider's HTTP exchanges: plain calls that return a parsed JSON body, and SSE
  * streams (see {@link SseStream}). It maps every failure onto the gateway's exceptions with
  * credentials redacted, tracks calls in flight, and aborts them on {@link #close()}. Thread safe.
+ *
+ * <p>Each exchange obeys its attempt ({@link AttemptContext}): the cancellation aborts the OkHttp
+ * call at once; the total deadline is the shorter of the attempt's {@code timeout()} and the
+ * request's {@link ChatRequest#timeout()}; the connect timeout and the idle timeout (the read
+ * timeout: for a plain call the wait for the reply, for a stream the gap between events) are the
+ * attempt's, or the base client's when the attempt leaves them unset. A client with other
+ * timeouts than the base is derived once per distinct pair with {@link OkHttpClient#newBuilder()},
+ * which shares the connection pool and dispatcher, and kept, since building a client costs more
+ * than a call.
  */
 public final class HttpTransport implements AutoCloseable {
   private final String provider;
@@ -39,8 +48,7 @@ public final class HttpTransport implements AutoCloseable {
   private final VendorError.Parser errorParser;
   private final Set<String> sensitiveHeaders;
   private final Set<Call> active = ConcurrentHashMap.newKeySet();
-  private final Map<Duration, OkHttpClient> chatClients = new ConcurrentHashMap<>();
-  private final Map<Duration, OkHttpClient> streamClients = new ConcurrentHashMap<>();
+  private final Map<Timeouts, OkHttpClient> derived = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   HttpTransport(String provider, OkHttpClient chatClient, OkHttpClient streamClient,
@@ -69,28 +77,49 @@ public final class HttpTransport implements AutoCloseable {
 
   /**
    * Sends {@code request}, the HTTP form of {@code call}, and reads the JSON reply with
-   * {@code reader}. The exchange obeys the call's {@link ChatRequest#timeout()} as its total
-   * deadline, its {@link CallOptions#CONNECT_TIMEOUT} when set, and its {@link Cancellation},
-   * which aborts the HTTP call at once.
+   * {@code reader}, obeying {@code attempt} (see the class documentation). {@code request} is
+   * called once, unless the attempt was cancelled already, in which case nothing is sent.
    *
-   * @throws CancellationException when the call was cancelled
+   * @throws CancellationException when the attempt's cancellation was cancelled
    */
-  public <T> T execute(ChatRequest call, Request request, BodyReader<T> reader) {
+  public <T> T execute(ChatRequest call, AttemptContext attempt, Supplier<Request> request,
+      BodyReader<T> reader) {
     checkOpen();
-    Redactor redactor = Redactor.forRequest(request, sensitiveHeaders);
-    Cancellation cancellation = Cancellation.of(call);
-    Call http = track(client(chatClient, chatClients, call.attribute(CallOptions.CONNECT_TIMEOUT))
-        .newCall(request), call.timeout());
+    Cancellation cancellation = attempt.cancellation();
+    if (cancellation != null && cancellation.isCancelled()) {
+      throw cancelled();
+    }
+    Request httpRequest = request.get();
+    Redactor redactor = Redactor.forRequest(httpRequest, sensitiveHeaders);
+    Duration deadline = deadline(call, attempt);
+    Call http = track(clientFor(false, attempt).newCall(httpRequest), deadline);
     try (Cancellation.Registration abort =
         cancellation == null ? null : cancellation.onCancel(http::cancel)) {
-      return exchange(http, call.timeout(), reader, redactor);
+      return exchange(http, deadline, reader, redactor);
     } catch (AiGatewayException e) {
       if (cancellation != null && cancellation.isCancelled()) {
-        throw new CancellationException("the call was cancelled");
+        throw cancelled();
       }
       // Every error leaves through here, so this is where credentials are kept out of it.
       throw redactor.sanitize(e);
     }
+  }
+
+  static CancellationException cancelled() {
+    return new CancellationException("the call was cancelled");
+  }
+
+  /**
+   * The total deadline of an exchange: the shorter of the attempt's time left and the request's
+   * own timeout, which bounds a standalone call; null when neither is set.
+   */
+  static Duration deadline(ChatRequest call, AttemptContext attempt) {
+    Duration a = attempt.timeout();
+    Duration r = call.timeout();
+    if (a == null) {
+      return r;
+    }
+    return r == null || a.compareTo(r) <= 0 ? a : r;
   }
 
   private <T> T exchange(Call call, Duration timeout, BodyReader<T> reader, Redactor redactor) {
@@ -133,15 +162,18 @@ public final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * A cold publisher of the chunks of an SSE stream for {@code call}. {@code request} and
-   * {@code decoder} are called once the subscriber first requests, so credentials are read per
-   * stream. The call's {@link ChatRequest#timeout()} bounds the whole stream.
+   * A cold publisher of the chunks of an SSE stream for {@code call}, obeying {@code attempt}
+   * (see the class documentation; the idle timeout is the longest gap between two events).
+   * {@code request} and {@code decoder} are called once the subscriber first requests, so
+   * credentials are read per stream. When the attempt is cancelled, the exchange is aborted and
+   * the stream ends with {@code onError(CancellationException)}, unless the subscriber cancelled
+   * first.
    */
-  public Flow.Publisher<ChatChunk> stream(
-      ChatRequest call, Supplier<Request> request, Supplier<StreamDecoder> decoder) {
+  public Flow.Publisher<ChatChunk> stream(ChatRequest call, AttemptContext attempt,
+      Supplier<Request> request, Supplier<StreamDecoder> decoder) {
     checkOpen();
-    return new SseStream(this, request, call.timeout(),
-        call.attribute(CallOptions.CONNECT_TIMEOUT), decoder);
+    return new SseStream(this, request, decoder, deadline(call, attempt),
+        attempt.connectTimeout(), attempt.idleTimeout(), attempt.cancellation());
   }
 
   /** Aborts every call in flight; later calls fail with {@link IllegalStateException}. */
@@ -161,9 +193,9 @@ public final class HttpTransport implements AutoCloseable {
     return IoErrors.map(provider, e, stage, deadline, redactor);
   }
 
-  private Call track(Call call, Duration timeout) {
-    if (timeout != null) {
-      call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  private Call track(Call call, Duration deadline) {
+    if (deadline != null) {
+      call.timeout().timeout(nanos(deadline), TimeUnit.NANOSECONDS);
     }
     active.add(call);
     if (closed) {
@@ -178,21 +210,61 @@ public final class HttpTransport implements AutoCloseable {
     }
   }
 
-  Call newStreamCall(Request request, Duration timeout, Duration connectTimeout) {
-    return track(client(streamClient, streamClients, connectTimeout).newCall(request), timeout);
+  Call newStreamCall(Request request, Duration deadline, Duration connectTimeout,
+      Duration idleTimeout) {
+    return track(client(streamClient, connectTimeout, idleTimeout).newCall(request), deadline);
   }
 
+  /** The client a plain call ({@code stream} false) or a stream in {@code attempt} runs on. */
+  OkHttpClient clientFor(boolean stream, AttemptContext attempt) {
+    return client(stream ? streamClient : chatClient, attempt.connectTimeout(),
+        attempt.idleTimeout());
+  }
+
+  /** A connect and a read timeout, in OkHttp's milliseconds. */
+  private record Timeouts(long connectMillis, long readMillis) {}
+
   /**
-   * {@code base}, or a client sharing its pool and dispatcher with another connect timeout; one
-   * per distinct timeout, kept, since building a client costs more than a call.
+   * {@code base}, or, when the attempt asks for other timeouts, a client derived from it with
+   * those: one per distinct pair, kept.
    */
-  private static OkHttpClient client(
-      OkHttpClient base, Map<Duration, OkHttpClient> derived, Duration connectTimeout) {
-    if (connectTimeout == null || connectTimeout.toMillis() == base.connectTimeoutMillis()) {
+  private OkHttpClient client(OkHttpClient base, Duration connectTimeout, Duration idleTimeout) {
+    long connect = connectTimeout == null ? base.connectTimeoutMillis() : millis(connectTimeout);
+    long read = idleTimeout == null ? base.readTimeoutMillis() : millis(idleTimeout);
+    if (connect == base.connectTimeoutMillis() && read == base.readTimeoutMillis()) {
       return base;
     }
-    return derived.computeIfAbsent(connectTimeout,
-        d -> base.newBuilder().connectTimeout(d).build());
+    return derived.computeIfAbsent(new Timeouts(connect, read), t -> base.newBuilder()
+        .connectTimeout(t.connectMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(t.readMillis(), TimeUnit.MILLISECONDS)
+        .build());
+  }
+
+  private static final Duration MAX_MILLIS = Duration.ofMillis(Integer.MAX_VALUE);
+
+  /**
+   * {@code d} (positive) in whole milliseconds, rounded up so that a sub-millisecond timeout does
+   * not become OkHttp's 0, "no timeout", and capped at what OkHttp accepts (about 24 days).
+   */
+  static long millis(Duration d) {
+    if (d.compareTo(MAX_MILLIS) >= 0) {
+      return Integer.MAX_VALUE;
+    }
+    long m = d.toMillis();
+    return d.equals(Duration.ofMillis(m)) ? m : m + 1;
+  }
+
+  private static long nanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // about 292 years: no deadline in practice
+    }
+  }
+
+  /** How many derived clients are kept; for tests. */
+  int derivedClients() {
+    return derived.size();
   }
 
   void finished(Call call) {

@@ -4,6 +4,7 @@ import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.Flows;
 import dev.aigateway.api.spi.GatewayExecutors;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,7 +36,9 @@ import okhttp3.sse.internal.ServerSentEventReader;
  *   <li>the pump runs on the thread that requested when that thread is a gateway worker (see
  *       {@link GatewayExecutors#runAsWorker}), and otherwise on the transport's executor, so a
  *       caller's thread never blocks on I/O;
- *   <li>{@code cancel()} cancels the OkHttp call, which closes its connection at once;
+ *   <li>{@code cancel()} cancels the OkHttp call, which closes its connection at once; so does
+ *       cancelling the attempt's {@link Cancellation}, after which the stream ends with
+ *       {@code onError(CancellationException)} (unless the subscriber had cancelled);
  *   <li>the stream completes only after the decoder saw the vendor's terminal event; a stream
  *       that stops short, breaks, or carries a vendor error event ends in {@code onError}.
  * </ul>
@@ -46,17 +50,27 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
   private final Supplier<Request> request;
   private final Supplier<StreamDecoder> decoder;
   private final Duration timeout;
+  private final Duration connectTimeout;
+  private final Duration idleTimeout;
+  private final Cancellation cancellation;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  private final Duration connectTimeout;
-
-  SseStream(HttpTransport transport, Supplier<Request> request, Duration timeout,
-      Duration connectTimeout, Supplier<StreamDecoder> decoder) {
-    this.connectTimeout = connectTimeout;
+  /**
+   * @param timeout the whole exchange's deadline, or null
+   * @param connectTimeout the connect timeout, or null for the client's
+   * @param idleTimeout the longest gap between two events, or null for the client's
+   * @param cancellation the attempt's cancellation, or null
+   */
+  SseStream(HttpTransport transport, Supplier<Request> request, Supplier<StreamDecoder> decoder,
+      Duration timeout, Duration connectTimeout, Duration idleTimeout,
+      Cancellation cancellation) {
     this.transport = transport;
     this.request = request;
-    this.timeout = timeout;
     this.decoder = decoder;
+    this.timeout = timeout;
+    this.connectTimeout = connectTimeout;
+    this.idleTimeout = idleTimeout;
+    this.cancellation = cancellation;
   }
 
   @Override
@@ -86,6 +100,9 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     // False until the subscriber's onSubscribe has returned: nothing may be signalled before.
     private volatile boolean ready;
     private volatile boolean cancelled;
+    // The attempt's cancellation fired: abort, then signal a CancellationException.
+    private volatile boolean callCancelled;
+    private volatile Cancellation.Registration registration;
     // A request(n <= 0) to answer with onError; n may be 0, so a flag says whether there is one.
     private volatile boolean invalid;
     private volatile long invalidDemand;
@@ -105,8 +122,20 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     }
 
     void subscribed() {
+      if (cancellation != null) {
+        // Runs at once when the attempt is cancelled already; then nothing is ever sent.
+        registration = cancellation.onCancel(this::attemptCancelled);
+      }
       ready = true;
-      if (demand.get() > 0 || invalid) {
+      if (demand.get() > 0 || invalid || callCancelled) {
+        schedule();
+      }
+    }
+
+    private void attemptCancelled() {
+      callCancelled = true;
+      abortCall(); // wake a pump blocked on the socket
+      if (ready) {
         schedule();
       }
     }
@@ -191,6 +220,11 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
           release();
           return;
         }
+        if (callCancelled) {
+          fail(HttpTransport.cancelled());
+          release();
+          return;
+        }
         while (!pending.isEmpty() && take()) {
           deliver(pending.poll());
         }
@@ -257,9 +291,9 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         return false;
       }
       redactor = Redactor.forRequest(req, transport.sensitiveHeaders());
-      Call c = transport.newStreamCall(req, timeout, connectTimeout);
+      Call c = transport.newStreamCall(req, timeout, connectTimeout, idleTimeout);
       call = c;
-      if (cancelled || invalid) {
+      if (cancelled || invalid || callCancelled) {
         c.cancel();
       }
       try {
@@ -317,6 +351,10 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       }
       finished = true;
       pending.clear();
+      Cancellation.Registration r = registration;
+      if (r != null) {
+        r.close();
+      }
       Call c = call;
       if (response != null) {
         // After the terminal event OkHttp discards what is left (within 100 ms) and keeps the
@@ -410,6 +448,10 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         return;
       }
       done = true;
+      if (callCancelled && !(error instanceof CancellationException)) {
+        // Whatever broke after the attempt was cancelled broke because of it.
+        error = HttpTransport.cancelled();
+      }
       if (!cancelled) {
         // Every error leaves through here, so this is where credentials are kept out of it.
         downstream.onError(error instanceof AiGatewayException e ? redactor.sanitize(e) : error);

@@ -1,5 +1,7 @@
 package dev.aigateway.providers.openai;
 
+import dev.aigateway.providers.openai.internal.ChatCompletions;
+
 /**
  * Presets for servers that speak OpenAI's Chat Completions API. Each returns an
  * {@link OpenAiProvider.Builder} with the vendor's documented base URL, an id, and the vendor's

@@ -29,7 +29,9 @@ class AnthropicConformanceTest extends ConformanceKit {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    return configured(AnthropicProvider.builder(), baseUrl, key, clock, client).build();
+    AnthropicProvider.Builder b = AnthropicProvider.builder().baseUrl(baseUrl).apiKey(key)
+        .clock(clock);
+    return (client == null ? b : b.httpClient(client)).build();
   }
 
   @Override

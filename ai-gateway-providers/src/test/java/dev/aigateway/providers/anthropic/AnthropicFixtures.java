@@ -3,7 +3,6 @@ package dev.aigateway.providers.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.Secret;
 import dev.aigateway.providers.conformance.Wire;
-import java.time.Duration;
 import java.util.List;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -24,10 +23,7 @@ final class AnthropicFixtures {
   static AnthropicProvider.Builder provider(MockWebServer server) {
     return AnthropicProvider.builder()
         .baseUrl(server.url("/").toString())
-        .apiKey(Secret.of(KEY))
-        // A test that goes wrong fails in seconds rather than hanging for the 10 min default.
-        .readTimeout(Duration.ofSeconds(10))
-        .streamIdleTimeout(Duration.ofSeconds(10));
+        .apiKey(Secret.of(KEY));
   }
 
   static MockResponse json(int status, String body) {

@@ -23,6 +23,7 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.conformance.Wire;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +54,13 @@ class AnthropicRequestTest {
 
   private RecordedRequest send(AnthropicProvider provider, ChatRequest request) throws Exception {
     server.enqueue(json(200, TEXT_RESPONSE));
-    provider.chat(request);
+    provider.chat(request, Wire.FAIL_FAST);
     return server.takeRequest(5, TimeUnit.SECONDS);
   }
 
   private void assertRejectedBeforeSending(ChatRequest request, String... messageParts) {
     AnthropicProvider p = provider(server).build();
-    assertThatThrownBy(() -> p.chat(request))
+    assertThatThrownBy(() -> p.chat(request, Wire.FAIL_FAST))
         .isExactlyInstanceOf(InvalidRequestException.class)
         .hasMessageStartingWith("anthropic: ")
         .hasMessageContainingAll(messageParts)
@@ -302,7 +303,7 @@ class AnthropicRequestTest {
           .apiKey(Secret.of(KEY)).build(), ChatRequest.of("m", "hi"));
       assertThat(r.getUrl().encodedPath()).isEqualTo("/proxy/anthropic/v1/messages");
     }
-    assertThat(AnthropicProvider.builder().build().endpoint().toString())
+    assertThat(AnthropicProvider.builder().build().endpoint())
         .isEqualTo("https://api.anthropic.com/v1/messages");
   }
 

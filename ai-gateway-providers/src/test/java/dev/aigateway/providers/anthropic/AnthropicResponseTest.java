@@ -17,6 +17,7 @@ import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.conformance.Wire;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -42,12 +43,13 @@ class AnthropicResponseTest {
 
   private ChatResponse chat(String body) {
     server.enqueue(json(200, body));
-    return provider.chat(ChatRequest.of("claude-sonnet-4-5", "hi"));
+    return provider.chat(ChatRequest.of("claude-sonnet-4-5", "hi"), Wire.FAIL_FAST);
   }
 
   private Throwable failure(MockResponse reply) {
     server.enqueue(reply);
-    return catchThrowable(() -> provider.chat(ChatRequest.of("claude-sonnet-4-5", "hi")));
+    return catchThrowable(
+        () -> provider.chat(ChatRequest.of("claude-sonnet-4-5", "hi"), Wire.FAIL_FAST));
   }
 
   private static String message(String content, String stopReason, String usage) {

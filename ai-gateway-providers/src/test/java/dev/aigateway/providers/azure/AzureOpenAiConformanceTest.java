@@ -24,8 +24,9 @@ class AzureOpenAiConformanceTest extends OpenAiConformanceTest {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    return configured(AzureOpenAiProvider.builder(), baseUrl, key, clock, client)
-        .deployment("gpt-4o", "prod-gpt4o").build();
+    AzureOpenAiProvider.Builder b = AzureOpenAiProvider.builder().baseUrl(baseUrl).apiKey(key)
+        .clock(clock).deployment("gpt-4o", "prod-gpt4o");
+    return (client == null ? b : b.httpClient(client)).build();
   }
 
   @Override

@@ -48,12 +48,13 @@ class AzureOpenAiProviderTest {
 
   private AzureOpenAiProvider.Builder azure() {
     return AzureOpenAiProvider.builder().baseUrl(server.url("/").toString())
-        .clock(clock).readTimeout(Duration.ofSeconds(5)).streamIdleTimeout(Duration.ofSeconds(5));
+        .clock(clock);
   }
 
   private RecordedRequest chatOnce(AzureOpenAiProvider provider, String model) throws Exception {
     server.enqueue(Wire.json(200, OpenAiFixtures.TEXT_RESPONSE));
-    assertThat(provider.chat(ChatRequest.of(model, "hi")).text()).isEqualTo("Hello there!");
+    assertThat(provider.chat(ChatRequest.of(model, "hi"), Wire.FAIL_FAST).text())
+        .isEqualTo("Hello there!");
     return server.takeRequest();
   }
 
@@ -88,7 +89,7 @@ class AzureOpenAiProviderTest {
     for (String suffix : List.of("", "/", "/openai", "/openai/", "/openai/v1", "/openai/v1/")) {
       AzureOpenAiProvider p = AzureOpenAiProvider.builder()
           .baseUrl("https://res.openai.azure.com" + suffix).apiKey(Secret.of(KEY)).build();
-      assertThat(p.endpoint("m").toString()).as(suffix).isEqualTo(
+      assertThat(p.endpoint("m")).as(suffix).isEqualTo(
           "https://res.openai.azure.com/openai/deployments/m/chat/completions?api-version="
               + AzureOpenAiProvider.DEFAULT_API_VERSION);
     }
@@ -116,7 +117,7 @@ class AzureOpenAiProviderTest {
     AzureOpenAiProvider p = azure().tokenSupplier(() -> {
       throw new IllegalStateException("no managed identity here");
     }).build();
-    Throwable chat = catchThrowable(() -> p.chat(ChatRequest.of("m", "hi")));
+    Throwable chat = catchThrowable(() -> p.chat(ChatRequest.of("m", "hi"), Wire.FAIL_FAST));
     assertThat(chat).isInstanceOf(AuthenticationException.class)
         .hasMessageContaining("token supplier failed").hasMessageContaining("no managed identity");
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
@@ -139,7 +140,7 @@ class AzureOpenAiProviderTest {
     clock.advance(Duration.ofMinutes(7)); // inside the margin, refresh fails, token still valid
     assertThat(chatOnce(p, "m").getHeaders().get("Authorization")).isEqualTo("Bearer first");
     clock.advance(Duration.ofMinutes(4)); // expired
-    assertThat(catchThrowable(() -> p.chat(ChatRequest.of("m", "hi"))))
+    assertThat(catchThrowable(() -> p.chat(ChatRequest.of("m", "hi"), Wire.FAIL_FAST)))
         .isInstanceOf(AuthenticationException.class);
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
@@ -154,7 +155,7 @@ class AzureOpenAiProviderTest {
            "message":{"role":"assistant","content":"Partial"},
            "content_filter_results":{"violence":{"filtered":true,"severity":"medium"}}}],
          "usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}"""));
-    ChatResponse cut = p.chat(ChatRequest.of("gpt-4o", "hi"));
+    ChatResponse cut = p.chat(ChatRequest.of("gpt-4o", "hi"), Wire.FAIL_FAST);
     assertThat(cut.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
     assertThat(cut.text()).isEqualTo("Partial");
 
@@ -162,7 +163,8 @@ class AzureOpenAiProviderTest {
         {"error":{"message":"The response was filtered due to the prompt triggering Azure
          OpenAI's content management policy.","type":null,"param":"prompt",
          "code":"content_filter","status":400}}""".replace("\n", "")));
-    Throwable rejected = catchThrowable(() -> p.chat(ChatRequest.of("gpt-4o", "hi")));
+    Throwable rejected =
+        catchThrowable(() -> p.chat(ChatRequest.of("gpt-4o", "hi"), Wire.FAIL_FAST));
     assertThat(rejected).isExactlyInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("content management policy");
     assertThat(((ProviderException) rejected).errorCode()).isEqualTo("content_filter");

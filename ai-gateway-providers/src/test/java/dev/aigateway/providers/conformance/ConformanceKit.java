@@ -9,6 +9,7 @@ import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.Message;
 import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ProviderRateLimitException;
@@ -19,9 +20,10 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
+import dev.aigateway.api.spi.AttemptContext;
+import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.TestSubscriber;
-import dev.aigateway.providers.internal.HttpProviderBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,8 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,6 +81,12 @@ public abstract class ConformanceKit {
   /** The time the adapter's clock reads, for dates in {@code Retry-After}. */
   protected static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
   protected static final Duration WAIT = Duration.ofSeconds(5);
+  /**
+   * The attempt most scenarios run in: idle timeouts of a few seconds, so that a scenario that
+   * goes wrong fails fast rather than waiting out a provider's defaults.
+   */
+  protected static final AttemptContext ATTEMPT =
+      AttemptContext.of(null, null, null, Duration.ofSeconds(5), 1);
 
   protected static final ToolDefinition WEATHER = ToolDefinition.of("get_weather",
       "The current weather at a place",
@@ -97,24 +107,11 @@ public abstract class ConformanceKit {
   /**
    * The adapter under test, with {@code baseUrl} as its base URL (the server's root: the adapter's
    * usual path goes after it), {@code key} as its key, {@code clock} for {@code Retry-After}
-   * dates, timeouts of a few seconds, and {@code client} as its OkHttp client when not null.
+   * dates, and {@code client} as its OkHttp client when not null. The scenarios pass their
+   * timeouts with each attempt ({@link #ATTEMPT}).
    */
   protected abstract ChatProvider newProvider(
       String baseUrl, Secret key, Clock clock, OkHttpClient client);
-
-  /**
-   * {@code builder} set up as {@link #newProvider} asks: the base URL, the key, the clock, a few
-   * seconds' timeouts, and the OkHttp client when there is one.
-   */
-  protected static <B extends HttpProviderBuilder<B>> B configured(
-      B builder, String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    builder.baseUrl(baseUrl).apiKey(key).clock(clock)
-        .readTimeout(Duration.ofSeconds(5)).streamIdleTimeout(Duration.ofSeconds(5));
-    if (client != null) {
-      builder.httpClient(client);
-    }
-    return builder;
-  }
 
   /** The model the scenarios ask for. */
   protected abstract String model();
@@ -220,7 +217,7 @@ public abstract class ConformanceKit {
   @Test
   void plainText() throws Exception {
     server.enqueue(textReply());
-    ChatResponse answer = provider.chat(ChatRequest.of(model(), "hi"));
+    ChatResponse answer = provider.chat(ChatRequest.of(model(), "hi"), ATTEMPT);
     assertThat(answer.text()).isEqualTo("Hello there!");
     assertThat(answer.finishReason()).isEqualTo(FinishReason.STOP);
     assertThat(answer.usage()).isEqualTo(textUsage());
@@ -264,7 +261,7 @@ public abstract class ConformanceKit {
   @Test
   void oneToolCall() throws Exception {
     server.enqueue(oneToolCallReply());
-    ChatResponse answer = provider.chat(toolRequest());
+    ChatResponse answer = provider.chat(toolRequest(), ATTEMPT);
     assertThat(answer.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
     assertThat(answer.toolCalls()).hasSize(1);
     assertCall(answer.toolCalls().get(0), "get_weather", "{\"location\":\"Paris\"}");
@@ -274,7 +271,7 @@ public abstract class ConformanceKit {
   @Test
   void parallelToolCalls() {
     server.enqueue(parallelToolCallsReply());
-    assertParallelCalls(provider.chat(toolRequest()));
+    assertParallelCalls(provider.chat(toolRequest(), ATTEMPT));
   }
 
   @Test
@@ -318,7 +315,7 @@ public abstract class ConformanceKit {
   @Test
   void toolResultRoundTrip() throws Exception {
     server.enqueue(textReply());
-    assertThat(provider.chat(toolRoundTrip()).text()).isEqualTo("Hello there!");
+    assertThat(provider.chat(toolRoundTrip(), ATTEMPT).text()).isEqualTo("Hello there!");
     assertToolResults(Wire.body(server.takeRequest()));
   }
 
@@ -330,7 +327,7 @@ public abstract class ConformanceKit {
     provider.chat(ChatRequest.builder().model(model())
         .message(Message.user(ContentPart.text("What is this?"),
             ContentPart.image(PNG, "image/png"), ContentPart.imageUrl(IMAGE_URL)))
-        .build());
+        .build(), ATTEMPT);
     assertImages(Wire.body(server.takeRequest()));
   }
 
@@ -343,7 +340,7 @@ public abstract class ConformanceKit {
   void systemPromptPlacement() throws Exception {
     server.enqueue(textReply());
     provider.chat(ChatRequest.builder().model(model())
-        .system("Be brief.").system("Answer in French.").user("hi").build());
+        .system("Be brief.").system("Answer in French.").user("hi").build(), ATTEMPT);
     assertSystemPlacement(Wire.body(server.takeRequest()));
   }
 
@@ -355,8 +352,8 @@ public abstract class ConformanceKit {
     Set<FinishReason> covered = new HashSet<>();
     for (FinishCase c : cases) {
       server.enqueue(c.reply());
-      assertThat(provider.chat(ChatRequest.of(model(), "hi")).finishReason()).as(c.toString())
-          .isEqualTo(c.expected());
+      assertThat(provider.chat(ChatRequest.of(model(), "hi"), ATTEMPT).finishReason())
+          .as(c.toString()).isEqualTo(c.expected());
       covered.add(c.expected());
     }
     assertThat(covered).as("every unified reason a vendor can give is covered")
@@ -392,7 +389,7 @@ public abstract class ConformanceKit {
   private Throwable failure(boolean stream) {
     ChatRequest request = ChatRequest.of(model(), "hi");
     if (!stream) {
-      return catchThrowable(() -> provider.chat(request));
+      return catchThrowable(() -> provider.chat(request, ATTEMPT));
     }
     TestSubscriber<ChatChunk> sub = stream(request);
     assertThat(sub.items()).isEmpty();
@@ -416,7 +413,7 @@ public abstract class ConformanceKit {
   @Test
   void malformedSuccessBodyGivesATypedError() {
     server.enqueue(Wire.json(200, "{\"unexpected\": [1, 2"));
-    assertThat(catchThrowable(() -> provider.chat(ChatRequest.of(model(), "hi"))))
+    assertThat(catchThrowable(() -> provider.chat(ChatRequest.of(model(), "hi"), ATTEMPT)))
         .isInstanceOf(dev.aigateway.api.MalformedResponseException.class);
   }
 
@@ -464,7 +461,7 @@ public abstract class ConformanceKit {
     CountDownLatch clientClosed = new CountDownLatch(1);
     server.enqueue(Wire.heldOpen("text/event-stream", head, sent, clientClosed));
     TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);
-    provider.stream(ChatRequest.of(model(), "hi")).subscribe(sub);
+    provider.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(sub);
     sub.awaitItems(1, WAIT);
     assertThat(sent.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(clientClosed.getCount()).as("still open before cancel").isOne();
@@ -473,6 +470,138 @@ public abstract class ConformanceKit {
         .as("the server sees the client close the connection").isTrue();
     assertThat(sub.error()).as("no signal after cancel").isNull();
     assertThat(sub.isCompleted()).isFalse();
+  }
+
+  // ---------------------------------------------------------------- the attempt
+
+  @Test
+  void withoutAnAttemptTheProvidersOwnDefaultsServe() throws Exception {
+    server.enqueue(textReply());
+    assertThat(provider.chat(ChatRequest.of(model(), "hi")).text()).isEqualTo("Hello there!");
+    server.enqueue(Wire.sse(textStreamEvents()));
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    provider.stream(ChatRequest.of(model(), "hi")).subscribe(sub);
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.isCompleted()).as("completed, error: %s", sub.error()).isTrue();
+    assertThat(fold(sub.items()).text()).isEqualTo("Hello world");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  /** An attempt with {@code cancellation} and no timeouts but the kit's idle one. */
+  private static AttemptContext attempt(Cancellation cancellation) {
+    return AttemptContext.of(cancellation, null, null, ATTEMPT.idleTimeout(), 1);
+  }
+
+  @Test
+  void cancellingTheAttemptAbortsAChatAtOnce() throws Exception {
+    CountDownLatch sent = new CountDownLatch(1);
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(Wire.heldOpen("application/json", "{", sent, clientClosed));
+    Cancellation cancellation = new Cancellation();
+    CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> catchThrowable(
+        () -> provider.chat(ChatRequest.of(model(), "hi"), attempt(cancellation))));
+    assertThat(sent.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(outcome).as("still waiting for the body").isNotDone();
+    cancellation.cancel();
+    assertThat(clientClosed.await(5, TimeUnit.SECONDS))
+        .as("the server sees the client close the connection").isTrue();
+    assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+  }
+
+  @Test
+  void cancellingTheAttemptAbortsAStreamWhichEndsInCancellation() throws Exception {
+    List<String> events = textStreamEvents();
+    String head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello") + 1));
+    CountDownLatch sent = new CountDownLatch(1);
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(Wire.heldOpen("text/event-stream", head, sent, clientClosed));
+    Cancellation cancellation = new Cancellation();
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    provider.stream(ChatRequest.of(model(), "hi"), attempt(cancellation)).subscribe(sub);
+    sub.awaitItems(1, WAIT);
+    cancellation.cancel();
+    assertThat(clientClosed.await(5, TimeUnit.SECONDS))
+        .as("the server sees the client close the connection").isTrue();
+    sub.awaitTerminal(WAIT);
+    assertThat(sub.isCompleted()).isFalse();
+    assertThat(sub.error()).isInstanceOf(CancellationException.class);
+    assertThat(sub.violations()).isEmpty();
+  }
+
+  @Test
+  void anAttemptCancelledBeforehandSendsNothing() {
+    Cancellation cancellation = new Cancellation();
+    cancellation.cancel();
+    assertThat(catchThrowable(
+        () -> provider.chat(ChatRequest.of(model(), "hi"), attempt(cancellation))))
+        .isInstanceOf(CancellationException.class);
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"), attempt(cancellation));
+    assertThat(sub.items()).isEmpty();
+    assertThat(sub.error()).isInstanceOf(CancellationException.class);
+    assertThat(server.getRequestCount()).as("nothing was sent").isZero();
+  }
+
+  /** What {@code request} in {@code attempt} ends with, against a vendor that says nothing. */
+  private Throwable againstASilentVendor(ChatRequest request, AttemptContext attempt,
+      boolean stream) {
+    server.enqueue(Wire.heldOpen(stream ? "text/event-stream" : "application/json", "",
+        new CountDownLatch(1), new CountDownLatch(1)));
+    if (!stream) {
+      return catchThrowable(() -> provider.chat(request, attempt));
+    }
+    TestSubscriber<ChatChunk> sub = stream(request, attempt);
+    assertThat(sub.items()).isEmpty();
+    return sub.error();
+  }
+
+  private static GatewayTimeoutException.Phase phase(Throwable t) {
+    assertThat(t).isInstanceOf(GatewayTimeoutException.class);
+    return ((GatewayTimeoutException) t).phase();
+  }
+
+  @Test
+  void theAttemptsTimeoutBoundsTheWholeExchangeAndSoDoesTheRequestsTheShorterWins() {
+    Duration short_ = Duration.ofMillis(250);
+    Duration long_ = Duration.ofSeconds(60);
+    for (boolean stream : new boolean[] {false, true}) {
+      for (boolean attemptIsShorter : new boolean[] {true, false}) {
+        ChatRequest request = ChatRequest.builder().model(model()).user("hi")
+            .timeout(attemptIsShorter ? long_ : short_).build();
+        AttemptContext attempt = AttemptContext.of(null, attemptIsShorter ? short_ : long_,
+            null, null, 1);
+        String where = (stream ? "stream" : "chat") + ", the "
+            + (attemptIsShorter ? "attempt's" : "request's") + " timeout is shorter";
+        long start = System.nanoTime();
+        Throwable t = againstASilentVendor(request, attempt, stream);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(phase(t)).as(where).isEqualTo(GatewayTimeoutException.Phase.DEADLINE);
+        assertThat(((GatewayTimeoutException) t).retryable()).as(where).isFalse();
+        assertThat(took).as(where).isLessThan(WAIT);
+      }
+    }
+    // The request's timeout alone bounds a standalone call too.
+    Throwable t = againstASilentVendor(ChatRequest.builder().model(model()).user("hi")
+        .timeout(short_).build(), AttemptContext.none(), false);
+    assertThat(phase(t)).isEqualTo(GatewayTimeoutException.Phase.DEADLINE);
+  }
+
+  @Test
+  void theAttemptsIdleTimeoutIsTheLongestSilence() throws Exception {
+    AttemptContext impatient = AttemptContext.of(null, null, null, Duration.ofMillis(250), 1);
+    assertThat(phase(againstASilentVendor(ChatRequest.of(model(), "hi"), impatient, false)))
+        .as("chat: no reply within the idle timeout")
+        .isEqualTo(GatewayTimeoutException.Phase.FIRST_CHUNK);
+
+    List<String> events = textStreamEvents();
+    String head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello") + 1));
+    CountDownLatch clientClosed = new CountDownLatch(1);
+    server.enqueue(Wire.heldOpen("text/event-stream", head, new CountDownLatch(1),
+        clientClosed));
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"), impatient);
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).contains("Hello");
+    assertThat(phase(sub.error())).as("stream: silence after an event")
+        .isEqualTo(GatewayTimeoutException.Phase.IDLE);
+    assertThat(clientClosed.await(5, TimeUnit.SECONDS)).as("the connection is let go").isTrue();
   }
 
   // ---------------------------------------------------------------- byte boundaries
@@ -600,7 +729,8 @@ public abstract class ConformanceKit {
     assertThat(provider.toString()).doesNotContain(KEY);
     for (ErrorCase c : documentedErrors()) {
       server.enqueue(c.reply().apply("Invalid key " + KEY + " for " + KEY.substring(0, 12)));
-      Throwable error = catchThrowable(() -> provider.chat(ChatRequest.of(model(), "hi")));
+      Throwable error =
+          catchThrowable(() -> provider.chat(ChatRequest.of(model(), "hi"), ATTEMPT));
       for (Throwable t = error; t != null; t = t.getCause()) {
         assertThat(String.valueOf(t.getMessage())).as(c.toString()).doesNotContain(KEY);
         assertThat(t.toString()).as(c.toString()).doesNotContain(KEY);
@@ -610,10 +740,15 @@ public abstract class ConformanceKit {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Streams {@code request} with unbounded demand and waits for the end. */
+  /** Streams {@code request} in {@link #ATTEMPT} with unbounded demand and waits for the end. */
   protected TestSubscriber<ChatChunk> stream(ChatRequest request) {
+    return stream(request, ATTEMPT);
+  }
+
+  /** Streams {@code request} in {@code attempt} with unbounded demand and waits for the end. */
+  protected TestSubscriber<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-    provider.stream(request).subscribe(sub);
+    provider.stream(request, attempt).subscribe(sub);
     sub.awaitTerminal(WAIT);
     assertThat(sub.violations()).isEmpty();
     return sub;

@@ -1,9 +1,11 @@
 package dev.aigateway.providers.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.providers.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import mockwebserver3.MockResponse;
@@ -15,6 +17,13 @@ import okio.Okio;
 /** Helpers to serve vendor transcripts from MockWebServer and to read what the adapter sent. */
 public final class Wire {
   private Wire() {}
+
+  /**
+   * An attempt whose idle timeout is 10 s, so that a test that goes wrong fails in seconds rather
+   * than waiting out the 10 min default of a plain call.
+   */
+  public static final AttemptContext FAIL_FAST =
+      AttemptContext.of(null, null, null, Duration.ofSeconds(10), 0);
 
   /** A JSON reply with {@code status}. */
   public static MockResponse json(int status, String body) {

@@ -33,7 +33,8 @@ class GeminiConformanceTest extends ConformanceKit {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    return configured(GeminiProvider.builder(), baseUrl, key, clock, client).build();
+    GeminiProvider.Builder b = GeminiProvider.builder().baseUrl(baseUrl).apiKey(key).clock(clock);
+    return (client == null ? b : b.httpClient(client)).build();
   }
 
   @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.aigateway.api.Secret;
 import dev.aigateway.providers.conformance.Wire;
 import dev.aigateway.providers.internal.Json;
-import java.time.Duration;
 import mockwebserver3.MockWebServer;
 
 /**
@@ -17,13 +16,14 @@ final class GeminiFixtures {
 
   private GeminiFixtures() {}
 
-  /** A provider on {@code server}'s root, with short timeouts so a broken test fails fast. */
+  /**
+   * A provider on {@code server}'s root. Calls pass {@link Wire#FAIL_FAST} so that a broken test
+   * fails fast.
+   */
   static GeminiProvider.Builder provider(MockWebServer server) {
     return GeminiProvider.builder()
         .baseUrl(server.url("/").toString())
-        .apiKey(Secret.of(KEY))
-        .readTimeout(Duration.ofSeconds(10))
-        .streamIdleTimeout(Duration.ofSeconds(10));
+        .apiKey(Secret.of(KEY));
   }
 
   /** "Hello there!", STOP; usage 19 in (4 cached), 8 + 2 thought out, 29 total. */

@@ -53,7 +53,7 @@ class GeminiRequestTest {
   private RecordedRequest send(GeminiProvider provider, ChatRequest request) throws Exception {
     server.enqueue(Wire.json(200, TEXT_RESPONSE));
     try (provider) {
-      provider.chat(request);
+      provider.chat(request, Wire.FAIL_FAST);
     }
     return server.takeRequest(5, TimeUnit.SECONDS);
   }
@@ -241,7 +241,7 @@ class GeminiRequestTest {
         .apiKey(Secret.of(KEY)).apiVersion("v1alpha").build();
     assertThat(send(p, ChatRequest.of(MODEL, "x")).getUrl().encodedPath())
         .isEqualTo("/proxy/google/v1alpha/models/gemini-2.5-flash:generateContent");
-    assertThat(GeminiProvider.builder().build().endpoint(MODEL, true).toString()).isEqualTo(
+    assertThat(GeminiProvider.builder().build().endpoint(MODEL, true)).isEqualTo(
         "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash"
             + ":streamGenerateContent?alt=sse");
     assertThatThrownBy(() -> GeminiProvider.builder().apiVersion("v1/beta"))
@@ -269,7 +269,7 @@ class GeminiRequestTest {
 
   private void assertRejected(ChatRequest request, String code, String... mentions) {
     try (GeminiProvider p = provider(server).build()) {
-      assertThatThrownBy(() -> p.chat(request))
+      assertThatThrownBy(() -> p.chat(request, Wire.FAIL_FAST))
           .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
             assertThat(e.errorCode()).isEqualTo(code);
             assertThat(e.retryable()).isFalse();

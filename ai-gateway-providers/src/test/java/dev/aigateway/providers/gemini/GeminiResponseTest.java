@@ -41,12 +41,12 @@ class GeminiResponseTest {
 
   private ChatResponse reply(String body) {
     server.enqueue(Wire.json(200, body));
-    return provider.chat(ChatRequest.of(MODEL, "hi"));
+    return provider.chat(ChatRequest.of(MODEL, "hi"), Wire.FAIL_FAST);
   }
 
   private Throwable failure(int status, String body) {
     server.enqueue(Wire.json(status, body));
-    return catchThrowable(() -> provider.chat(ChatRequest.of(MODEL, "hi")));
+    return catchThrowable(() -> provider.chat(ChatRequest.of(MODEL, "hi"), Wire.FAIL_FAST));
   }
 
   @Test
@@ -65,8 +65,14 @@ class GeminiResponseTest {
 
   @Test
   void theRequestedModelIsReportedWhenTheReplyNamesNone() {
-    assertThat(reply(GeminiFixtures.finishing("STOP", true)
-        .replace("\"modelVersion\":\"gemini-2.5-flash\",", "")).model()).isEqualTo(MODEL);
+    String body = """
+        {"candidates":[{"content":{"parts":[{"text":"x"}],"role":"model"},"finishReason":"STOP",
+         "index":0}],"responseId":"r"}""";
+    assertThat(body).as("the fixture names no model").doesNotContain("modelVersion");
+    String requested = "gemini-2.5-flash-lite";
+    server.enqueue(Wire.json(200, body));
+    assertThat(provider.chat(ChatRequest.of(requested, "hi"), Wire.FAIL_FAST).model())
+        .isEqualTo(requested);
   }
 
   @Test

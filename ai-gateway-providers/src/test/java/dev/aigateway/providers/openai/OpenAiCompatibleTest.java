@@ -31,7 +31,7 @@ class OpenAiCompatibleTest {
   private static void assertPreset(OpenAiProvider.Builder builder, String id, String endpoint) {
     OpenAiProvider p = builder.apiKey(Secret.of("k-000000")).build();
     assertThat(p.id()).isEqualTo(id);
-    assertThat(p.endpoint().toString()).isEqualTo(endpoint);
+    assertThat(p.endpoint()).isEqualTo(endpoint);
   }
 
   @Test

@@ -27,7 +27,9 @@ public class OpenAiConformanceTest extends ConformanceKit {
 
   @Override
   protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    return configured(OpenAiProvider.builder(), baseUrl + "v1", key, clock, client).build();
+    OpenAiProvider.Builder b = OpenAiProvider.builder().baseUrl(baseUrl + "v1").apiKey(key)
+        .clock(clock);
+    return (client == null ? b : b.httpClient(client)).build();
   }
 
   @Override

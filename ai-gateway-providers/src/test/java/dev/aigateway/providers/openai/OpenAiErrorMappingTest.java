@@ -16,7 +16,9 @@ import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.Secret;
+import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.conformance.Wire;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -57,12 +59,16 @@ class OpenAiErrorMappingTest {
   }
 
   static Throwable failure(OpenAiProvider provider, boolean stream) {
+    return failure(provider, stream, Wire.FAIL_FAST);
+  }
+
+  static Throwable failure(OpenAiProvider provider, boolean stream, AttemptContext attempt) {
     ChatRequest request = ChatRequest.of("gpt-4o", "hi");
     if (!stream) {
-      return catchThrowable(() -> provider.chat(request));
+      return catchThrowable(() -> provider.chat(request, attempt));
     }
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-    provider.stream(request).subscribe(sub);
+    provider.stream(request, attempt).subscribe(sub);
     sub.awaitTerminal(Duration.ofSeconds(10));
     assertThat(sub.items()).isEmpty();
     assertThat(sub.violations()).isEmpty();
@@ -205,12 +211,11 @@ class OpenAiErrorMappingTest {
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
-  void aSilentServerTripsTheReadTimeout(boolean stream) {
-    OpenAiProvider impatient = provider(server).readTimeout(Duration.ofMillis(200))
-        .streamIdleTimeout(Duration.ofMillis(200)).build();
+  void aSilentServerTripsTheAttemptsIdleTimeout(boolean stream) {
     server.enqueue(new MockResponse.Builder().headersDelay(3, java.util.concurrent.TimeUnit.SECONDS)
         .body("{}").build());
-    Throwable t = failure(impatient, stream);
+    Throwable t = failure(provider, stream,
+        AttemptContext.of(null, null, null, Duration.ofMillis(200), 1));
     assertThat(t).isInstanceOf(GatewayTimeoutException.class);
     assertThat(((GatewayTimeoutException) t).phase())
         .isEqualTo(GatewayTimeoutException.Phase.FIRST_CHUNK);
@@ -225,7 +230,7 @@ class OpenAiErrorMappingTest {
         .timeout(Duration.ofMillis(200)).build();
     Throwable t;
     if (!stream) {
-      t = catchThrowable(() -> provider.chat(request));
+      t = catchThrowable(() -> provider.chat(request, Wire.FAIL_FAST));
     } else {
       TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
       provider.stream(request).subscribe(sub);

@@ -17,10 +17,7 @@ public final class OpenAiFixtures {
   static OpenAiProvider.Builder provider(MockWebServer server) {
     return OpenAiProvider.builder()
         .baseUrl(server.url("/v1").toString())
-        .apiKey(Secret.of(KEY))
-        // A test that goes wrong fails in seconds rather than hanging for the 10 min default.
-        .readTimeout(java.time.Duration.ofSeconds(10))
-        .streamIdleTimeout(java.time.Duration.ofSeconds(10));
+        .apiKey(Secret.of(KEY));
   }
 
   static MockResponse json(int status, String body) {
@@ -75,6 +72,20 @@ public final class OpenAiFixtures {
          {"id":"call_b","type":"function","function":{"name":"get_time",
            "arguments":"{\\"tz\\":\\"CET\\"}"}}]},
          "finish_reason":"tool_calls"}],
+       "usage":{"prompt_tokens":80,"completion_tokens":40,"total_tokens":120}}""";
+
+  /**
+   * The two calls of {@link #TOOL_CALLS_RESPONSE}, but with {@code finish_reason: stop}, as some
+   * compatible servers (and OpenAI with a forced tool choice) send them.
+   */
+  static final String TOOL_CALLS_WITH_STOP_RESPONSE = """
+      {"id":"chatcmpl-457","object":"chat.completion","created":1,"model":"gpt-4o",
+       "choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[
+         {"id":"call_a","type":"function","function":{"name":"get_weather",
+           "arguments":"{\\"location\\":\\"Paris\\"}"}},
+         {"id":"call_b","type":"function","function":{"name":"get_time",
+           "arguments":"{\\"tz\\":\\"CET\\"}"}}]},
+         "finish_reason":"stop"}],
        "usage":{"prompt_tokens":80,"completion_tokens":40,"total_tokens":120}}""";
 
   /** A streamed answer "Hello world" with usage, as OpenAI sends it with include_usage. */

@@ -21,6 +21,7 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.conformance.Wire;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ class OpenAiRequestTest {
 
   private RecordedRequest send(OpenAiProvider provider, ChatRequest request) throws Exception {
     server.enqueue(json(200, TEXT_RESPONSE));
-    provider.chat(request);
+    provider.chat(request, Wire.FAIL_FAST);
     return server.takeRequest(5, TimeUnit.SECONDS);
   }
 
@@ -173,7 +174,7 @@ class OpenAiRequestTest {
   void anInvalidToolSchemaIsRejectedBeforeAnythingIsSent() {
     ChatRequest request = ChatRequest.builder().model("m").user("x")
         .tool(ToolDefinition.of("f", null, "{\"type\": object}")).build();
-    assertThatThrownBy(() -> provider(server).build().chat(request))
+    assertThatThrownBy(() -> provider(server).build().chat(request, Wire.FAIL_FAST))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("tool 'f'").hasMessageContaining("not valid JSON");
     assertThat(server.getRequestCount()).isZero();

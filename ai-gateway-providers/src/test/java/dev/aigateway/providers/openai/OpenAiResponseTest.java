@@ -2,6 +2,7 @@ package dev.aigateway.providers.openai;
 
 import static dev.aigateway.providers.openai.OpenAiFixtures.TEXT_RESPONSE;
 import static dev.aigateway.providers.openai.OpenAiFixtures.TOOL_CALLS_RESPONSE;
+import static dev.aigateway.providers.openai.OpenAiFixtures.TOOL_CALLS_WITH_STOP_RESPONSE;
 import static dev.aigateway.providers.openai.OpenAiFixtures.json;
 import static dev.aigateway.providers.openai.OpenAiFixtures.provider;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +15,7 @@ import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.conformance.Wire;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +42,7 @@ class OpenAiResponseTest {
 
   private ChatResponse reply(MockResponse response) {
     server.enqueue(response);
-    return provider.chat(ChatRequest.of("gpt-4o", "hi"));
+    return provider.chat(ChatRequest.of("gpt-4o", "hi"), Wire.FAIL_FAST);
   }
 
   @Test
@@ -71,13 +73,21 @@ class OpenAiResponseTest {
   @CsvSource({"stop,STOP", "length,LENGTH", "tool_calls,TOOL_CALLS",
       "function_call,TOOL_CALLS", "content_filter,CONTENT_FILTER", "something_new,OTHER"})
   void finishReasons(String wire, FinishReason expected) {
-    ChatResponse r = reply(json(200, TEXT_RESPONSE.replace("\"stop\"", "\"" + wire + "\"")));
+    String body = TEXT_RESPONSE.replace("\"finish_reason\":\"stop\"",
+        "\"finish_reason\":\"" + wire + "\"");
+    assertThat(body).as("the fixture carries the reason under test")
+        .contains("\"finish_reason\":\"" + wire + "\"");
+    ChatResponse r = reply(json(200, body));
     assertThat(r.finishReason()).isEqualTo(expected);
   }
 
   @Test
   void toolCallsWithAStopReasonAreStillToolCalls() {
-    ChatResponse r = reply(json(200, TOOL_CALLS_RESPONSE.replace("\"tool_calls\"}", "\"stop\"}")));
+    assertThat(TOOL_CALLS_WITH_STOP_RESPONSE).as("the fixture says stop, and holds tool calls")
+        .contains("\"finish_reason\":\"stop\"").contains("\"tool_calls\":[")
+        .doesNotContain("\"finish_reason\":\"tool_calls\"");
+    ChatResponse r = reply(json(200, TOOL_CALLS_WITH_STOP_RESPONSE));
+    assertThat(r.toolCalls()).extracting(ToolCall::name).containsExactly("get_weather", "get_time");
     assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
   }
 

@@ -12,10 +12,15 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatClient;
 import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.Secret;
+import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.core.AiGateway;
+import dev.aigateway.core.resilience.Resilience;
+import dev.aigateway.providers.conformance.Wire;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -23,6 +28,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import mockwebserver3.MockResponse;
@@ -34,7 +41,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The vendor key never shows up in an exception (message, cause chain, stack trace), a
- * toString(), or a log line, even when the vendor echoes it back in its error.
+ * toString(), or a log line, even when the vendor echoes it back in its error: from the provider
+ * called directly, and through the gateway.
  */
 class SecretLeakTest {
   private static final String HEADER_SECRET = "hdr-secret-9876543210zyxwvu";
@@ -100,27 +108,157 @@ class SecretLeakTest {
     return out + "\n" + t;
   }
 
-  private Throwable chatFailure(MockResponse response) {
-    server.enqueue(response);
+  /** What is called: the provider itself, or the gateway over it. */
+  private interface Caller {
+    ChatResponse chat(ChatRequest request);
+
+    Flow.Publisher<ChatChunk> stream(ChatRequest request);
+
+    static Caller of(ChatProvider provider) {
+      return new Caller() {
+        @Override
+        public ChatResponse chat(ChatRequest request) {
+          return provider.chat(request, Wire.FAIL_FAST);
+        }
+
+        @Override
+        public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+          return provider.stream(request, Wire.FAIL_FAST);
+        }
+      };
+    }
+
+    /** A new gateway from {@code gateways} for every call, closed after it. */
+    static Caller of(java.util.function.Supplier<AiGateway> gateways) {
+      return new Caller() {
+        @Override
+        public ChatResponse chat(ChatRequest request) {
+          try (AiGateway g = gateways.get()) {
+            return g.chat(request);
+          }
+        }
+
+        @Override
+        public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+          AiGateway g = gateways.get();
+          return subscriber -> g.stream(request).subscribe(subscriber);
+        }
+      };
+    }
+
+    static Caller of(ChatClient client) {
+      return new Caller() {
+        @Override
+        public ChatResponse chat(ChatRequest request) {
+          return client.chat(request);
+        }
+
+        @Override
+        public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+          return client.stream(request);
+        }
+      };
+    }
+  }
+
+  /**
+   * The failure of a call through {@code caller}, answered by {@code response} if not null; it
+   * must have reached the adapter: one more request on the wire, and the vendor's own typed error.
+   */
+  private Throwable chatFailure(Caller caller, MockResponse response) {
+    int before = server.getRequestCount();
+    if (response != null) {
+      server.enqueue(response);
+    }
     try {
-      gateway.chat(ChatRequest.of("gpt-4o", "hi"));
+      caller.chat(ChatRequest.of("gpt-4o", "hi"));
     } catch (RuntimeException e) {
+      reachedTheAdapter(e, response == null ? 0 : 1, before);
       return e;
     }
     throw new AssertionError("expected a failure");
   }
 
-  private Throwable streamFailure(MockResponse response) {
+  private Throwable streamFailure(Caller caller, MockResponse response) {
+    int before = server.getRequestCount();
     server.enqueue(response);
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-    gateway.stream(ChatRequest.of("gpt-4o", "hi")).subscribe(sub);
+    caller.stream(ChatRequest.of("gpt-4o", "hi")).subscribe(sub);
     sub.awaitTerminal(Duration.ofSeconds(10));
     assertThat(sub.error()).isNotNull();
+    reachedTheAdapter(sub.error(), 1, before);
     return sub.error();
   }
 
+  private void reachedTheAdapter(Throwable e, int requests, int before) {
+    assertThat(server.getRequestCount() - before).as("requests on the wire for %s", e)
+        .isEqualTo(requests);
+    assertThat(e).as("the adapter's own typed error, not a skip")
+        .isInstanceOf(dev.aigateway.api.ProviderException.class);
+    assertThat(((dev.aigateway.api.ProviderException) e).errorCode())
+        .isNotIn("circuit_open", "bulkhead_full");
+  }
+
   @Test
-  void noErrorPathLeaksTheKeys() throws Exception {
+  void noErrorPathOfTheProviderLeaksTheKeys() throws Exception {
+    try (OpenAiProvider provider = OpenAiFixtures.provider(server)
+        .header("X-Tenant-Token", Secret.of(HEADER_SECRET)).build()) {
+      List<Throwable> failures = failures(Caller.of(provider), dead -> {
+        try (OpenAiProvider p = dead.build()) {
+          return chatFailure(Caller.of(p), null);
+        }
+      });
+      assertNoSecretInAny(failures);
+    }
+  }
+
+  @Test
+  void noErrorPathThroughTheGatewayLeaksTheKeys() throws Exception {
+    // A gateway of its own for every path, without retries: each path is one request that
+    // reaches the adapter (never a skip by an open circuit, never a wait for a read timeout).
+    Caller freshGateway = Caller.of(() -> AiGateway.builder()
+        .provider(OpenAiFixtures.provider(server)
+            .header("X-Tenant-Token", Secret.of(HEADER_SECRET)).build())
+        .resilience(Resilience.builder().maxRetries(0).build()).build());
+    List<Throwable> failures = failures(freshGateway, dead -> {
+      try (AiGateway g = AiGateway.builder().provider(dead.build())
+          .resilience(Resilience.builder().maxRetries(0).build()).build()) {
+        return chatFailure(Caller.of(g), null);
+      }
+    });
+    assertNoSecretInAny(failures);
+    assertThat(logs.list).as("the gateway logged the failures, so this check is not vacuous")
+        .isNotEmpty();
+    for (ILoggingEvent e : logs.list) {
+      String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+          : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      assertNoSecretIn(line, "log line '" + e.getFormattedMessage() + "'");
+    }
+  }
+
+  private void assertNoSecretInAny(List<Throwable> failures) {
+    assertThat(failures).hasSize(10);
+    assertThat(failures).extracting(t -> t.getClass().getSimpleName()).containsExactly(
+        "AuthenticationException", "AuthenticationException", "InvalidRequestException",
+        "ProviderUnavailableException", "MalformedResponseException",
+        "AuthenticationException", "ProviderUnavailableException", "MalformedResponseException",
+        "MalformedResponseException", "ProviderUnavailableException");
+    for (Throwable t : failures) {
+      assertNoSecretIn(everything(t), t.getClass().getSimpleName() + ": " + t.getMessage());
+    }
+    // the vendor's message is kept, only the key is masked
+    assertThat(failures.get(0).getMessage()).contains("Incorrect API key provided: [redacted]");
+    for (String line : julLogs) {
+      assertNoSecretIn(line, "OkHttp log line");
+    }
+  }
+
+  /**
+   * Every error path through {@code caller}, and through a provider (built by {@code dead}) whose
+   * vendor refuses connections.
+   */
+  private List<Throwable> failures(Caller caller,
+      Function<OpenAiProvider.Builder, Throwable> dead) throws Exception {
     String echoed = "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY
         + ". Header was " + HEADER_SECRET + "\",\"type\":\"invalid_request_error\","
         + "\"code\":\"invalid_api_key\"}}";
@@ -128,50 +266,31 @@ class SecretLeakTest {
         + KEY.substring(KEY.length() - 12) + ". You can find your API key at"
         + " https://platform.openai.com.\",\"type\":\"invalid_request_error\"}}";
     List<Throwable> failures = new ArrayList<>();
-    failures.add(chatFailure(json(401, echoed)));
-    failures.add(chatFailure(json(401, masked)));
-    failures.add(chatFailure(json(400, "{\"error\":{\"message\":\"bad header " + KEY + "\"}}")));
-    failures.add(chatFailure(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
+    failures.add(chatFailure(caller, json(401, echoed)));
+    failures.add(chatFailure(caller, json(401, masked)));
+    failures.add(chatFailure(caller,
+        json(400, "{\"error\":{\"message\":\"bad header " + KEY + "\"}}")));
+    failures.add(chatFailure(caller, new MockResponse.Builder().code(502)
+        .setHeader("Content-Type", "text/html")
         .body("<html><title>proxy saw Bearer " + KEY + "</title></html>").build()));
-    failures.add(chatFailure(json(200, "not json " + KEY)));
-    failures.add(streamFailure(json(401, echoed)));
-    failures.add(streamFailure(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+    failures.add(chatFailure(caller, json(200, "not json " + KEY)));
+    failures.add(streamFailure(caller, json(401, echoed)));
+    failures.add(streamFailure(caller, new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
         .body(events(TEXT_STREAM[1], "{\"error\":{\"message\":\"key " + KEY + " revoked\","
             + "\"type\":\"server_error\"}}")).build()));
-    failures.add(streamFailure(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+    failures.add(streamFailure(caller, new MockResponse.Builder()
+        .setHeader("Content-Type", "text/event-stream")
         .body(events(TEXT_STREAM[1], "{broken " + KEY)).build()));
-    failures.add(streamFailure(json(200, "{\"unexpected\":\"" + KEY + "\"}")));
+    failures.add(streamFailure(caller, json(200, "{\"unexpected\":\"" + KEY + "\"}")));
 
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    try (AiGateway dead = AiGateway.builder().provider(OpenAiProvider.builder()
-        .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(Secret.of(KEY)).build()).build()) {
-      try {
-        dead.chat(ChatRequest.of("m", "hi"));
-      } catch (RuntimeException e) {
-        failures.add(e);
-      }
-    }
-
-    assertThat(failures).hasSize(10);
-    for (Throwable t : failures) {
-      assertNoSecretIn(everything(t), t.getClass().getSimpleName() + ": " + t.getMessage());
-    }
-    // the vendor's message is kept, only the key is masked
-    assertThat(failures.get(0).getMessage()).contains("Incorrect API key provided: [redacted]");
-
-    assertThat(logs.list).as("the gateway logged the failures, so this check is not vacuous")
-        .isNotEmpty();
-    for (ILoggingEvent e : logs.list) {
-      String line = e.getFormattedMessage()
-          + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
-      assertNoSecretIn(line, "log line '" + e.getFormattedMessage() + "'");
-    }
-    for (String line : julLogs) {
-      assertNoSecretIn(line, "OkHttp log line");
-    }
+    failures.add(dead.apply(OpenAiProvider.builder()
+        .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey(Secret.of(KEY))));
+    return failures;
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.aigateway.providers.openai;
+package dev.aigateway.providers.openai.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;

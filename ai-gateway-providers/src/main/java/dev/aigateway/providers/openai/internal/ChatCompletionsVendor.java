@@ -1,25 +1,22 @@
-package dev.aigateway.providers.openai;
+package dev.aigateway.providers.openai.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.providers.internal.HttpChatProvider;
-import dev.aigateway.providers.internal.HttpSettings;
 import dev.aigateway.providers.internal.StreamDecoder;
 
 /**
  * What every server of the Chat Completions format shares: the body, replies and streams
  * ({@link ChatCompletions}). Subclasses say where a request goes and how it authenticates; that
- * is all OpenAI and Azure OpenAI differ in. Shared by the adapters; not a supported API of its
- * own.
+ * is all OpenAI and Azure OpenAI differ in. Thread safe when the subclass is.
  */
-public abstract class ChatCompletionsProvider extends HttpChatProvider {
+public abstract class ChatCompletionsVendor implements HttpChatProvider.Vendor {
   private final ChatCompletions codec;
 
-  /** An adapter on {@code settings} that writes the body in {@code dialect}. */
-  protected ChatCompletionsProvider(HttpSettings settings, ChatCompletions.Dialect dialect) {
-    super(settings, ChatCompletions.ERROR_PARSER);
-    this.codec = new ChatCompletions(settings.id(), dialect);
+  /** A vendor part that reports {@code provider} and writes the body in {@code dialect}. */
+  protected ChatCompletionsVendor(String provider, ChatCompletions.Dialect dialect) {
+    this.codec = new ChatCompletions(provider, dialect);
   }
 
   /** The model name to write in the body, where the server wants one. */
@@ -28,17 +25,17 @@ public abstract class ChatCompletionsProvider extends HttpChatProvider {
   }
 
   @Override
-  protected final byte[] body(ChatRequest request, boolean stream) {
+  public final byte[] body(ChatRequest request, boolean stream) {
     return codec.writeRequest(request, bodyModel(request), stream);
   }
 
   @Override
-  protected final ChatResponse readResponse(JsonNode body, ChatRequest request) {
+  public final ChatResponse readResponse(JsonNode body, ChatRequest request) {
     return codec.readResponse(body, request.model());
   }
 
   @Override
-  protected final StreamDecoder streamDecoder(ChatRequest request) {
+  public final StreamDecoder streamDecoder(ChatRequest request) {
     return codec.streamDecoder(request.model());
   }
 }
