@@ -26,6 +26,11 @@ final class InMemoryProvider implements ChatProvider {
   }
 
   @Override
+  public boolean streamsInline() {
+    return true; // its stream answers during request(), on the requesting thread
+  }
+
+  @Override
   public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
     return ChatResult.of(response).chunks();
   }

@@ -48,6 +48,18 @@ public interface ChatProvider extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #stream}'s publisher, once subscribed, delivers its first signal from within
+   * the subscriber's first {@code request}, on the requesting thread and without blocking: an
+   * in-memory provider. The gateway may then run such a stream's whole pipeline on the thread
+   * that requests it, without a hand-off to a worker. A provider that says true and then does
+   * not deliver at once holds that thread until it does. The default, false, is right for every
+   * network adapter.
+   */
+  default boolean streamsInline() {
+    return false;
+  }
+
+  /**
    * Releases what this provider holds and aborts its calls in flight. Calls made after closing
    * fail with {@link IllegalStateException}. The default does nothing.
    */

@@ -55,6 +55,22 @@ public final class FakeProvider implements ChatProvider {
     return stream(request);
   }
 
+  private volatile boolean inline;
+
+  /**
+   * Says that its streams deliver their first signal at once, on the requesting thread
+   * ({@link ChatProvider#streamsInline()}); true only when the stream behaviour does.
+   */
+  public FakeProvider inline(boolean inline) {
+    this.inline = inline;
+    return this;
+  }
+
+  @Override
+  public boolean streamsInline() {
+    return inline;
+  }
+
   /** Answers plain calls with {@code behaviour}, which may throw. */
   public FakeProvider onChat(Function<ChatRequest, ChatResponse> behaviour) {
     this.chat = behaviour;

@@ -2,7 +2,7 @@ package dev.aigateway.core.cache;
 
 /**
  * The 128-bit key of one cached answer: a hash of the canonical form of everything in a request
- * that changes the answer (see {@link CacheInterceptor} for what goes in). An immutable value;
+ * that changes the answer (see {@link ResponseCache} for what goes in). An immutable value;
  * two keys are equal when their bits are. {@link #toString()} is the 32 hexadecimal digits of
  * {@link #high()} followed by {@link #low()}, which a remote {@link CacheStore} can use as its
  * key; {@link #parse} reads it back.

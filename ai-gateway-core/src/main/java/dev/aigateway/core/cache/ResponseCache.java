@@ -19,6 +19,47 @@ import java.util.Objects;
  * ({@link #enabledByDefault()}), and an {@link InMemoryCacheStore} with those bounds.
  * {@link #disabled()} is the setting a gateway uses when none is configured: caching is off
  * unless a route turns it on.
+ *
+ * <p>The gateway runs the cache between the per-client rate limit and routing
+ * ({@code AiGateway.builder().cache(...)}), so it sees the model as the application asked for it.
+ *
+ * <p><b>What makes two requests identical</b>
+ * ({@link CacheKey#of(dev.aigateway.api.ChatRequest, boolean)}): the model or route name as
+ * given, the messages (role, text, image URLs, image bytes and media type, tool calls, tool call ids),
+ * the tools, tool choice, response format, temperature, topP, maxTokens, stop sequences, seed
+ * and the {@code extra} fields (in any key order). Not the client id (unless
+ * {@link #partitionByClient()}), metadata, timeout, cache mode or attributes. Values
+ * at their default count as absent: {@code toolChoice(auto())}, {@code responseFormat(text())}
+ * and empty lists change nothing. The order of builder calls changes nothing, but the order of
+ * messages, tools and stop sequences does.
+ *
+ * <p><b>When it applies.</b> A route's own setting ({@code Route.cache(Boolean)}) wins; a route
+ * without one, and a model that names no route, follow {@link #enabledByDefault()}.
+ * Per request, {@link dev.aigateway.api.CacheMode#BYPASS} neither reads nor writes and {@link dev.aigateway.api.CacheMode#REFRESH}
+ * skips the read and stores the fresh answer.
+ *
+ * <p><b>Hits.</b> {@code chat()} gets the stored answer with {@link dev.aigateway.api.ChatResponse#fromCache()}
+ * true, {@link dev.aigateway.api.ChatResponse#attempts()} 0 and the usage the vendor reported when it answered.
+ * {@code stream()} gets a stored stream replayed chunk by chunk, in order, at the subscriber's
+ * demand; a stored {@code chat()} answer is streamed as one chunk. {@code chat()} folds a stored
+ * stream. The call records what the cache said ({@code cacheLookup} for its listener, and
+ * {@code fromCache} for the stages above and the answer).
+ *
+ * <p><b>What is stored.</b> Complete answers only: a stream is recorded as it passes to the
+ * subscriber (nothing is held back) and stored once it completes. Errors, streams that fail or
+ * are cancelled, answers that finish with {@link dev.aigateway.api.FinishReason#CONTENT_FILTER}, and streams larger
+ * than {@link #maxBytes()} are never stored.
+ *
+ * <p><b>Single flight.</b> A request that misses while an identical one is in flight waits for
+ * that call's answer instead of making its own (and is then answered as a hit: {@code fromCache}
+ * true, 0 attempts). A {@code chat()} call that can be cancelled ({@code chatAsync}) runs its
+ * vendor call on the executor under a cancellation of its own, so that a caller who cancels only
+ * stops waiting; the vendor call is cancelled when every caller waiting for it has gone. A
+ * vendor error is shared with those waiting. A stream's vendor call stays its own subscriber's:
+ * when that stream fails or is cancelled, whoever waited for it makes a call of their own. A
+ * stream that runs inline on its requesting thread neither waits for nor leads a flight.
+ *
+ * <p><b>A slow or failing store</b> never fails a call: see {@link CacheStore}.
  */
 public final class ResponseCache {
   private static final ResponseCache DISABLED = builder().enabledByDefault(false).build();

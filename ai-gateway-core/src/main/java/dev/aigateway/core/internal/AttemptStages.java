@@ -66,11 +66,16 @@ final class AttemptStages {
 
     @Override
     public ChatResult execute(TargetRun run, Next next) {
-      int retries = 0;
+      int retries = run.retriesUsed;
+      if (run.pendingDelay != null) { // going on, on a worker, from a wait an inline run reached
+        Duration delay = run.pendingDelay;
+        run.pendingDelay = null;
+        Waits.pause(run.call, delay, "waiting to retry");
+      }
       while (true) {
         try {
           return next.proceed(run);
-        } catch (TargetRun.Skipped s) {
+        } catch (TargetRun.Skipped | WouldBlock s) {
           throw s;
         } catch (RuntimeException e) {
           if (classify(run, e) != FailureAction.RETRY || run.circuitOpened
@@ -93,6 +98,12 @@ final class AttemptStages {
             throw e; // the wait would outlast the deadline
           }
           run.call.events().retry(run.call, run.target, run.call.attempts() + 1, delay);
+          if (run.call.runsInline()) {
+            // This thread must not wait: leave where we are, and go on from here on a worker.
+            run.call.keepResume(new RealCall.Resume(run.index, retries, delay, run.failures,
+                run.notes));
+            throw new WouldBlock("waiting to retry");
+          }
           Waits.pause(run.call, delay, "waiting to retry");
         }
       }

@@ -127,6 +127,12 @@ final class CacheStage implements ChatInterceptor {
     if (!enabledFor(request.model())) {
       return chain.proceed(request);
     }
+    CacheOutcome earlier = call.cacheOutcome();
+    if (call.resumed() && earlier != null) {
+      // An inline run looked up already and moved to a worker: go on without a second lookup.
+      return earlier == CacheOutcome.BYPASS ? chain.proceed(request)
+          : callAndStore(chain, request, CacheKey.of(request, config.partitionByClient()), null);
+    }
     if (mode == CacheMode.BYPASS) {
       call.cache(CacheOutcome.BYPASS);
       return chain.proceed(request);
@@ -140,6 +146,11 @@ final class CacheStage implements ChatInterceptor {
     if (hit != null) {
       call.cache(CacheOutcome.HIT);
       return hit.toResult(chain.isStreaming());
+    }
+    if (call.runsInline()) {
+      // A thread that must not block neither waits for an identical call nor makes others wait.
+      call.cache(CacheOutcome.MISS);
+      return callAndStore(chain, request, key, null);
     }
     Flight flight = new Flight();
     Flight running = flights.putIfAbsent(key, flight);

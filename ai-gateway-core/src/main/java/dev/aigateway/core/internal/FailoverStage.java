@@ -80,16 +80,24 @@ final class FailoverStage implements ChatInterceptor {
       throw new IllegalStateException("no routing decision on the call: routing did not run");
     }
     List<RouteTarget> candidates = decision.candidates();
-    List<FailedAttempt> failures = new ArrayList<>(2);
-    List<String> notes = new ArrayList<>(2);
+    RealCall.Resume resume = call.takeResume(); // an inline run that had to wait stopped here
+    List<FailedAttempt> failures = resume != null ? resume.failures() : new ArrayList<>(2);
+    List<String> notes = resume != null ? resume.notes() : new ArrayList<>(2);
     RuntimeException last = null;
-    for (int i = 0; i < candidates.size(); i++) {
+    for (int i = resume != null ? resume.candidate() : 0; i < candidates.size(); i++) {
       RouteTarget candidate = candidates.get(i);
       TargetRun run = new TargetRun(call, chain, candidate, guard(candidate.target()),
           decision.resilience(), failures, notes);
+      run.index = i;
+      if (resume != null && i == resume.candidate()) {
+        run.retriesUsed = resume.retries();
+        run.pendingDelay = resume.delay();
+      }
       RuntimeException cause;
       try {
         return perTarget.proceed(run);
+      } catch (WouldBlock w) {
+        throw w;
       } catch (TargetRun.Skipped s) {
         cause = s.detail;
         run.failed(s.detail, "skipped");

@@ -44,6 +44,9 @@ public final class GatewayEngine {
   private final Timing timing;
   private final GatewayEventListener.Factory listeners;
   private final BooleanSupplier closed;
+  // What decides whether a stream may run on its requesting thread (see canRunInline).
+  private final boolean pipelineNeverWaits;
+  private final java.util.Set<String> inlineProviders;
 
   /**
    * @param providers the providers by id, in registration order
@@ -87,6 +90,48 @@ public final class GatewayEngine {
     chain.add(failover);
     chain.add(new ProviderStage(Map.copyOf(providers)));
     this.pipeline = new Pipeline(chain);
+    java.util.Set<String> inline = new java.util.HashSet<>();
+    providers.forEach((id, p) -> {
+      if (p.streamsInline()) {
+        inline.add(id);
+      }
+    });
+    this.inlineProviders = java.util.Set.copyOf(inline);
+    this.pipelineNeverWaits = interceptors.isEmpty()
+        && (rateLimits == null || rateLimits.backend() == null
+            && rateLimits.onExhausted().maxWaitNanos() == 0 && !rateLimits.onExhausted().proceeds())
+        && (cache == null || cache.store() == null)
+        && (upstream == null || upstream.backend() == null);
+  }
+
+  /**
+   * Whether a stream of {@code request} may run its pipeline on the thread that requests it:
+   * only when nothing before its first chunk can block that thread. That is: no application
+   * interceptors (their code is unknown); rate limits, if any, on local buckets that reject
+   * rather than wait; the cache, if any, on its in-memory store; upstream limits, if any, local;
+   * and every target the request may reach served by a provider whose streams answer at once
+   * ({@link ChatProvider#streamsInline()}: in-memory ones, never a network adapter). A retry's
+   * backoff still cannot block it: the call then moves to a worker and goes on there.
+   */
+  boolean canRunInline(ChatRequest request) {
+    if (!pipelineNeverWaits || inlineProviders.isEmpty()) {
+      return false;
+    }
+    Route route = router.routes().get(request.model());
+    if (route == null) {
+      try {
+        return inlineProviders.contains(router.resolve(request.model(), timing.random())
+            .providerId());
+      } catch (RuntimeException e) {
+        return false; // no route: the pipeline says so, on a worker
+      }
+    }
+    for (Target t : route.allTargets()) {
+      if (!inlineProviders.contains(t.providerId())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code AiGateway.chat}: runs on the calling thread. */

@@ -55,7 +55,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       return;
     }
     Call call = new Call(subscriber, engine.newCall(request, true, new Cancellation()),
-        engine.pipeline(), executor);
+        engine.pipeline(), executor, engine.canRunInline(request));
     subscriber.onSubscribe(call);
     call.subscribed();
   }
@@ -74,6 +74,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     private final Cancellation cancellation;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean cancelOnce = new AtomicBoolean();
+    private final boolean inline;
     private final AtomicLong pending = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -94,7 +95,8 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     private boolean done;
 
     Call(Flow.Subscriber<? super ChatChunk> downstream, RealCall call, Pipeline pipeline,
-        Executor executor) {
+        Executor executor, boolean inline) {
+      this.inline = inline;
       this.downstream = downstream;
       this.call = call;
       this.cancellation = call.cancellation();
@@ -182,7 +184,22 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       }
     }
 
+    /**
+     * Starts the pipeline: right here, on the requesting thread, when nothing in it can block
+     * (see {@code GatewayEngine.canRunInline}), which saves the two thread hand-offs; otherwise
+     * on the executor. An inline run that reaches a wait after all moves to the executor and goes
+     * on there from where it stopped.
+     */
     private void launch() {
+      if (inline) {
+        call.runsInline(true);
+        runPipeline();
+        return;
+      }
+      submit();
+    }
+
+    private void submit() {
       FutureTask<Void> t = new FutureTask<>(this, null);
       synchronized (this) {
         task = t;
@@ -210,6 +227,14 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       ChatResult result;
       try {
         result = pipeline.execute(call);
+      } catch (WouldBlock w) {
+        if (!call.runsInline()) {
+          fail(new IllegalStateException("a stage waited for an inline run on a worker", w));
+          return;
+        }
+        call.resumeOnWorker(); // the stages left what they need to go on
+        submit();
+        return;
       } catch (Throwable t) {
         if (!cancelled) {
           fail(t);

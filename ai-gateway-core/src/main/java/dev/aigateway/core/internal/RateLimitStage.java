@@ -122,29 +122,42 @@ final class RateLimitStage implements ChatInterceptor {
     if (!limit.hasWindows()) {
       return chain.proceed(request);
     }
-    Quota quota = quotas.getIfPresent(client); // no capturing lambda on the common path
-    if (quota == null) {
-      quota = quotas.get(client, id -> Quota.create("client '" + id + "'", limits.backend(),
-          meter, "client", id, limit.requestWindows(), limit.tokenWindows()));
-    }
-    long estimate = quota.countsTokens() ? estimate(request) : 0;
-    try {
-      admit(call, request, quota, estimate);
-    } catch (AiGatewayException | CancellationException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new AiGatewayException("the rate-limit backend failed while admitting a call of "
-          + quota.name() + ": " + e, e, true);
-    }
-    if (!quota.countsTokens()) {
-      return chain.proceed(request);
+    Quota quota;
+    long estimate;
+    RealCall.Admission kept = call.takeAdmission();
+    if (kept != null) { // admitted by an inline run that moved to a worker: charged once
+      quota = (Quota) kept.quota();
+      estimate = kept.estimate();
+    } else {
+      quota = quotas.getIfPresent(client); // no capturing lambda on the common path
+      if (quota == null) {
+        quota = quotas.get(client, id -> Quota.create("client '" + id + "'", limits.backend(),
+            meter, "client", id, limit.requestWindows(), limit.tokenWindows()));
+      }
+      estimate = quota.countsTokens() ? estimate(request) : 0;
+      try {
+        admit(call, request, quota, estimate);
+      } catch (AiGatewayException | CancellationException | WouldBlock e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new AiGatewayException("the rate-limit backend failed while admitting a call of "
+            + quota.name() + ": " + e, e, true);
+      }
     }
     ChatResult result;
     try {
       result = chain.proceed(request);
-    } catch (RuntimeException e) {
-      adjust(quota, -estimate); // no answer: no tokens to charge
+    } catch (WouldBlock e) {
+      call.keepAdmission(new RealCall.Admission(quota, estimate)); // the worker goes on
       throw e;
+    } catch (RuntimeException e) {
+      if (quota.countsTokens()) {
+        adjust(quota, -estimate); // no answer: no tokens to charge
+      }
+      throw e;
+    }
+    if (!quota.countsTokens()) {
+      return result;
     }
     if (!result.isStream()) {
       // A complete answer: reconcile now, without an observer.

@@ -182,6 +182,62 @@ public final class RealCall implements GatewayCall {
     return facts.usage;
   }
 
+  // ---- running inline, and going on after a move to a worker ----
+
+  /**
+   * Whether the call runs on a thread that must not block (a stream's requesting thread). A stage
+   * that would wait throws {@link WouldBlock} instead, after leaving on the call what it needs to
+   * go on; the publisher then runs the pipeline again on a worker, where each stage takes up its
+   * state ({@link #takeAdmission}, {@link #decision}, {@link #takeResume}) instead of starting
+   * over, so that nothing is charged, decided, sent or heard twice.
+   */
+  boolean runsInline() {
+    return facts.inline;
+  }
+
+  void runsInline(boolean inline) {
+    facts.inline = inline;
+  }
+
+  /** Whether this run goes on from where an inline run stopped (on a worker). */
+  boolean resumed() {
+    return facts.resumed;
+  }
+
+  /** Moves the call to a worker: it no longer runs inline, and goes on where it stopped. */
+  void resumeOnWorker() {
+    facts.inline = false;
+    facts.resumed = true;
+  }
+
+  /** The rate limit's admission, kept while the call moves to a worker. */
+  record Admission(Object quota, long estimate) {}
+
+  void keepAdmission(Admission admission) {
+    facts.admission = admission;
+  }
+
+  Admission takeAdmission() {
+    Admission a = facts.admission;
+    facts.admission = null;
+    return a;
+  }
+
+  /** Where failover stopped: the candidate, its retries so far, the wait before the next. */
+  record Resume(int candidate, int retries, Duration delay,
+      List<dev.aigateway.api.AllTargetsFailedException.FailedAttempt> failures,
+      List<String> notes) {}
+
+  void keepResume(Resume resume) {
+    facts.resume = resume;
+  }
+
+  Resume takeResume() {
+    Resume r = facts.resume;
+    facts.resume = null;
+    return r;
+  }
+
   // ---- what the stages write ----
 
   /** Routing's decision, with the deadline and timeouts it resolved. */
@@ -298,6 +354,10 @@ public final class RealCall implements GatewayCall {
     volatile String responseId;
     volatile FinishReason finishReason;
     volatile Usage usage;
+    volatile boolean inline;
+    volatile boolean resumed;
+    volatile Admission admission;
+    volatile Resume resume;
 
     Facts(long id, ChatRequest request, boolean streaming, boolean cancellable, Timing timing,
         long startNanos) {

@@ -29,6 +29,9 @@ final class RoutingStage implements ChatInterceptor {
   public ChatResult intercept(Chain chain) {
     ChatRequest request = chain.request();
     RealCall call = (RealCall) chain.call();
+    if (call.resumed() && call.decision() != null) {
+      return chain.proceed(request); // decided by an inline run that moved to a worker
+    }
     Router.Routed routed = router.decide(request, call.timing().random());
     Route route = routed.route();
     Resilience resilience = route != null && route.resilience() != null

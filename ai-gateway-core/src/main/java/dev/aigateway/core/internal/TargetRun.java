@@ -9,6 +9,7 @@ import dev.aigateway.api.spi.GatewayEventListener.SkipReason;
 import dev.aigateway.api.spi.Target;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.routing.RouteTarget;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +30,10 @@ final class TargetRun {
   // What the attempt in progress registered; run in reverse when it ends.
   private final List<EndHook> hooks = new ArrayList<>(4);
   boolean circuitOpened;
+  // Where this candidate stands in the call, and what an inline run left to go on with.
+  int index;
+  int retriesUsed;
+  Duration pendingDelay;
 
   TargetRun(RealCall call, ChatInterceptor.Chain chain, RouteTarget candidate, TargetGuard guard,
       Resilience settings, List<FailedAttempt> failures, List<String> notes) {

@@ -13,11 +13,15 @@ final class Waits {
    *
    * @throws CancellationException when the call is cancelled (or the thread interrupted) first;
    *     the interrupt flag is restored when the interrupt was not the call's own
+   * @throws WouldBlock when the call runs inline, on a thread that must not block
    */
   static void pause(RealCall call, Duration delay, String what) {
     Cancellation cancellation = call.cancellation();
     if (cancellation.isCancelled()) {
       throw new CancellationException("the call was cancelled");
+    }
+    if (call.runsInline()) {
+      throw new WouldBlock(what); // the caller keeps what it needs to go on
     }
     Thread thread = Thread.currentThread();
     try (Cancellation.Registration wake = cancellation.onCancel(thread::interrupt)) {

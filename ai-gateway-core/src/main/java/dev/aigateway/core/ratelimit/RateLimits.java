@@ -9,7 +9,42 @@ import java.util.Objects;
 /**
  * The per-client rate limits and policies of a gateway: a {@link ClientLimit} per client id, a
  * default for every other client, and what to do when a budget is empty. Immutable and thread
- * safe; a {@link RateLimitInterceptor} enforces it.
+ * safe; the gateway enforces it ({@code AiGateway.builder().rateLimits(...)}), as follows.
+ *
+ * <p>The limit sits above the cache, so that every call counts, cache hits included. For each
+ * call, in order:
+ *
+ * <ol>
+ *   <li><b>Policy.</b> A client whose {@link ClientLimit#allowedModels()} do not include the
+ *       requested model (or route) fails with
+ *       {@link dev.aigateway.api.AccessDeniedException}, naming both.
+ *   <li><b>Admission.</b> One request and the estimated tokens are taken from the client's budget,
+ *       from every window or from none. The estimate is the {@link TokenCounter}'s input count
+ *       plus the request's {@code maxTokens} as expected output (0 when unset: the output is
+ *       then charged after the call). When the budget is empty the call is rejected at once with
+ *       {@link dev.aigateway.api.RateLimitExceededException}, carrying the limit in its message
+ *       and {@code retryAfter()}, and nothing is sent; or it waits, as {@link OnExhausted} says,
+ *       on the call's sleeper, honouring the call's cancellation. The listener hears the
+ *       decision (admitted, waited, rejected).
+ *   <li><b>Reconciliation.</b> After the call, the estimate is replaced by the usage the vendor
+ *       reported ({@code totalTokens}): the difference is refunded, or charged regardless of the
+ *       budget. A stream is reconciled as each chunk with usage passes. A call that failed
+ *       before any answer has its tokens refunded (its request stays counted); an answer with no
+ *       usage keeps the estimate.
+ *   <li><b>Cache hits</b> count against the request limit but not the token limit: when the
+ *       call says it was answered from the cache, every token charged for it is refunded: at
+ *       once for {@code chat()}, when the stream ends for {@code stream()}.
+ * </ol>
+ *
+ * <p><b>Backend failures.</b> When the bucket backend fails while admitting a call, the call
+ * fails with a retryable {@link dev.aigateway.api.AiGatewayException} that names the client (it
+ * fails closed: nothing is sent); a failure while reconciling after the call is logged and
+ * ignored, so it never breaks an answer that was already given.
+ *
+ * <p>Calls of clients without any limit (no own limit and no default) pass through untouched.
+ * Thread safe; admission is lock-free with local buckets. Local budgets of clients idle for the
+ * longest configured window are dropped, which only forgives debt a client ran up beyond its
+ * budget (by usage over the estimate): a budget idle that long has refilled anyway.
  *
  * <pre>{@code
  * RateLimits limits = RateLimits.builder()

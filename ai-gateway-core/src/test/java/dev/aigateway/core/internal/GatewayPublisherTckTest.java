@@ -14,14 +14,27 @@ import org.reactivestreams.tck.flow.FlowPublisherVerification;
  * in-memory provider. The failed publisher is a stream subscribed after its gateway was closed.
  */
 public class GatewayPublisherTckTest extends FlowPublisherVerification<ChatChunk> {
+  private final boolean inline;
 
   public GatewayPublisherTckTest() {
+    this(false);
+  }
+
+  GatewayPublisherTckTest(boolean inline) {
     super(new TestEnvironment(2_000, 200));
+    this.inline = inline;
+  }
+
+  /** The same verification with a provider whose streams run inline on the requesting thread. */
+  public static class Inline extends GatewayPublisherTckTest {
+    public Inline() {
+      super(true);
+    }
   }
 
   @Override
   public Flow.Publisher<ChatChunk> createFlowPublisher(long elements) {
-    FakeProvider provider = new FakeProvider("fake")
+    FakeProvider provider = new FakeProvider("fake").inline(inline)
         .onStream(r -> ChunkPublisher.of(ChunkPublisher.words("fake", "m", (int) elements)));
     AiGateway gateway = AiGateway.builder().provider(provider).build();
     return gateway.stream(ChatRequest.of("m", "hi"));
