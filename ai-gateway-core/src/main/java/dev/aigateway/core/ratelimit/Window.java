@@ -19,6 +19,19 @@ public record Window(long amount, Duration period) {
     if (period == null || period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("window period must be positive but was " + period);
     }
+    if (amount > saturatedNanos(period)) {
+      // The buckets refill at most one unit per nanosecond; say so here, not at the first call.
+      throw new IllegalArgumentException("window of " + amount + " per " + period
+          + " refills faster than one per nanosecond; use a longer period");
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   static Window of(long amount, Duration period, String field) {
@@ -30,6 +43,10 @@ public record Window(long amount, Duration period) {
     }
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException(field + " period must be positive but was " + period);
+    }
+    if (amount > saturatedNanos(period)) {
+      throw new IllegalArgumentException(field + " window of " + amount + " per " + period
+          + " refills faster than one per nanosecond; use a longer period");
     }
     return new Window(amount, period);
   }

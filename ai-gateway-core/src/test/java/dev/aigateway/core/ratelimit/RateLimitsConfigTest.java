@@ -62,4 +62,15 @@ class RateLimitsConfigTest {
     assertThat(RateLimits.builder().build().limitFor("other")).isNull();
     assertThat(vip.toString()).contains("50 requests per 1s");
   }
+
+  @Test
+  void aWindowTooFastForTheBucketsIsRefusedWhenBuiltNotAtTheFirstCall() {
+    assertThatThrownBy(() -> ClientLimit.builder()
+        .tokens(1_000_000_000_000L, Duration.ofMinutes(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tokens")
+        .hasMessageContaining("faster than one per nanosecond");
+    assertThat(ClientLimit.builder().tokens(10_000_000_000L, Duration.ofMinutes(1)).build())
+        .isNotNull();
+  }
 }

@@ -138,29 +138,48 @@ class RoutingTest {
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
   void aNinetyTenSplitSendsNinetyPercentToTheFirstArm(boolean stream) {
-    AiGateway gateway = gateway(Route.builder("ab")
+    AiGateway gateway = everyDraw(Route.builder("ab")
         .target("a", "gpt", 90).target("b", "claude", 10).build());
-    int n = 20_000;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < 100; i++) { // the random source draws 0..99 once each
       call(gateway, ChatRequest.of("ab", "hi"), stream);
     }
-    assertThat(received(a, stream).size() / (double) n).isBetween(0.88, 0.92);
-    assertThat(received(b, stream).size() / (double) n).isBetween(0.08, 0.12);
-    assertThat(received(a, stream).size() + received(b, stream).size()).isEqualTo(n);
+    assertThat(received(a, stream)).as("draws 0..89").hasSize(90);
+    assertThat(received(b, stream)).as("draws 90..99").hasSize(10);
   }
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
   void aSeventyTwentyTenSplitFollowsItsWeights(boolean stream) {
-    AiGateway gateway = gateway(Route.builder("abc")
+    AiGateway gateway = everyDraw(Route.builder("abc")
         .target("a", "m", 70).target("b", "m", 20).target("c", "m", 10).build());
-    int n = 20_000;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < 100; i++) {
       call(gateway, ChatRequest.of("abc", "hi"), stream);
     }
-    assertThat(received(a, stream).size() / (double) n).isBetween(0.68, 0.72);
-    assertThat(received(b, stream).size() / (double) n).isBetween(0.18, 0.22);
-    assertThat(received(c, stream).size() / (double) n).isBetween(0.08, 0.12);
+    assertThat(received(a, stream)).hasSize(70);
+    assertThat(received(b, stream)).hasSize(20);
+    assertThat(received(c, stream)).hasSize(10);
+  }
+
+  /**
+   * A gateway whose random source draws 0, 1, 2, ... in turn (modulo the bound), so that one
+   * draw of every value shows exactly where each share of the split goes.
+   */
+  private AiGateway everyDraw(Route route) {
+    java.util.concurrent.atomic.AtomicInteger draws = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.random.RandomGenerator sequence = new java.util.random.RandomGenerator() {
+      @Override
+      public long nextLong() {
+        return draws.getAndIncrement();
+      }
+
+      @Override
+      public int nextInt(int bound) {
+        return Math.floorMod(draws.getAndIncrement(), bound);
+      }
+    };
+    return AiGateway.builder().provider(a).provider(b).provider(c).resilience(NO_RETRIES)
+        .timing(dev.aigateway.api.spi.Timing.builder().sleeper(d -> {}).random(sequence).build())
+        .route(route).build();
   }
 
   // ---------------------------------------------------------------------------------------------
