@@ -19,9 +19,11 @@ import java.util.function.Consumer;
  * {@link #routeResolved}, then per candidate {@link #targetSkipped} or
  * {@link #attemptStart} ... {@link #attemptEnd} (with {@link #retry} between the attempts of one
  * target and {@link #failover} between targets), {@link #circuitStateChange} when an outcome
- * moved a breaker, and for a stream {@link #firstChunk}, {@link #usage} and, when the subscriber
- * cancels, {@link #streamCancelled} just before {@code callEnd}. A stream's {@code attemptEnd}
- * and {@code callEnd} come when it ends, not when its first chunk arrives.
+ * moved a breaker, and for a stream {@link #firstChunk} and {@link #usage}. When the subscriber
+ * cancels: {@link #streamCancelled}, then the cancelled attempt's {@code attemptEnd}, then
+ * {@code callEnd} (an attempt still starting on another thread may end after it). A stream's
+ * {@code attemptEnd} and {@code callEnd} come when it ends, not when its first chunk arrives. A
+ * cache hit has neither route nor attempts, and no {@code usage} (no tokens were spent).
  *
  * <p><b>Timing.</b> Durations are measured on the gateway's ticker ({@link Timing}), from the
  * event's start to its end; {@link CallInfo#startNanos()} anchors the call.

@@ -224,4 +224,22 @@ class CacheKeyTest {
     k ^= k >>> 33; k *= 0xff51afd7ed558ccdL; k ^= k >>> 33; k *= 0xc4ceb9fe1a85ec53L;
     return k ^ (k >>> 33);
   }
+
+  @Test
+  void everyCharCountsAcrossTheBlocksAStringIsHashedIn() {
+    String latin = "Résumé: ".repeat(200); // longer than the 512-char blocks it is read in
+    String wide = "Résumé: ".repeat(199) + "Résumé\u2014 "; // one char above 0xFF, at the end
+    assertThat(key(ChatRequest.of("m", latin))).isNotEqualTo(key(ChatRequest.of("m", wide)));
+    for (int at : new int[] {0, 7, 8, 15, 16, 511, 512, 513, latin.length() - 1}) {
+      char[] changed = latin.toCharArray();
+      changed[at] = changed[at] == 'x' ? 'y' : 'x';
+      assertThat(key(ChatRequest.of("m", new String(changed))))
+          .as("a change at char %d", at).isNotEqualTo(key(ChatRequest.of("m", latin)));
+      changed[at] = '\u0100'; // the same place, one past Latin-1
+      assertThat(key(ChatRequest.of("m", new String(changed))))
+          .isNotEqualTo(key(ChatRequest.of("m", latin)));
+    }
+    assertThat(key(ChatRequest.of("m", wide))).isEqualTo(key(ChatRequest.of("m", wide)));
+    assertThat(key(ChatRequest.of("m", "ab"))).isNotEqualTo(key(ChatRequest.of("m", "a\u0000b")));
+  }
 }
