@@ -105,7 +105,7 @@ public final class HttpSettings {
 
   /** The default executor, or the application's. */
   public Executor executor() {
-    return executor;
+    return executor != null ? executor : GatewayExecutors.defaultExecutor();
   }
 
   /** The clock for dates in {@code Retry-After}. */
