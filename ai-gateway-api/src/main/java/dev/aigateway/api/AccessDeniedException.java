@@ -1,5 +1,7 @@
 package dev.aigateway.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The gateway's per-client policy does not let this client use the model or route it asked for.
  * Nothing was sent to any vendor. Not retryable: the same request fails the same way until the
@@ -8,7 +10,7 @@ package dev.aigateway.api;
 public class AccessDeniedException extends AiGatewayException {
   private static final long serialVersionUID = 1L;
 
-  private final String clientId;
+  private final @Nullable String clientId;
   private final String model;
 
   /**
@@ -16,14 +18,14 @@ public class AccessDeniedException extends AiGatewayException {
    * @param model the model or route the request asked for, as the application named it
    * @param message what was refused and what the client may use instead
    */
-  public AccessDeniedException(String clientId, String model, String message) {
+  public AccessDeniedException(@Nullable String clientId, String model, String message) {
     super(message, null, false);
     this.clientId = clientId;
     this.model = model;
   }
 
   /** The client that was refused, or null for anonymous callers. */
-  public String clientId() {
+  public @Nullable String clientId() {
     return clientId;
   }
 

@@ -1,6 +1,7 @@
 package dev.aigateway.api;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every error the gateway throws or signals. Unchecked.
@@ -16,7 +17,7 @@ public class AiGatewayException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final boolean retryable;
-  private volatile String partialText;
+  private volatile @Nullable String partialText;
 
   /** An error with a message. */
   public AiGatewayException(String message, boolean retryable) {
@@ -24,7 +25,7 @@ public class AiGatewayException extends RuntimeException {
   }
 
   /** An error with a message and a cause. */
-  public AiGatewayException(String message, Throwable cause, boolean retryable) {
+  public AiGatewayException(String message, @Nullable Throwable cause, boolean retryable) {
     super(message, cause);
     this.retryable = retryable;
   }

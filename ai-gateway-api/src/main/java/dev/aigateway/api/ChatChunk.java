@@ -1,6 +1,7 @@
 package dev.aigateway.api;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One piece of a streamed answer. Immutable and thread safe.
@@ -13,26 +14,27 @@ import java.util.List;
  * reports them as the equivalent plain answer does.
  */
 public final class ChatChunk {
-  private final String id;
+  private final @Nullable String id;
   private final String provider;
   private final String model;
   private final String textDelta;
   private final List<ToolCallDelta> toolCallDeltas;
-  private final FinishReason finishReason;
-  private final Usage usage;
+  private final @Nullable FinishReason finishReason;
+  private final @Nullable Usage usage;
   private final int attempts;
   private final boolean fromCache;
 
   private ChatChunk(
-      String id, String provider, String model, String textDelta,
-      List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage) {
+      @Nullable String id, String provider, String model, @Nullable String textDelta,
+      @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
+      @Nullable Usage usage) {
     this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0, false);
   }
 
   private ChatChunk(
-      String id, String provider, String model, String textDelta,
-      List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage,
-      int attempts, boolean fromCache) {
+      @Nullable String id, String provider, String model, @Nullable String textDelta,
+      @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
+      @Nullable Usage usage, int attempts, boolean fromCache) {
     if (provider == null) {
       throw new IllegalArgumentException("provider is required but was null");
     }
@@ -63,13 +65,14 @@ public final class ChatChunk {
    * none); {@code finishReason}, {@code usage} and {@code id} may be null (meaning not known yet).
    */
   public static ChatChunk of(
-      String id, String provider, String model, String textDelta,
-      List<ToolCallDelta> toolCallDeltas, FinishReason finishReason, Usage usage) {
+      @Nullable String id, String provider, String model, @Nullable String textDelta,
+      @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
+      @Nullable Usage usage) {
     return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage);
   }
 
   /** The vendor's id for the whole answer, or null when this chunk does not carry it. */
-  public String id() {
+  public @Nullable String id() {
     return id;
   }
 
@@ -84,12 +87,12 @@ public final class ChatChunk {
   }
 
   /** Why the model stopped, on the last chunk; null before. */
-  public FinishReason finishReason() {
+  public @Nullable FinishReason finishReason() {
     return finishReason;
   }
 
   /** Token counts for the whole answer once known; null before. */
-  public Usage usage() {
+  public @Nullable Usage usage() {
     return usage;
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chat request, independent of any vendor. Immutable and thread safe.
@@ -29,22 +30,22 @@ import java.util.Set;
 public final class ChatRequest {
   private final String model;
   private final List<Message> messages;
-  private final Double temperature;
-  private final Double topP;
-  private final Integer maxTokens;
+  private final @Nullable Double temperature;
+  private final @Nullable Double topP;
+  private final @Nullable Integer maxTokens;
   private final List<String> stop;
   private final List<ToolDefinition> tools;
-  private final ToolChoice toolChoice;
-  private final ResponseFormat responseFormat;
-  private final Long seed;
-  private final String clientId;
+  private final @Nullable ToolChoice toolChoice;
+  private final @Nullable ResponseFormat responseFormat;
+  private final @Nullable Long seed;
+  private final @Nullable String clientId;
   private final Map<String, String> metadata;
   private final CacheMode cacheMode;
-  private final Duration timeout;
-  private final Map<String, Object> extra;
-  private final Attr attributes;
+  private final @Nullable Duration timeout;
+  private final Map<String, @Nullable Object> extra;
+  private final @Nullable Attr attributes;
 
-  private ChatRequest(Builder b, List<Message> messages, Attr attributes) {
+  private ChatRequest(Builder b, List<Message> messages, @Nullable Attr attributes) {
     this.model = b.model;
     this.messages = messages;
     this.temperature = b.temperature;
@@ -63,7 +64,7 @@ public final class ChatRequest {
     this.attributes = attributes;
   }
 
-  private ChatRequest(ChatRequest base, String model, Attr attributes) {
+  private ChatRequest(ChatRequest base, String model, @Nullable Attr attributes) {
     this.model = model;
     this.messages = base.messages;
     this.temperature = base.temperature;
@@ -108,17 +109,17 @@ public final class ChatRequest {
   }
 
   /** Sampling temperature, or null for the vendor's default. */
-  public Double temperature() {
+  public @Nullable Double temperature() {
     return temperature;
   }
 
   /** Nucleus sampling probability, or null for the vendor's default. */
-  public Double topP() {
+  public @Nullable Double topP() {
     return topP;
   }
 
   /** Maximum output tokens, or null for the vendor's (or adapter's documented) default. */
-  public Integer maxTokens() {
+  public @Nullable Integer maxTokens() {
     return maxTokens;
   }
 
@@ -133,22 +134,22 @@ public final class ChatRequest {
   }
 
   /** Which tool the model must call, or null for the vendor's default. */
-  public ToolChoice toolChoice() {
+  public @Nullable ToolChoice toolChoice() {
     return toolChoice;
   }
 
   /** The required answer format, or null for free text. */
-  public ResponseFormat responseFormat() {
+  public @Nullable ResponseFormat responseFormat() {
     return responseFormat;
   }
 
   /** Sampling seed, or null. */
-  public Long seed() {
+  public @Nullable Long seed() {
     return seed;
   }
 
   /** Who is calling, for per-client limits and metrics, or null when the caller is anonymous. */
-  public String clientId() {
+  public @Nullable String clientId() {
     return clientId;
   }
 
@@ -163,7 +164,7 @@ public final class ChatRequest {
   }
 
   /** The total time this call may take, retries included, or null for the gateway's default. */
-  public Duration timeout() {
+  public @Nullable Duration timeout() {
     return timeout;
   }
 
@@ -171,7 +172,7 @@ public final class ChatRequest {
    * Vendor-specific body fields, passed through to the vendor as they are. An extra field
    * replaces the field of the same name that the adapter would otherwise write. Unmodifiable.
    */
-  public Map<String, Object> extra() {
+  public Map<String, @Nullable Object> extra() {
     return extra;
   }
 
@@ -186,7 +187,7 @@ public final class ChatRequest {
   }
 
   /** The value stored under {@code key}, or null. */
-  public <T> T attribute(AttributeKey<T> key) {
+  public <T> @Nullable T attribute(AttributeKey<T> key) {
     for (Attr a = attributes; a != null; a = a.next) {
       if (a.key == key) {
         return key.type().cast(a.value);
@@ -199,7 +200,7 @@ public final class ChatRequest {
    * This request with {@code value} stored under {@code key} (or removed, when {@code value} is
    * null). Cheaper than {@link #toBuilder()}: nothing else is copied or validated again.
    */
-  public <T> ChatRequest withAttribute(AttributeKey<T> key, T value) {
+  public <T> ChatRequest withAttribute(AttributeKey<T> key, @Nullable T value) {
     Checks.requireNonNull(key, "key");
     if (value != null && !key.type().isInstance(value)) {
       throw new IllegalArgumentException(
@@ -216,7 +217,7 @@ public final class ChatRequest {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ChatRequest r
         && model.equals(r.model)
         && messages.equals(r.messages)
@@ -264,10 +265,10 @@ public final class ChatRequest {
   /** One attribute in an immutable, newest-first list; requests rarely carry more than a few. */
   private static final class Attr {
     final AttributeKey<?> key;
-    final Object value;
-    final Attr next;
+    final @Nullable Object value;
+    final @Nullable Attr next;
 
-    Attr(AttributeKey<?> key, Object value, Attr next) {
+    Attr(AttributeKey<?> key, @Nullable Object value, @Nullable Attr next) {
       this.key = key;
       this.value = value;
       this.next = next;
@@ -280,22 +281,22 @@ public final class ChatRequest {
    * methods that take a whole list ({@link #messages(List)}, {@link #tools(List)}) replace.
    */
   public static final class Builder {
-    private String model;
+    private @Nullable String model;
     private final List<Message> messages = new ArrayList<>();
-    private Double temperature;
-    private Double topP;
-    private Integer maxTokens;
+    private @Nullable Double temperature;
+    private @Nullable Double topP;
+    private @Nullable Integer maxTokens;
     private List<String> stop = List.of();
     private final List<ToolDefinition> tools = new ArrayList<>();
-    private ToolChoice toolChoice;
-    private ResponseFormat responseFormat;
-    private Long seed;
-    private String clientId;
+    private @Nullable ToolChoice toolChoice;
+    private @Nullable ResponseFormat responseFormat;
+    private @Nullable Long seed;
+    private @Nullable String clientId;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private CacheMode cacheMode = CacheMode.DEFAULT;
-    private Duration timeout;
-    private final Map<String, Object> extra = new LinkedHashMap<>();
-    private Attr attributes;
+    private @Nullable Duration timeout;
+    private final Map<String, @Nullable Object> extra = new LinkedHashMap<>();
+    private @Nullable Attr attributes;
 
     private Builder() {}
 
@@ -349,19 +350,19 @@ public final class ChatRequest {
     }
 
     /** Sampling temperature, at least 0; null restores the vendor's default. */
-    public Builder temperature(Double temperature) {
+    public Builder temperature(@Nullable Double temperature) {
       this.temperature = temperature;
       return this;
     }
 
     /** Nucleus sampling probability, from 0 to 1; null restores the vendor's default. */
-    public Builder topP(Double topP) {
+    public Builder topP(@Nullable Double topP) {
       this.topP = topP;
       return this;
     }
 
     /** Maximum output tokens, at least 1; null restores the default. */
-    public Builder maxTokens(Integer maxTokens) {
+    public Builder maxTokens(@Nullable Integer maxTokens) {
       this.maxTokens = maxTokens;
       return this;
     }
@@ -388,25 +389,25 @@ public final class ChatRequest {
     }
 
     /** Which tool the model must call; null restores the vendor's default. */
-    public Builder toolChoice(ToolChoice toolChoice) {
+    public Builder toolChoice(@Nullable ToolChoice toolChoice) {
       this.toolChoice = toolChoice;
       return this;
     }
 
     /** The answer's required format; null restores free text. */
-    public Builder responseFormat(ResponseFormat responseFormat) {
+    public Builder responseFormat(@Nullable ResponseFormat responseFormat) {
       this.responseFormat = responseFormat;
       return this;
     }
 
     /** Sampling seed; null clears it. */
-    public Builder seed(Long seed) {
+    public Builder seed(@Nullable Long seed) {
       this.seed = seed;
       return this;
     }
 
     /** Who is calling, for per-client limits, policies and metrics; null for anonymous. */
-    public Builder clientId(String clientId) {
+    public Builder clientId(@Nullable String clientId) {
       this.clientId = clientId;
       return this;
     }
@@ -425,7 +426,7 @@ public final class ChatRequest {
     }
 
     /** The total time the call may take, retries included; null for the gateway's default. */
-    public Builder timeout(Duration timeout) {
+    public Builder timeout(@Nullable Duration timeout) {
       this.timeout = timeout;
       return this;
     }
@@ -434,14 +435,14 @@ public final class ChatRequest {
      * Adds a vendor-specific body field, passed through as is. {@code value} must be null, a
      * String, Number, Boolean, or a List or String-keyed Map of those; it is deep-copied.
      */
-    public Builder extra(String key, Object value) {
+    public Builder extra(String key, @Nullable Object value) {
       Checks.requireNonBlank(key, "extra key");
       extra.put(key, JsonValues.copy(value, "extra." + key));
       return this;
     }
 
     /** Stores an attribute for the interceptor chain; a null value removes it. */
-    public <T> Builder attribute(AttributeKey<T> key, T value) {
+    public <T> Builder attribute(AttributeKey<T> key, @Nullable T value) {
       Checks.requireNonNull(key, "key");
       if (value != null && !key.type().isInstance(value)) {
         throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package dev.aigateway.api;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A complete answer. Immutable and thread safe.
@@ -12,12 +13,12 @@ import java.util.Objects;
  * {@link #toString()} never shows the answer's content.
  */
 public final class ChatResponse {
-  private final String id;
+  private final @Nullable String id;
   private final String provider;
   private final String model;
   private final Message message;
   private final FinishReason finishReason;
-  private final Usage usage;
+  private final @Nullable Usage usage;
   private final boolean fromCache;
   private final int attempts;
 
@@ -59,7 +60,7 @@ public final class ChatResponse {
   }
 
   /** The vendor's id for this answer, or null when it gave none. */
-  public String id() {
+  public @Nullable String id() {
     return id;
   }
 
@@ -94,7 +95,7 @@ public final class ChatResponse {
   }
 
   /** Token counts, or null when the vendor reported none. */
-  public Usage usage() {
+  public @Nullable Usage usage() {
     return usage;
   }
 
@@ -109,7 +110,7 @@ public final class ChatResponse {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ChatResponse r
         && Objects.equals(id, r.id)
         && provider.equals(r.provider)
@@ -136,19 +137,19 @@ public final class ChatResponse {
 
   /** Builds a {@link ChatResponse}. Not thread safe. */
   public static final class Builder {
-    private String id;
-    private String provider;
-    private String model;
-    private Message message;
-    private FinishReason finishReason;
-    private Usage usage;
+    private @Nullable String id;
+    private @Nullable String provider;
+    private @Nullable String model;
+    private @Nullable Message message;
+    private @Nullable FinishReason finishReason;
+    private @Nullable Usage usage;
     private boolean fromCache;
     private int attempts = 1;
 
     private Builder() {}
 
     /** The vendor's id for the answer; may be null. */
-    public Builder id(String id) {
+    public Builder id(@Nullable String id) {
       this.id = id;
       return this;
     }
@@ -183,7 +184,7 @@ public final class ChatResponse {
     }
 
     /** Token counts; may be null. */
-    public Builder usage(Usage usage) {
+    public Builder usage(@Nullable Usage usage) {
       this.usage = usage;
       return this;
     }

@@ -3,12 +3,13 @@ package dev.aigateway.api;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Argument checks whose messages name the offending field. */
 final class Checks {
   private Checks() {}
 
-  static String requireNonBlank(String value, String field) {
+  static String requireNonBlank(@Nullable String value, String field) {
     if (value == null) {
       throw new IllegalArgumentException(field + " is required but was null");
     }
@@ -18,7 +19,7 @@ final class Checks {
     return value;
   }
 
-  static <T> T requireNonNull(T value, String field) {
+  static <T> T requireNonNull(@Nullable T value, String field) {
     if (value == null) {
       throw new IllegalArgumentException(field + " is required but was null");
     }
@@ -26,7 +27,7 @@ final class Checks {
   }
 
   /** An unmodifiable copy of {@code list}, rejecting null elements with the element's index. */
-  static <T> List<T> copyOf(List<? extends T> list, String field) {
+  static <T> List<T> copyOf(@Nullable List<? extends @Nullable T> list, String field) {
     if (list == null) {
       throw new IllegalArgumentException(field + " is required but was null");
     }

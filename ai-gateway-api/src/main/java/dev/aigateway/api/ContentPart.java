@@ -3,6 +3,7 @@ package dev.aigateway.api;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One piece of a message's content: text, or an image given by URL or by its bytes.
@@ -90,7 +91,7 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
       return o instanceof Image other
           && mediaType.equals(other.mediaType)
           && Arrays.equals(data, other.data);

@@ -1,5 +1,7 @@
 package dev.aigateway.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The prompt (plus the requested output) does not fit the model's context window. Not retryable
  * on the same model, but a model with a larger window may take it.
@@ -9,7 +11,8 @@ public class ContextLengthExceededException extends InvalidRequestException {
 
   /** See {@link ProviderException#ProviderException}. */
   public ContextLengthExceededException(
-      String provider, int statusCode, String errorCode, String message, Throwable cause) {
+      String provider, int statusCode, @Nullable String errorCode, String message,
+      @Nullable Throwable cause) {
     super(provider, statusCode, errorCode, message, cause);
   }
 }

@@ -1,5 +1,7 @@
 package dev.aigateway.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A deadline passed: connecting, waiting for the first chunk, waiting between chunks, or the
  * call's total deadline. {@link #phase()} says which. Retryable, unless the total deadline
@@ -21,7 +23,7 @@ public class GatewayTimeoutException extends AiGatewayException {
   }
 
   private final Phase phase;
-  private final String provider;
+  private final @Nullable String provider;
 
   /**
    * @param provider the provider that was being called, or null
@@ -29,7 +31,8 @@ public class GatewayTimeoutException extends AiGatewayException {
    * @param message what timed out, and after how long
    * @param cause the underlying failure, or null
    */
-  public GatewayTimeoutException(String provider, Phase phase, String message, Throwable cause) {
+  public GatewayTimeoutException(
+      @Nullable String provider, Phase phase, String message, @Nullable Throwable cause) {
     super(message, cause, phase != Phase.DEADLINE);
     this.provider = provider;
     this.phase = phase;
@@ -41,7 +44,7 @@ public class GatewayTimeoutException extends AiGatewayException {
   }
 
   /** The provider that was being called when the deadline passed, or null. */
-  public String provider() {
+  public @Nullable String provider() {
     return provider;
   }
 }

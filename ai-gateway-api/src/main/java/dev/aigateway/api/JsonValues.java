@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Validation and deep copying of the JSON-like values accepted by {@link ChatRequest.Builder#extra}. */
 final class JsonValues {
@@ -14,7 +15,7 @@ final class JsonValues {
    * Returns an immutable deep copy of {@code value}, which must be null, a String, Number,
    * Boolean, or a List or String-keyed Map of such values.
    */
-  static Object copy(Object value, String path) {
+  static @Nullable Object copy(@Nullable Object value, String path) {
     if (value == null || value instanceof String || value instanceof Boolean) {
       return value;
     }
@@ -26,7 +27,7 @@ final class JsonValues {
       return value;
     }
     if (value instanceof Map<?, ?> map) {
-      Map<String, Object> copy = new LinkedHashMap<>();
+      Map<String, @Nullable Object> copy = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String key)) {
           throw new IllegalArgumentException(path + " has a non-String key: " + e.getKey());
@@ -36,7 +37,7 @@ final class JsonValues {
       return Collections.unmodifiableMap(copy);
     }
     if (value instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>(list.size());
+      List<@Nullable Object> copy = new ArrayList<>(list.size());
       for (int i = 0; i < list.size(); i++) {
         copy.add(copy(list.get(i), path + "[" + i + "]"));
       }

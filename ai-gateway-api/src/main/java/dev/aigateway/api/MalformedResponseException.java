@@ -1,5 +1,7 @@
 package dev.aigateway.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The vendor answered with a body the adapter cannot read: invalid JSON, a missing required
  * field, or the wrong content type. The message says what was wrong, and
@@ -11,7 +13,7 @@ public class MalformedResponseException extends ProviderUnavailableException {
 
   /** See {@link ProviderException#ProviderException}. */
   public MalformedResponseException(
-      String provider, int statusCode, String message, Throwable cause) {
+      String provider, int statusCode, String message, @Nullable Throwable cause) {
     super(provider, statusCode, "malformed_response", message, cause);
   }
 }

@@ -2,6 +2,7 @@ package dev.aigateway.api;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One turn of a conversation. Immutable and validated when created.
@@ -17,10 +18,11 @@ public final class Message {
   private final Role role;
   private final List<ContentPart> parts;
   private final List<ToolCall> toolCalls;
-  private final String toolCallId;
+  private final @Nullable String toolCallId;
   private final String text;
 
-  private Message(Role role, List<ContentPart> parts, List<ToolCall> toolCalls, String toolCallId) {
+  private Message(
+      Role role, List<ContentPart> parts, List<ToolCall> toolCalls, @Nullable String toolCallId) {
     this.role = role;
     this.parts = parts;
     this.toolCalls = toolCalls;
@@ -63,7 +65,7 @@ public final class Message {
    * A previous answer of the assistant with text and tool calls, as some vendors return them
    * together. {@code text} may be null or empty.
    */
-  public static Message assistant(String text, List<ToolCall> toolCalls) {
+  public static Message assistant(@Nullable String text, List<ToolCall> toolCalls) {
     List<ToolCall> calls = Checks.copyOf(toolCalls, "toolCalls");
     List<ContentPart> parts =
         text == null || text.isEmpty() ? List.of() : List.of(ContentPart.text(text));
@@ -128,12 +130,12 @@ public final class Message {
   }
 
   /** The call a {@link Role#TOOL} message answers, else null. */
-  public String toolCallId() {
+  public @Nullable String toolCallId() {
     return toolCallId;
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Message other
         && role == other.role
         && parts.equals(other.parts)

@@ -1,5 +1,7 @@
 package dev.aigateway.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A vendor refused or failed a request. {@link #provider()} names the provider, 
  * {@link #statusCode()} is the HTTP status (0 when there was none, as for a broken connection or
@@ -11,7 +13,7 @@ public class ProviderException extends AiGatewayException {
 
   private final String provider;
   private final int statusCode;
-  private final String errorCode;
+  private final @Nullable String errorCode;
 
   /**
    * @param provider the provider's id
@@ -22,8 +24,8 @@ public class ProviderException extends AiGatewayException {
    * @param cause the underlying failure, or null
    */
   public ProviderException(
-      String provider, int statusCode, String errorCode, String message, boolean retryable,
-      Throwable cause) {
+      String provider, int statusCode, @Nullable String errorCode, String message,
+      boolean retryable, @Nullable Throwable cause) {
     super(message, cause, retryable);
     this.provider = provider;
     this.statusCode = statusCode;
@@ -41,7 +43,7 @@ public class ProviderException extends AiGatewayException {
   }
 
   /** The vendor's error code or type, or null. */
-  public String errorCode() {
+  public @Nullable String errorCode() {
     return errorCode;
   }
 }

@@ -2,6 +2,7 @@ package dev.aigateway.api;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The vendor throttled the request: HTTP 429, or a vendor's own throttling signal.
@@ -12,7 +13,7 @@ import java.util.Optional;
 public class ProviderRateLimitException extends ProviderException {
   private static final long serialVersionUID = 1L;
 
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
 
   /**
    * @param provider the provider's id
@@ -24,8 +25,8 @@ public class ProviderRateLimitException extends ProviderException {
    * @param cause the underlying failure, or null
    */
   public ProviderRateLimitException(
-      String provider, int statusCode, String errorCode, String message, Duration retryAfter,
-      boolean retryable, Throwable cause) {
+      String provider, int statusCode, @Nullable String errorCode, String message,
+      @Nullable Duration retryAfter, boolean retryable, @Nullable Throwable cause) {
     super(provider, statusCode, errorCode, message, retryable, cause);
     this.retryAfter = retryAfter;
   }

@@ -1,6 +1,7 @@
 package dev.aigateway.api;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shape the model's answer must take: free text, any JSON object, or JSON that follows a
@@ -22,11 +23,12 @@ public final class ResponseFormat {
       new ResponseFormat(Type.JSON_OBJECT, null, null, false);
 
   private final Type type;
-  private final String name;
-  private final String schema;
+  private final @Nullable String name;
+  private final @Nullable String schema;
   private final boolean strict;
 
-  private ResponseFormat(Type type, String name, String schema, boolean strict) {
+  private ResponseFormat(
+      Type type, @Nullable String name, @Nullable String schema, boolean strict) {
     this.type = type;
     this.name = name;
     this.schema = schema;
@@ -68,12 +70,12 @@ public final class ResponseFormat {
   }
 
   /** The schema's name for {@link Type#JSON_SCHEMA}, else null. */
-  public String name() {
+  public @Nullable String name() {
     return name;
   }
 
   /** The JSON Schema text for {@link Type#JSON_SCHEMA}, else null. */
-  public String schema() {
+  public @Nullable String schema() {
     return schema;
   }
 
@@ -83,7 +85,7 @@ public final class ResponseFormat {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ResponseFormat other
         && type == other.type
         && strict == other.strict

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A credential, such as a vendor API key, held so that it cannot leak by accident.
@@ -92,7 +93,7 @@ public final class Secret {
   /** Caches the file's content until the file changes. */
   private static final class FileReader implements Supplier<String> {
     private final Path path;
-    private volatile Snapshot snapshot;
+    private volatile @Nullable Snapshot snapshot;
 
     FileReader(Path path) {
       this.path = path;
@@ -129,7 +130,7 @@ public final class Secret {
   private static final class Snapshot {
     final long modified;
     final long size;
-    final Object fileKey;
+    final @Nullable Object fileKey;
     final String value;
 
     Snapshot(BasicFileAttributes a, String value) {

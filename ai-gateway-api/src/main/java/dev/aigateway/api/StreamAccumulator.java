@@ -2,6 +2,7 @@ package dev.aigateway.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Folds the chunks of one stream into a {@link ChatResponse}: it joins the text, reassembles tool
@@ -14,11 +15,11 @@ import java.util.List;
 public final class StreamAccumulator {
   private final StringBuilder text = new StringBuilder();
   private final List<PendingCall> calls = new ArrayList<>(0);
-  private String id;
-  private String provider;
-  private String model;
-  private FinishReason finishReason;
-  private Usage usage;
+  private @Nullable String id;
+  private @Nullable String provider;
+  private @Nullable String model;
+  private @Nullable FinishReason finishReason;
+  private @Nullable Usage usage;
   private int chunks;
   private int attempts;
   private boolean marked;
@@ -75,12 +76,12 @@ public final class StreamAccumulator {
   }
 
   /** The finish reason seen so far, or null. */
-  public FinishReason finishReason() {
+  public @Nullable FinishReason finishReason() {
     return finishReason;
   }
 
   /** The usage seen so far, or null. */
-  public Usage usage() {
+  public @Nullable Usage usage() {
     return usage;
   }
 
@@ -126,8 +127,8 @@ public final class StreamAccumulator {
   }
 
   private static final class PendingCall {
-    String id;
-    String name;
+    @Nullable String id;
+    @Nullable String name;
     final StringBuilder arguments = new StringBuilder();
   }
 }

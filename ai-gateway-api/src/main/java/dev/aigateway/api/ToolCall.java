@@ -1,5 +1,7 @@
 package dev.aigateway.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The model's request to call a tool.
  *
@@ -21,7 +23,7 @@ public record ToolCall(String id, String name, String arguments) {
   }
 
   /** A tool call. */
-  public static ToolCall of(String id, String name, String arguments) {
+  public static ToolCall of(String id, String name, @Nullable String arguments) {
     return new ToolCall(id, name, arguments);
   }
 }

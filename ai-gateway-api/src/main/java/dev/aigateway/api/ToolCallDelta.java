@@ -1,5 +1,7 @@
 package dev.aigateway.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A piece of a tool call, as it arrives in a stream. Pieces with the same {@link #index()} belong
  * to the same call: the first usually carries the id and name, and the arguments arrive as JSON
@@ -10,7 +12,8 @@ package dev.aigateway.api;
  * @param name the tool's name, or null when this piece does not carry it
  * @param argumentsDelta the next piece of the arguments' JSON text; never null, may be empty
  */
-public record ToolCallDelta(int index, String id, String name, String argumentsDelta) {
+public record ToolCallDelta(
+    int index, @Nullable String id, @Nullable String name, String argumentsDelta) {
 
   /** Validates the index; a null arguments piece becomes empty. */
   public ToolCallDelta {

@@ -1,6 +1,7 @@
 package dev.aigateway.api;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether and which tool the model must call. Immutable; compare with {@link #equals}.
@@ -23,9 +24,9 @@ public final class ToolChoice {
   private static final ToolChoice REQUIRED = new ToolChoice(Type.REQUIRED, null);
 
   private final Type type;
-  private final String toolName;
+  private final @Nullable String toolName;
 
-  private ToolChoice(Type type, String toolName) {
+  private ToolChoice(Type type, @Nullable String toolName) {
     this.type = type;
     this.toolName = toolName;
   }
@@ -56,12 +57,12 @@ public final class ToolChoice {
   }
 
   /** The tool's name for {@link Type#TOOL}, else null. */
-  public String toolName() {
+  public @Nullable String toolName() {
     return toolName;
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof ToolChoice other
         && type == other.type
         && Objects.equals(toolName, other.toolName);

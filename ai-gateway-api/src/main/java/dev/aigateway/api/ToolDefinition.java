@@ -1,6 +1,7 @@
 package dev.aigateway.api;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A function the model may ask the application to call.
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
  * @param description what the function does, for the model; may be null
  * @param parametersJsonSchema the JSON Schema of the arguments object
  */
-public record ToolDefinition(String name, String description, String parametersJsonSchema) {
+public record ToolDefinition(
+    String name, @Nullable String description, String parametersJsonSchema) {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
 
   /** Validates the name and that the schema looks like a JSON object. */
@@ -32,7 +34,8 @@ public record ToolDefinition(String name, String description, String parametersJ
   }
 
   /** A tool definition; see the class documentation for the rules. */
-  public static ToolDefinition of(String name, String description, String parametersJsonSchema) {
+  public static ToolDefinition of(
+      String name, @Nullable String description, String parametersJsonSchema) {
     return new ToolDefinition(name, description, parametersJsonSchema);
   }
 }

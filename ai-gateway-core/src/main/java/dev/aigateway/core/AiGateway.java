@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,15 +204,15 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final List<ChatInterceptor> interceptors = new ArrayList<>();
     private final List<GatewayEventListener.Factory> listenerFactories = new ArrayList<>();
-    private String defaultProvider;
-    private Executor executor;
+    private @Nullable String defaultProvider;
+    private @Nullable Executor executor;
     private Resilience resilience = Resilience.defaults();
     private Timeouts timeouts = Timeouts.none();
     private Timing timing = Timing.system();
     private TargetGate targetGate = TargetGate.OPEN;
-    private UpstreamLimits upstreamLimits;
-    private RateLimits rateLimits;
-    private ResponseCache cache;
+    private @Nullable UpstreamLimits upstreamLimits;
+    private @Nullable RateLimits rateLimits;
+    private @Nullable ResponseCache cache;
 
     private Builder() {}
 

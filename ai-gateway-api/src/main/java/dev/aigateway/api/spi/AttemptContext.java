@@ -2,6 +2,7 @@ package dev.aigateway.api.spi;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a provider is told about the one attempt it serves, besides the request: the call's
@@ -17,14 +18,14 @@ import java.util.Objects;
 public final class AttemptContext {
   private static final AttemptContext NONE = new AttemptContext(null, null, null, null, 0);
 
-  private final Cancellation cancellation;
-  private final Duration timeout;
-  private final Duration connectTimeout;
-  private final Duration idleTimeout;
+  private final @Nullable Cancellation cancellation;
+  private final @Nullable Duration timeout;
+  private final @Nullable Duration connectTimeout;
+  private final @Nullable Duration idleTimeout;
   private final int attempt;
 
-  private AttemptContext(Cancellation cancellation, Duration timeout, Duration connectTimeout,
-      Duration idleTimeout, int attempt) {
+  private AttemptContext(@Nullable Cancellation cancellation, @Nullable Duration timeout,
+      @Nullable Duration connectTimeout, @Nullable Duration idleTimeout, int attempt) {
     this.cancellation = cancellation;
     this.timeout = timeout;
     this.connectTimeout = connectTimeout;
@@ -48,8 +49,8 @@ public final class AttemptContext {
    * @param attempt the attempt's number within its call, from 1; 0 when unknown
    * @throws IllegalArgumentException when a duration is not positive or attempt is negative
    */
-  public static AttemptContext of(Cancellation cancellation, Duration timeout,
-      Duration connectTimeout, Duration idleTimeout, int attempt) {
+  public static AttemptContext of(@Nullable Cancellation cancellation, @Nullable Duration timeout,
+      @Nullable Duration connectTimeout, @Nullable Duration idleTimeout, int attempt) {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must be >= 0 but was " + attempt);
     }
@@ -58,7 +59,7 @@ public final class AttemptContext {
         attempt);
   }
 
-  private static Duration positive(Duration d, String what) {
+  private static @Nullable Duration positive(@Nullable Duration d, String what) {
     if (d != null && (d.isNegative() || d.isZero())) {
       throw new IllegalArgumentException(what + " must be positive but was " + d);
     }
@@ -66,7 +67,7 @@ public final class AttemptContext {
   }
 
   /** The call's cancellation, or null when it cannot be cancelled. */
-  public Cancellation cancellation() {
+  public @Nullable Cancellation cancellation() {
     return cancellation;
   }
 
@@ -76,17 +77,17 @@ public final class AttemptContext {
   }
 
   /** The time left for the whole exchange, or null for no deadline. */
-  public Duration timeout() {
+  public @Nullable Duration timeout() {
     return timeout;
   }
 
   /** The connect timeout, or null for the provider's default. */
-  public Duration connectTimeout() {
+  public @Nullable Duration connectTimeout() {
     return connectTimeout;
   }
 
   /** The longest silence while reading the reply, or null for the provider's default. */
-  public Duration idleTimeout() {
+  public @Nullable Duration idleTimeout() {
     return idleTimeout;
   }
 
@@ -102,7 +103,7 @@ public final class AttemptContext {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof AttemptContext a && attempt == a.attempt
         && cancellation == a.cancellation && Objects.equals(timeout, a.timeout)
         && Objects.equals(connectTimeout, a.connectTimeout)

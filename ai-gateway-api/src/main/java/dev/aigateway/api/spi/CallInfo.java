@@ -3,6 +3,7 @@ package dev.aigateway.api.spi;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.Usage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facts of one gateway call that carry no content: who called, for what model, where it was
@@ -25,40 +26,40 @@ public interface CallInfo {
   String requestedModel();
 
   /** The caller's client id, or null when the request named none. */
-  String clientId();
+  @Nullable String clientId();
 
   /** The route that served the call, or null before routing or when the model named no route. */
-  String route();
+  @Nullable String route();
 
   /** The targets routing chose, in the order they are tried; empty before routing. */
   List<Target> candidates();
 
   /** The target of the latest attempt, or null before the first. */
-  Target target();
+  @Nullable Target target();
 
   /** Upstream attempts sent so far; 0 for a cache hit or a call refused before any attempt. */
   int attempts();
 
   /** What the response cache said, or null when it was not consulted. */
-  GatewayEventListener.CacheOutcome cacheOutcome();
+  GatewayEventListener.@Nullable CacheOutcome cacheOutcome();
 
   /** Whether the answer came from the cache (or an identical call in flight). */
   boolean fromCache();
 
   /** The id of the provider that answered, or null until one did. */
-  String provider();
+  @Nullable String provider();
 
   /** The model the vendor reported, or null until known. */
-  String responseModel();
+  @Nullable String responseModel();
 
   /** The vendor's id for the answer, or null until known. */
-  String responseId();
+  @Nullable String responseId();
 
   /** Why the model stopped, or null until the answer is complete. */
-  FinishReason finishReason();
+  @Nullable FinishReason finishReason();
 
   /** The usage reported so far (for a stream, once the vendor sent it), or null. */
-  Usage usage();
+  @Nullable Usage usage();
 
   /** The ticker reading when the call started, in nanoseconds (see {@link Timing#ticker()}). */
   long startNanos();

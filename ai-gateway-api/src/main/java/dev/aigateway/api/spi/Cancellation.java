@@ -2,6 +2,7 @@ package dev.aigateway.api.spi;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call's cancellation signal, held by its {@link GatewayCall} and handed to each provider
@@ -13,7 +14,7 @@ import java.util.List;
 public final class Cancellation {
   private static final Registration NOTHING = () -> {};
 
-  private List<Runnable> hooks = new ArrayList<>(2); // guarded by this; null once cancelled
+  private @Nullable List<Runnable> hooks = new ArrayList<>(2); // guarded by this; null once cancelled
   private volatile boolean cancelled;
 
   /** A new, uncancelled signal. */

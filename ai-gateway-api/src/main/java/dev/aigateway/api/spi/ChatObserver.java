@@ -2,6 +2,7 @@ package dev.aigateway.api.spi;
 
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Watches one call's outcome without changing it; attach one with {@link ChatResult#observe}.
@@ -21,7 +22,7 @@ public interface ChatObserver {
    * The call completed. For a stream, {@code response} is its chunks folded together; it is null
    * only for a stream that completed without any chunk.
    */
-  default void onComplete(ChatResponse response) {}
+  default void onComplete(@Nullable ChatResponse response) {}
 
   /** The stream failed after it had started. */
   default void onError(Throwable error) {}

@@ -7,6 +7,7 @@ import dev.aigateway.api.StreamAccumulator;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the rest of the pipeline returned to an {@link ChatInterceptor}: either a complete
@@ -18,11 +19,12 @@ import java.util.concurrent.Flow;
  * consume from two threads.
  */
 public final class ChatResult {
-  private final ChatResponse response;
-  private final Flow.Publisher<ChatChunk> chunks;
+  private final @Nullable ChatResponse response;
+  private final Flow.@Nullable Publisher<ChatChunk> chunks;
   private volatile boolean claimed;
 
-  private ChatResult(ChatResponse response, Flow.Publisher<ChatChunk> chunks) {
+  private ChatResult(
+      @Nullable ChatResponse response, Flow.@Nullable Publisher<ChatChunk> chunks) {
     this.response = response;
     this.chunks = chunks;
   }
@@ -111,8 +113,8 @@ public final class ChatResult {
     private final StreamAccumulator accumulator = new StreamAccumulator();
     private final java.util.concurrent.CountDownLatch done =
         new java.util.concurrent.CountDownLatch(1);
-    private volatile Flow.Subscription subscription;
-    private Throwable error;
+    private volatile Flow.@Nullable Subscription subscription;
+    private @Nullable Throwable error;
 
     static ChatResponse collect(Flow.Publisher<ChatChunk> publisher) {
       Collector c = new Collector();

@@ -2,6 +2,7 @@ package dev.aigateway.api.spi;
 
 import dev.aigateway.api.ChatRequest;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call through the gateway, as an interceptor sees it through
@@ -43,7 +44,7 @@ public interface GatewayCall extends CallInfo {
   long deadlineNanos();
 
   /** The time left until the deadline (zero once passed), or null when there is none. */
-  default Duration remaining() {
+  default @Nullable Duration remaining() {
     long deadline = deadlineNanos();
     if (deadline == Long.MAX_VALUE) {
       return null;

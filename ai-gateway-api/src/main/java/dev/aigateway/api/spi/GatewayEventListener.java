@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears the events of one gateway call, in the manner of OkHttp's {@code EventListener}: one
@@ -66,7 +67,7 @@ public interface GatewayEventListener {
    * failure carried one, else 0; {@code failure} is null on success.
    */
   default void attemptEnd(CallInfo call, Target target, int attempt, AttemptOutcome outcome,
-      Duration duration, int httpStatus, Throwable failure) {}
+      Duration duration, int httpStatus, @Nullable Throwable failure) {}
 
   /** The same target is tried again after {@code delay}, as attempt {@code nextAttempt}. */
   default void retry(CallInfo call, Target target, int nextAttempt, Duration delay) {}
@@ -95,7 +96,7 @@ public interface GatewayEventListener {
    * {@code call}). {@code duration} runs from callStart to the answer, or for a stream to its
    * terminal signal.
    */
-  default void callEnd(CallInfo call, Duration duration, Throwable failure) {}
+  default void callEnd(CallInfo call, Duration duration, @Nullable Throwable failure) {}
 
   /** Makes one listener per call. Thread safe. */
   @FunctionalInterface
@@ -230,7 +231,7 @@ public interface GatewayEventListener {
 
     @Override
     public void attemptEnd(CallInfo call, Target target, int attempt, AttemptOutcome outcome,
-        Duration duration, int httpStatus, Throwable failure) {
+        Duration duration, int httpStatus, @Nullable Throwable failure) {
       each(l -> l.attemptEnd(call, target, attempt, outcome, duration, httpStatus, failure));
     }
 
@@ -266,7 +267,7 @@ public interface GatewayEventListener {
     }
 
     @Override
-    public void callEnd(CallInfo call, Duration duration, Throwable failure) {
+    public void callEnd(CallInfo call, Duration duration, @Nullable Throwable failure) {
       each(l -> l.callEnd(call, duration, failure));
     }
 

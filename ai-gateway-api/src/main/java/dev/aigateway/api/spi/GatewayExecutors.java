@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The executor the gateway and its adapters run blocking work on (asynchronous calls, stream
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GatewayExecutors {
   private static final ExecutorService DEFAULT = create();
-  private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
+  private static final ThreadLocal<@Nullable Boolean> WORKER = new ThreadLocal<>();
 
   private GatewayExecutors() {}
 
@@ -102,7 +103,7 @@ public final class GatewayExecutors {
   }
 
   /** {@code Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(...).factory())}, via reflection, since the build targets 17. */
-  private static ExecutorService virtualThreadExecutor() {
+  private static @Nullable ExecutorService virtualThreadExecutor() {
     try {
       Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
       Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");

@@ -6,6 +6,7 @@ import dev.aigateway.api.StreamAccumulator;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /** Passes a stream through a {@link ChatObserver}. One subscriber. */
 final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
@@ -31,9 +32,9 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
   private static final class Relay implements Flow.Subscriber<ChatChunk>, Flow.Subscription {
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private final ChatObserver observer;
-    private final StreamAccumulator accumulator;
+    private final @Nullable StreamAccumulator accumulator;
     private final AtomicBoolean cancelled = new AtomicBoolean();
-    private Flow.Subscription upstream;
+    private Flow.@Nullable Subscription upstream;
     private boolean done;
 
     Relay(Flow.Subscriber<? super ChatChunk> downstream, ChatObserver observer) {

@@ -1,6 +1,7 @@
 package dev.aigateway.api.spi;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One place a request can be sent: a provider and the model to ask of it. Immutable.
@@ -30,7 +31,7 @@ public record Target(String providerId, String model) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Target t && providerId.equals(t.providerId) && model.equals(t.model);
   }
 

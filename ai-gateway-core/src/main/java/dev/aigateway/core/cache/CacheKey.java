@@ -1,5 +1,7 @@
 package dev.aigateway.core.cache;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The 128-bit key of one cached answer: a hash of the canonical form of everything in a request
  * that changes the answer (see {@link ResponseCache} for what goes in). An immutable value;
@@ -62,7 +64,7 @@ public final class CacheKey {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof CacheKey k && k.high == high && k.low == low;
   }
 

@@ -2,6 +2,7 @@ package dev.aigateway.core.cache;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the response cache keeps its entries: opaque byte values under {@link CacheKey}s, with a
@@ -24,14 +25,14 @@ public interface CacheStore {
    * The value stored under {@code key}. The future completes with null when there is none (or
    * it expired).
    */
-  CompletableFuture<byte[]> get(CacheKey key);
+  CompletableFuture<byte @Nullable []> get(CacheKey key);
 
   /**
    * Stores {@code value} under {@code key} for {@code ttl}, replacing any value there. The store
    * owns {@code value} from now on; the caller does not change it.
    */
-  CompletableFuture<Void> put(CacheKey key, byte[] value, Duration ttl);
+  CompletableFuture<@Nullable Void> put(CacheKey key, byte[] value, Duration ttl);
 
   /** Removes the value under {@code key}, if any. */
-  CompletableFuture<Void> invalidate(CacheKey key);
+  CompletableFuture<@Nullable Void> invalidate(CacheKey key);
 }

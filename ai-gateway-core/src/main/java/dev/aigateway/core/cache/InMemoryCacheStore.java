@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The default {@link CacheStore}: a Caffeine cache in this JVM, bounded by entry count and by
@@ -26,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * maintenance runs on the calling thread: the store starts no threads.
  */
 public final class InMemoryCacheStore implements CacheStore {
-  private static final CompletableFuture<byte[]> MISS = CompletableFuture.completedFuture(null);
-  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final CompletableFuture<byte @Nullable []> MISS =
+      CompletableFuture.completedFuture(null);
+  private static final CompletableFuture<@Nullable Void> DONE =
+      CompletableFuture.completedFuture(null);
 
   private final Cache<CacheKey, Entry> cache;
   private final long maxEntries;
@@ -66,13 +69,13 @@ public final class InMemoryCacheStore implements CacheStore {
   }
 
   @Override
-  public CompletableFuture<byte[]> get(CacheKey key) {
+  public CompletableFuture<byte @Nullable []> get(CacheKey key) {
     Entry e = cache.getIfPresent(key);
     return e == null ? MISS : CompletableFuture.completedFuture(e.value);
   }
 
   @Override
-  public CompletableFuture<Void> put(CacheKey key, byte[] value, Duration ttl) {
+  public CompletableFuture<@Nullable Void> put(CacheKey key, byte[] value, Duration ttl) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
     if (ttl.isNegative() || ttl.isZero()) {
@@ -85,7 +88,7 @@ public final class InMemoryCacheStore implements CacheStore {
   }
 
   @Override
-  public CompletableFuture<Void> invalidate(CacheKey key) {
+  public CompletableFuture<@Nullable Void> invalidate(CacheKey key) {
     cache.invalidate(key);
     return DONE;
   }

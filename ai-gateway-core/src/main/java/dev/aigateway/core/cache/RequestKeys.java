@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Computes a request's {@link CacheKey}. Every field is fed with a tag of its own and its length,
@@ -101,7 +102,7 @@ final class RequestKeys {
       h.putTagged(SEED_FIELD, 0);
       h.putLong(request.seed());
     }
-    Map<String, Object> extra = request.extra();
+    Map<String, @Nullable Object> extra = request.extra();
     if (!extra.isEmpty()) {
       h.putTagged(EXTRA, extra.size());
       map(h, extra);
@@ -145,7 +146,7 @@ final class RequestKeys {
     h.putTagged(FIELD_END, 0);
   }
 
-  private static void nullable(Murmur3 h, String s) {
+  private static void nullable(Murmur3 h, @Nullable String s) {
     if (s == null) {
       h.putTagged(NULL, 0);
     } else {
@@ -170,7 +171,7 @@ final class RequestKeys {
     }
   }
 
-  private static void json(Murmur3 h, Object value) {
+  private static void json(Murmur3 h, @Nullable Object value) {
     if (value == null) {
       h.putTagged(J_NULL, 0);
     } else if (value instanceof String s) {

@@ -2,6 +2,7 @@ package dev.aigateway.core.cache;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response cache's settings. Immutable and thread safe; build one with {@link #builder()}.
@@ -70,7 +71,7 @@ public final class ResponseCache {
   private final Duration lookupTimeout;
   private final boolean partitionByClient;
   private final boolean enabledByDefault;
-  private final CacheStore store;
+  private final @Nullable CacheStore store;
 
   private ResponseCache(Builder b) {
     this.maxEntries = b.maxEntries;
@@ -128,7 +129,7 @@ public final class ResponseCache {
   }
 
   /** The store set on the builder, or null for an in-memory store with these bounds. */
-  public CacheStore store() {
+  public @Nullable CacheStore store() {
     return store;
   }
 
@@ -160,7 +161,7 @@ public final class ResponseCache {
     private Duration lookupTimeout = Duration.ofMillis(200);
     private boolean partitionByClient;
     private boolean enabledByDefault = true;
-    private CacheStore store;
+    private @Nullable CacheStore store;
 
     private Builder() {}
 

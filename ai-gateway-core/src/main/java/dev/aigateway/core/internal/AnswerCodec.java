@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stored form of a {@link CachedAnswer}: a version byte, a kind byte, then the answer's
@@ -84,7 +85,7 @@ final class AnswerCodec {
     return bytes.toByteArray();
   }
 
-  private static void writeChunk(DataOutputStream out, ChatChunk c, ChatChunk previous)
+  private static void writeChunk(DataOutputStream out, ChatChunk c, @Nullable ChatChunk previous)
       throws IOException {
     boolean newId = c.id() != null && (previous == null || !c.id().equals(previous.id()));
     boolean newSource = previous == null
@@ -218,7 +219,7 @@ final class AnswerCodec {
     return values[ordinal];
   }
 
-  private static void writeUsage(DataOutputStream out, Usage u) throws IOException {
+  private static void writeUsage(DataOutputStream out, @Nullable Usage u) throws IOException {
     out.writeBoolean(u != null);
     if (u != null) {
       out.writeInt(u.inputTokens());
@@ -229,7 +230,7 @@ final class AnswerCodec {
     }
   }
 
-  private static Usage readUsage(DataInputStream in) throws IOException {
+  private static @Nullable Usage readUsage(DataInputStream in) throws IOException {
     if (!in.readBoolean()) {
       return null;
     }
@@ -244,7 +245,7 @@ final class AnswerCodec {
     return n;
   }
 
-  private static void writeString(DataOutputStream out, String s) throws IOException {
+  private static void writeString(DataOutputStream out, @Nullable String s) throws IOException {
     if (s == null) {
       out.writeInt(-1);
       return;
@@ -254,7 +255,7 @@ final class AnswerCodec {
     out.write(utf8);
   }
 
-  private static String readString(DataInputStream in) throws IOException,
+  private static @Nullable String readString(DataInputStream in) throws IOException,
       CorruptValueException {
     int n = in.readInt();
     if (n == -1) {

@@ -3,6 +3,7 @@ package dev.aigateway.core.internal;
 import dev.aigateway.api.spi.Cancellation;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The future {@link AiGateway#chatAsync} returns. Unlike a plain {@link CompletableFuture},
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
 final class AsyncCall<T> extends CompletableFuture<T> implements Runnable {
   private final Supplier<T> body;
   private final Cancellation cancellation;
-  private Thread runner; // guarded by this
+  private @Nullable Thread runner; // guarded by this
   private boolean interruptedByCancel; // guarded by this
 
   AsyncCall(Supplier<T> body, Cancellation cancellation) {

@@ -19,6 +19,7 @@ import dev.aigateway.core.resilience.Timeouts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -296,7 +297,7 @@ final class AttemptStages {
     return Duration.ofNanos(call.timing().nanoTime() - started);
   }
 
-  static int status(Throwable e) {
+  static int status(@Nullable Throwable e) {
     return e instanceof ProviderException p ? p.statusCode() : 0;
   }
 
@@ -308,7 +309,7 @@ final class AttemptStages {
     private final long started;
     private final java.util.concurrent.atomic.AtomicBoolean ended =
         new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile Usage usage;
+    private volatile @Nullable Usage usage;
 
     AttemptEnd(TargetRun run, List<TargetRun.EndHook> hooks, int attempt, long started) {
       this.run = run;
@@ -330,7 +331,7 @@ final class AttemptStages {
     }
 
     @Override
-    public void onComplete(ChatResponse ignored) {
+    public void onComplete(@Nullable ChatResponse ignored) {
       end(AttemptOutcome.SUCCESS, null);
     }
 
@@ -345,7 +346,7 @@ final class AttemptStages {
       end(AttemptOutcome.CANCELLED, null);
     }
 
-    private void end(AttemptOutcome outcome, Throwable failure) {
+    private void end(AttemptOutcome outcome, @Nullable Throwable failure) {
       if (!ended.compareAndSet(false, true)) {
         return; // a cancel raced the stream's own end: the attempt ends once
       }

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +80,14 @@ final class CacheStage implements ChatInterceptor {
   private static final Logger log = LoggerFactory.getLogger(CacheStage.class);
 
   private final ResponseCache config;
-  private final Function<String, Boolean> routeSetting;
+  private final Function<String, @Nullable Boolean> routeSetting;
   private final CacheStore store;
   private final Executor executor;
   private final long lookupTimeoutNanos;
   private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
   private final AtomicBoolean getFailureLogged = new AtomicBoolean();
   private final AtomicBoolean corruptLogged = new AtomicBoolean();
-  volatile Runnable joinListener; // for tests: runs when a caller joins a call in flight
+  volatile @Nullable Runnable joinListener; // for tests: runs when a caller joins a call in flight
 
   /**
    * A cache with {@code config}.
@@ -97,7 +98,7 @@ final class CacheStage implements ChatInterceptor {
    * @param ticker the time the default in-memory store expires entries by
    * @param executor runs the shared vendor call of a cancellable {@code chatAsync}
    */
-  CacheStage(ResponseCache config, Function<String, Boolean> routeSetting,
+  CacheStage(ResponseCache config, Function<String, @Nullable Boolean> routeSetting,
       Timing.Ticker ticker, Executor executor) {
     this.config = Objects.requireNonNull(config, "config");
     this.routeSetting = Objects.requireNonNull(routeSetting, "routeSetting");
@@ -170,7 +171,8 @@ final class CacheStage implements ChatInterceptor {
   }
 
   /** Proceeds, stores a complete answer, and settles {@code flight} (may be null) with it. */
-  private ChatResult callAndStore(Chain chain, ChatRequest request, CacheKey key, Flight flight) {
+  private ChatResult callAndStore(
+      Chain chain, ChatRequest request, CacheKey key, @Nullable Flight flight) {
     ChatResult result;
     try {
       result = chain.proceed(request);
@@ -266,7 +268,8 @@ final class CacheStage implements ChatInterceptor {
    *
    * @throws CancellationException when this caller is cancelled or interrupted while waiting
    */
-  private static CachedAnswer await(Flight flight, Cancellation callerCancel) {
+  private static @Nullable CachedAnswer await(
+      Flight flight, @Nullable Cancellation callerCancel) {
     CompletableFuture<CachedAnswer> mine = new CompletableFuture<>();
     flight.answer.whenComplete((a, e) -> {
       if (e != null) {
@@ -298,14 +301,15 @@ final class CacheStage implements ChatInterceptor {
     }
   }
 
-  private static boolean isCancellation(Throwable t, Cancellation shared) {
+  private static boolean isCancellation(Throwable t, @Nullable Cancellation shared) {
     return t instanceof CancellationException
         || shared != null && shared.isCancelled()
         || Thread.currentThread().isInterrupted();
   }
 
   /** Completes {@code flight} with an answer or an error and lets later requests start anew. */
-  private void settle(CacheKey key, Flight flight, CachedAnswer answer, Throwable error) {
+  private void settle(
+      CacheKey key, Flight flight, @Nullable CachedAnswer answer, @Nullable Throwable error) {
     boolean first = answer != null
         ? flight.answer.complete(answer)
         : flight.answer.completeExceptionally(error);
@@ -319,10 +323,10 @@ final class CacheStage implements ChatInterceptor {
   }
 
   /** The stored answer under {@code key}, or null for a miss, a slow store or a bad value. */
-  private CachedAnswer lookup(CacheKey key) {
+  private @Nullable CachedAnswer lookup(CacheKey key) {
     byte[] value;
     try {
-      CompletableFuture<byte[]> pending = store.get(key);
+      CompletableFuture<byte @Nullable []> pending = store.get(key);
       value = pending.isDone()
           ? pending.getNow(null)
           : pending.get(lookupTimeoutNanos, TimeUnit.NANOSECONDS);
@@ -369,7 +373,7 @@ final class CacheStage implements ChatInterceptor {
     }
   }
 
-  private static FinishReason finishReasonOf(CachedAnswer answer) {
+  private static @Nullable FinishReason finishReasonOf(CachedAnswer answer) {
     if (!answer.isStream()) {
       return answer.response().finishReason();
     }
@@ -404,12 +408,12 @@ final class CacheStage implements ChatInterceptor {
   /** Records a stream as it passes and stores it once it completes. */
   private final class Recorder implements ChatObserver {
     private final CacheKey key;
-    private final Flight flight; // may be null
+    private final @Nullable Flight flight; // may be null
     // Written on the delivering thread; onCancel may null it from another.
-    private volatile List<ChatChunk> chunks = new ArrayList<>();
+    private volatile @Nullable List<ChatChunk> chunks = new ArrayList<>();
     private long size;
 
-    Recorder(CacheKey key, Flight flight) {
+    Recorder(CacheKey key, @Nullable Flight flight) {
       this.key = key;
       this.flight = flight;
     }
@@ -430,7 +434,7 @@ final class CacheStage implements ChatInterceptor {
     }
 
     @Override
-    public void onComplete(ChatResponse ignored) {
+    public void onComplete(@Nullable ChatResponse ignored) {
       List<ChatChunk> kept = chunks;
       if (kept == null || kept.isEmpty()) {
         abandon();
@@ -473,7 +477,7 @@ final class CacheStage implements ChatInterceptor {
    */
   private static final class Flight {
     final CompletableFuture<CachedAnswer> answer = new CompletableFuture<>();
-    volatile Cancellation shared; // set for a shared chatAsync call, before anyone can join
+    volatile @Nullable Cancellation shared; // set for a shared chatAsync call, before anyone can join
     private int callers = 1; // guarded by this; the leader; -1 once the call was cancelled
 
     synchronized boolean join() {

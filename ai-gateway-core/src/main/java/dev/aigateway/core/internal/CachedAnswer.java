@@ -5,16 +5,17 @@ import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.StreamAccumulator;
 import dev.aigateway.api.spi.ChatResult;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An answer as the cache keeps it: the complete response of a {@code chat()}, or the chunks of a
  * completed stream in their order. Immutable.
  */
 final class CachedAnswer {
-  private final ChatResponse response; // null for a stream
-  private final List<ChatChunk> chunks; // null for a response
+  private final @Nullable ChatResponse response; // null for a stream
+  private final @Nullable List<ChatChunk> chunks; // null for a response
 
-  private CachedAnswer(ChatResponse response, List<ChatChunk> chunks) {
+  private CachedAnswer(@Nullable ChatResponse response, @Nullable List<ChatChunk> chunks) {
     this.response = response;
     this.chunks = chunks;
   }
@@ -31,11 +32,11 @@ final class CachedAnswer {
     return chunks != null;
   }
 
-  ChatResponse response() {
+  @Nullable ChatResponse response() {
     return response;
   }
 
-  List<ChatChunk> chunks() {
+  @Nullable List<ChatChunk> chunks() {
     return chunks;
   }
 

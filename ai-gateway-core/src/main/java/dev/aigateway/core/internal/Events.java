@@ -6,6 +6,7 @@ import dev.aigateway.api.spi.CircuitState;
 import dev.aigateway.api.spi.GatewayEventListener;
 import dev.aigateway.api.spi.Target;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +108,7 @@ public final class Events implements GatewayEventListener {
 
   @Override
   public void attemptEnd(CallInfo call, Target target, int attempt, AttemptOutcome outcome,
-      Duration duration, int httpStatus, Throwable failure) {
+      Duration duration, int httpStatus, @Nullable Throwable failure) {
     if (this == NONE) {
       return;
     }
@@ -192,7 +193,7 @@ public final class Events implements GatewayEventListener {
   }
 
   @Override
-  public void callEnd(CallInfo call, Duration duration, Throwable failure) {
+  public void callEnd(CallInfo call, Duration duration, @Nullable Throwable failure) {
     if (this == NONE) {
       return;
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The failover stage, below routing: it takes the candidates routing chose (the split's pick,
@@ -132,7 +133,7 @@ final class FailoverStage implements ChatInterceptor {
     return describe(failures, null);
   }
 
-  private static String describe(List<FailedAttempt> failures, List<String> notes) {
+  private static String describe(List<FailedAttempt> failures, @Nullable List<String> notes) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < failures.size(); i++) {
       FailedAttempt f = failures.get(i);

@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code AiGateway} runs on: the pipeline of stages in their documented order, the calls it
@@ -64,10 +65,10 @@ public final class GatewayEngine {
    * @param executor runs {@code chatAsync} and streams
    * @param closed whether the gateway was closed
    */
-  public GatewayEngine(Map<String, ChatProvider> providers, String defaultProviderId,
-      List<Route> routes, List<ChatInterceptor> interceptors, RateLimits rateLimits,
-      ResponseCache cache, Resilience resilience, Timeouts timeouts, TargetGate gate,
-      UpstreamLimits upstream, Timing timing, GatewayEventListener.Factory listeners,
+  public GatewayEngine(Map<String, ChatProvider> providers, @Nullable String defaultProviderId,
+      List<Route> routes, List<ChatInterceptor> interceptors, @Nullable RateLimits rateLimits,
+      @Nullable ResponseCache cache, Resilience resilience, Timeouts timeouts, TargetGate gate,
+      @Nullable UpstreamLimits upstream, Timing timing, GatewayEventListener.Factory listeners,
       Executor executor, BooleanSupplier closed) {
     this.router = new Router(providers.keySet(), defaultProviderId, routes);
     this.executor = executor;

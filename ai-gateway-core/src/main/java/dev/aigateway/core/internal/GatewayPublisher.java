@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The publisher {@code AiGateway.stream} returns. Cold: the call is made at subscription, and
@@ -84,11 +85,11 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     private volatile boolean earlyInvalid;
     private volatile long earlyInvalidDemand;
     private volatile boolean invalid;
-    private volatile Flow.Subscription upstream;
+    private volatile Flow.@Nullable Subscription upstream;
     private volatile boolean cancelled;
     private volatile long invalidDemand;
     private boolean upstreamCancelled;
-    private FutureTask<Void> task;
+    private @Nullable FutureTask<@Nullable Void> task;
     // Touched only by whichever thread is delivering, which the upstream serializes.
     private final StringBuilder partialText = new StringBuilder();
     private boolean delivered;
@@ -105,7 +106,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     }
 
     /** Tells the listener the call ended; once, whichever signal comes first. */
-    private void endCall(Throwable failure) {
+    private void endCall(@Nullable Throwable failure) {
       if (ended.compareAndSet(false, true)) {
         call.events().callEnd(call, call.elapsed(), failure);
       }
@@ -175,7 +176,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       // Reaches whatever the pipeline is blocked on: the wait for the first chunk, the
       // provider's call, a retry's backoff.
       cancellation.cancel();
-      FutureTask<Void> t;
+      FutureTask<@Nullable Void> t;
       synchronized (this) {
         t = task;
       }
@@ -200,7 +201,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     }
 
     private void submit() {
-      FutureTask<Void> t = new FutureTask<>(this, null);
+      FutureTask<@Nullable Void> t = new FutureTask<>(this, null);
       synchronized (this) {
         task = t;
       }

@@ -10,6 +10,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import dev.aigateway.core.ratelimit.Window;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One budget: a bucket of requests and a bucket of tokens, each with all its windows as
@@ -19,14 +20,14 @@ import java.util.List;
  */
 final class Quota {
   private final String name;
-  private final Bucket requests;
+  private final @Nullable Bucket requests;
   private final List<Window> requestWindows;
-  private final Bucket tokens;
+  private final @Nullable Bucket tokens;
   private final List<Window> tokenWindows;
   private final long largestTokenCharge;
 
-  private Quota(String name, Bucket requests, List<Window> requestWindows, Bucket tokens,
-      List<Window> tokenWindows) {
+  private Quota(String name, @Nullable Bucket requests, List<Window> requestWindows,
+      @Nullable Bucket tokens, List<Window> tokenWindows) {
     this.name = name;
     this.requests = requests;
     this.requestWindows = requestWindows;
@@ -40,8 +41,8 @@ final class Quota {
    * {@code ai-gateway:<scope>:requests:<id>} and {@code ai-gateway:<scope>:tokens:<id>}, or in
    * memory on {@code meter} when {@code backend} is null.
    */
-  static Quota create(String name, ProxyManager<String> backend, TimeMeter meter, String scope,
-      String id, List<Window> requestWindows, List<Window> tokenWindows) {
+  static Quota create(String name, @Nullable ProxyManager<String> backend, TimeMeter meter,
+      String scope, String id, List<Window> requestWindows, List<Window> tokenWindows) {
     Bucket r = requestWindows.isEmpty() ? null
         : bucket(backend, meter, "ai-gateway:" + scope + ":requests:" + id, requestWindows);
     Bucket t = tokenWindows.isEmpty() ? null
@@ -50,7 +51,7 @@ final class Quota {
   }
 
   private static Bucket bucket(
-      ProxyManager<String> backend, TimeMeter meter, String key, List<Window> windows) {
+      @Nullable ProxyManager<String> backend, TimeMeter meter, String key, List<Window> windows) {
     if (backend == null) {
       LocalBucketBuilder b = Bucket.builder().withCustomTimePrecision(meter);
       for (Window w : windows) {
@@ -80,7 +81,7 @@ final class Quota {
    *
    * @return null when taken, else why not
    */
-  Refusal tryAcquire(long tokenCount) {
+  @Nullable Refusal tryAcquire(long tokenCount) {
     if (tokens != null && tokenCount > largestTokenCharge) {
       return new Refusal(this, "tokens", windowBelow(tokenWindows, tokenCount), tokenCount,
           Long.MAX_VALUE);

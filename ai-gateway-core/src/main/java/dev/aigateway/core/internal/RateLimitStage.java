@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,7 +256,7 @@ final class RateLimitStage implements ChatInterceptor {
   }
 
   /** The client's budget, for tests; null when the client has not called yet. */
-  Quota quotaOf(String clientId) {
+  @Nullable Quota quotaOf(String clientId) {
     return quotas.getIfPresent(clientId);
   }
 
@@ -293,7 +294,7 @@ final class RateLimitStage implements ChatInterceptor {
     }
 
     @Override
-    public void onComplete(ChatResponse response) {
+    public void onComplete(@Nullable ChatResponse response) {
       settle();
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one object of one gateway call, as OkHttp's {@code RealCall}: made by the gateway for each
@@ -96,7 +97,7 @@ public final class RealCall implements GatewayCall {
   }
 
   @Override
-  public String clientId() {
+  public @Nullable String clientId() {
     return facts.request.clientId();
   }
 
@@ -126,7 +127,7 @@ public final class RealCall implements GatewayCall {
   }
 
   @Override
-  public String route() {
+  public @Nullable String route() {
     RoutingDecision d = facts.decision;
     return d == null ? null : d.route();
   }
@@ -138,7 +139,7 @@ public final class RealCall implements GatewayCall {
   }
 
   @Override
-  public Target target() {
+  public @Nullable Target target() {
     return facts.target;
   }
 
@@ -148,7 +149,7 @@ public final class RealCall implements GatewayCall {
   }
 
   @Override
-  public CacheOutcome cacheOutcome() {
+  public @Nullable CacheOutcome cacheOutcome() {
     return facts.cacheOutcome;
   }
 
@@ -158,27 +159,27 @@ public final class RealCall implements GatewayCall {
   }
 
   @Override
-  public String provider() {
+  public @Nullable String provider() {
     return facts.provider;
   }
 
   @Override
-  public String responseModel() {
+  public @Nullable String responseModel() {
     return facts.responseModel;
   }
 
   @Override
-  public String responseId() {
+  public @Nullable String responseId() {
     return facts.responseId;
   }
 
   @Override
-  public FinishReason finishReason() {
+  public @Nullable FinishReason finishReason() {
     return facts.finishReason;
   }
 
   @Override
-  public Usage usage() {
+  public @Nullable Usage usage() {
     return facts.usage;
   }
 
@@ -217,7 +218,7 @@ public final class RealCall implements GatewayCall {
     facts.admission = admission;
   }
 
-  Admission takeAdmission() {
+  @Nullable Admission takeAdmission() {
     Admission a = facts.admission;
     facts.admission = null;
     return a;
@@ -232,7 +233,7 @@ public final class RealCall implements GatewayCall {
     facts.resume = resume;
   }
 
-  Resume takeResume() {
+  @Nullable Resume takeResume() {
     Resume r = facts.resume;
     facts.resume = null;
     return r;
@@ -251,7 +252,7 @@ public final class RealCall implements GatewayCall {
   }
 
   /** The routing decision, or null before routing. */
-  RoutingDecision decision() {
+  @Nullable RoutingDecision decision() {
     return facts.decision;
   }
 
@@ -264,7 +265,7 @@ public final class RealCall implements GatewayCall {
   }
 
   /** The attempt in progress: its provider call context. */
-  AttemptContext attemptContext() {
+  @Nullable AttemptContext attemptContext() {
     return facts.attempt;
   }
 
@@ -343,21 +344,21 @@ public final class RealCall implements GatewayCall {
     final long startNanos;
     volatile Events listener = Events.NONE;
     volatile long deadlineNanos = Long.MAX_VALUE;
-    volatile RoutingDecision decision;
-    volatile Target target;
-    volatile AttemptContext attempt;
+    volatile @Nullable RoutingDecision decision;
+    volatile @Nullable Target target;
+    volatile @Nullable AttemptContext attempt;
     volatile int attempts;
-    volatile CacheOutcome cacheOutcome;
+    volatile @Nullable CacheOutcome cacheOutcome;
     volatile boolean fromCache;
-    volatile String provider;
-    volatile String responseModel;
-    volatile String responseId;
-    volatile FinishReason finishReason;
-    volatile Usage usage;
+    volatile @Nullable String provider;
+    volatile @Nullable String responseModel;
+    volatile @Nullable String responseId;
+    volatile @Nullable FinishReason finishReason;
+    volatile @Nullable Usage usage;
     volatile boolean inline;
     volatile boolean resumed;
-    volatile Admission admission;
-    volatile Resume resume;
+    volatile @Nullable Admission admission;
+    volatile @Nullable Resume resume;
 
     Facts(long id, ChatRequest request, boolean streaming, boolean cancellable, Timing timing,
         long startNanos) {

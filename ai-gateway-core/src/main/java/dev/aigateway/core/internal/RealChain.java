@@ -7,6 +7,7 @@ import dev.aigateway.api.spi.GatewayCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The chain handed to the interceptor at {@code index}. It enforces the SPI's obligations: an
@@ -20,8 +21,8 @@ final class RealChain implements ChatInterceptor.Chain {
   private final boolean streaming;
   private final RealCall call;
   // Results this chain's proceed() handed to interceptor index-1. Usually one, so no list.
-  private ChatResult handedOut;
-  private List<ChatResult> moreHandedOut;
+  private @Nullable ChatResult handedOut;
+  private @Nullable List<ChatResult> moreHandedOut;
 
   RealChain(List<ChatInterceptor> interceptors, int index, ChatRequest request, RealCall call) {
     this.interceptors = interceptors;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides where a request goes, resolving its model in this order:
@@ -35,7 +36,7 @@ import java.util.random.RandomGenerator;
  */
 final class Router implements Routes {
   private final Set<String> providerIds;
-  private final String defaultProviderId;
+  private final @Nullable String defaultProviderId;
   private final Object writeLock = new Object();
   private volatile Map<String, Route> routes;
 
@@ -46,7 +47,8 @@ final class Router implements Routes {
    * @throws IllegalArgumentException when a route names an unknown provider, two routes share a
    *     name, or the default provider is unknown
    */
-  Router(Collection<String> providerIds, String defaultProviderId, Collection<Route> routes) {
+  Router(Collection<String> providerIds, @Nullable String defaultProviderId,
+      Collection<Route> routes) {
     this.providerIds = Set.copyOf(new LinkedHashSet<>(providerIds));
     if (defaultProviderId != null && !this.providerIds.contains(defaultProviderId)) {
       throw new IllegalArgumentException("default provider '" + defaultProviderId
@@ -73,7 +75,7 @@ final class Router implements Routes {
   }
 
   /** Where a request goes: its route (or null) and its candidates in order. */
-  record Routed(Route route, List<RouteTarget> candidates) {}
+  record Routed(@Nullable Route route, List<RouteTarget> candidates) {}
 
   /**
    * Everything {@code request} may be sent to, in order; {@code random} picks unsticky splits.
@@ -85,7 +87,7 @@ final class Router implements Routes {
   }
 
   /** The decision for {@code model}; rules and stickiness apply only when there is a request. */
-  private Routed decide(String model, ChatRequest request, RandomGenerator random) {
+  private Routed decide(String model, @Nullable ChatRequest request, RandomGenerator random) {
     Route route = routes.get(model);
     if (route != null) {
       return decide(route, request, random);
@@ -93,7 +95,7 @@ final class Router implements Routes {
     return new Routed(null, List.of(new RouteTarget(direct(model), 1, null)));
   }
 
-  private Routed decide(Route route, ChatRequest request, RandomGenerator random) {
+  private Routed decide(Route route, @Nullable ChatRequest request, RandomGenerator random) {
     List<RouteTarget> split = route.targets();
     List<RouteTarget> fallbacks = route.fallbacks();
     for (Rule rule : request == null ? List.<Rule>of() : route.rules()) {
@@ -117,12 +119,12 @@ final class Router implements Routes {
     return new Routed(route, candidates);
   }
 
-  private static String stickyKey(Route route, ChatRequest request) {
+  private static @Nullable String stickyKey(Route route, ChatRequest request) {
     String key = route.stickyKey();
     return key == null ? request.clientId() : request.metadata().get(key);
   }
 
-  private static RouteTarget pick(List<RouteTarget> split, String stickyKey,
+  private static RouteTarget pick(List<RouteTarget> split, @Nullable String stickyKey,
       RandomGenerator random) {
     if (split.size() == 1) {
       return split.get(0);
@@ -183,7 +185,7 @@ final class Router implements Routes {
   }
 
   @Override
-  public Route get(String name) {
+  public @Nullable Route get(String name) {
     return routes.get(name);
   }
 
@@ -199,7 +201,7 @@ final class Router implements Routes {
    * @throws IllegalArgumentException when the route targets an unknown provider
    */
   @Override
-  public Route replace(Route route) {
+  public @Nullable Route replace(Route route) {
     java.util.Objects.requireNonNull(route, "route");
     check(route);
     synchronized (writeLock) {
@@ -212,7 +214,7 @@ final class Router implements Routes {
 
   /** Removes the route called {@code name}; returns it, or null when there was none. */
   @Override
-  public Route remove(String name) {
+  public @Nullable Route remove(String name) {
     synchronized (writeLock) {
       Map<String, Route> next = new LinkedHashMap<>(routes);
       Route old = next.remove(name);

@@ -7,6 +7,7 @@ import dev.aigateway.core.routing.RouteTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What routing decided for one call, kept on its {@link RealCall}: the candidates in the order
@@ -18,8 +19,8 @@ import java.util.Objects;
  * @param resilience the settings that apply: the route's own, or the gateway's
  * @param timeouts the resolved timeouts
  */
-record RoutingDecision(String route, List<RouteTarget> candidates, Resilience resilience,
-    Timeouts timeouts) {
+record RoutingDecision(@Nullable String route, List<RouteTarget> candidates,
+    Resilience resilience, Timeouts timeouts) {
   RoutingDecision {
     Objects.requireNonNull(candidates, "candidates");
     if (candidates.isEmpty()) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider stream whose first chunk has already arrived. {@link #start} subscribes to the
@@ -36,18 +37,18 @@ final class StartedStream
   private final AtomicInteger state = new AtomicInteger(WAITING);
   private final CountDownLatch started = new CountDownLatch(1);
   private final AtomicBoolean subscribed = new AtomicBoolean();
-  private volatile Flow.Subscription upstream;
-  private volatile Flow.Subscriber<? super ChatChunk> downstream;
+  private volatile Flow.@Nullable Subscription upstream;
+  private volatile Flow.@Nullable Subscriber<? super ChatChunk> downstream;
   private volatile boolean cancelled;
 
   // Written before started.countDown(), read after await().
-  private ChatChunk first;
-  private Throwable earlyError;
+  private @Nullable ChatChunk first;
+  private @Nullable Throwable earlyError;
 
   // The hand-over of the first chunk, guarded by this.
   private boolean firstPending = true;
   private boolean emitting;
-  private Object pendingTerminal;
+  private @Nullable Object pendingTerminal;
   private long deferredDemand;
   private boolean hasInvalidDemand;
   private long invalidDemand;
@@ -68,7 +69,8 @@ final class StartedStream
    * @throws CancellationException when the call was cancelled or the thread interrupted
    */
   static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
-      Duration firstChunkTimeout, Cancellation cancellation, Timing.Scheduler scheduler) {
+      @Nullable Duration firstChunkTimeout, @Nullable Cancellation cancellation,
+      Timing.Scheduler scheduler) {
     StartedStream stream = new StartedStream();
     Timing.Scheduled watchdog = firstChunkTimeout == null ? null
         : scheduler.schedule(() -> stream.end(TIMED_OUT),
@@ -100,7 +102,7 @@ final class StartedStream
     }
   }
 
-  private void awaitFirst(String providerId, Duration timeout) {
+  private void awaitFirst(String providerId, @Nullable Duration timeout) {
     try {
       started.await();
     } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import dev.failsafe.Bulkhead;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerBuilder;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One target's circuit breaker and bulkhead, on Failsafe; one per target (provider and model)
@@ -31,8 +32,8 @@ final class TargetGuard {
   private final Target target;
   private final Timing.Ticker ticker;
   private final long cooldownNanos;
-  private final CircuitBreaker<Object> breaker;
-  private final Bulkhead<Object> bulkhead;
+  private final @Nullable CircuitBreaker<Object> breaker;
+  private final @Nullable Bulkhead<Object> bulkhead;
   // When an open circuit may probe again (ticker nanos); written on open, read before every call.
   private volatile long reopenAt;
   private volatile boolean everOpened;
@@ -84,7 +85,7 @@ final class TargetGuard {
     };
   }
 
-  private Transition moved(CircuitState before) {
+  private @Nullable Transition moved(CircuitState before) {
     CircuitState now = map(breaker.getState());
     if (now == before) {
       return null;
@@ -100,7 +101,7 @@ final class TargetGuard {
   }
 
   /** Moves an open breaker whose cooldown has passed to half-open; returns the move, or null. */
-  Transition probeIfDue() {
+  @Nullable Transition probeIfDue() {
     if (breaker == null || !breaker.isOpen() || ticker.read() - reopenAt < 0) {
       return null;
     }
@@ -112,7 +113,7 @@ final class TargetGuard {
    * Takes the breaker's permit for one attempt, or says why there is none. A permit is given back
    * with {@link #succeeded}, {@link #failed} or {@link #neutral}.
    */
-  ProviderUnavailableException tryAcquireBreaker() {
+  @Nullable ProviderUnavailableException tryAcquireBreaker() {
     if (breaker == null || breaker.tryAcquirePermit()) {
       return null;
     }
@@ -125,7 +126,7 @@ final class TargetGuard {
   }
 
   /** Takes a bulkhead place, or says why there is none; give it back with {@link #released}. */
-  ProviderUnavailableException tryAcquireBulkhead() {
+  @Nullable ProviderUnavailableException tryAcquireBulkhead() {
     if (bulkhead == null || bulkhead.tryAcquirePermit()) {
       return null;
     }
@@ -135,7 +136,7 @@ final class TargetGuard {
   }
 
   /** The attempt succeeded. */
-  Transition succeeded() {
+  @Nullable Transition succeeded() {
     if (breaker == null) {
       return null;
     }
@@ -151,7 +152,7 @@ final class TargetGuard {
   }
 
   /** The attempt failed in a way that counts against the target. */
-  Transition failed() {
+  @Nullable Transition failed() {
     if (breaker == null) {
       return null;
     }
@@ -179,7 +180,7 @@ final class TargetGuard {
   }
 
   /** Keeps the circuit open for {@code duration}, as a vendor's long {@code Retry-After} asks. */
-  Transition coolFor(Duration duration) {
+  @Nullable Transition coolFor(Duration duration) {
     if (breaker == null) {
       return null;
     }

@@ -12,6 +12,7 @@ import dev.aigateway.core.routing.RouteTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One candidate's turn within a call: the target, its guard, the settings that apply, and what
@@ -33,7 +34,7 @@ final class TargetRun {
   // Where this candidate stands in the call, and what an inline run left to go on with.
   int index;
   int retriesUsed;
-  Duration pendingDelay;
+  @Nullable Duration pendingDelay;
 
   TargetRun(RealCall call, ChatInterceptor.Chain chain, RouteTarget candidate, TargetGuard guard,
       Resilience settings, List<FailedAttempt> failures, List<String> notes) {
@@ -56,7 +57,7 @@ final class TargetRun {
   /** What an admitting stage does when the attempt ends. */
   @FunctionalInterface
   interface EndHook {
-    void ended(AttemptOutcome outcome, Throwable failure, Usage usage);
+    void ended(AttemptOutcome outcome, @Nullable Throwable failure, @Nullable Usage usage);
   }
 
   /** Registers {@code hook} for the end of the attempt in progress. */
@@ -72,7 +73,8 @@ final class TargetRun {
   }
 
   /** Runs {@code hooks} in reverse, each once; one that throws does not stop the others. */
-  static void end(List<EndHook> hooks, AttemptOutcome outcome, Throwable failure, Usage usage) {
+  static void end(List<EndHook> hooks, AttemptOutcome outcome, @Nullable Throwable failure,
+      @Nullable Usage usage) {
     for (int i = hooks.size() - 1; i >= 0; i--) {
       try {
         hooks.get(i).ended(outcome, failure, usage);
@@ -83,7 +85,7 @@ final class TargetRun {
   }
 
   /** Tells the listener of a breaker move this call caused. */
-  void moved(TargetGuard.Transition transition) {
+  void moved(TargetGuard.@Nullable Transition transition) {
     if (transition == null) {
       return;
     }

@@ -12,6 +12,7 @@ import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Enforces {@link UpstreamLimits} as the gateway's {@link TargetGate}; see there. Thread safe. */
 final class UpstreamGate implements TargetGate {
@@ -35,7 +36,7 @@ final class UpstreamGate implements TargetGate {
   }
 
   @Override
-  public AiGatewayException tryEnter(Target target, ChatRequest request) {
+  public @Nullable AiGatewayException tryEnter(Target target, ChatRequest request) {
     Quota own = targets.get(target);
     Quota shared = providers.get(target.providerId());
     if (own == null && shared == null) {
@@ -58,7 +59,7 @@ final class UpstreamGate implements TargetGate {
   }
 
   @Override
-  public void exit(Target target, ChatRequest request, Usage usage) {
+  public void exit(Target target, ChatRequest request, @Nullable Usage usage) {
     if (usage == null) {
       return; // keep the estimate
     }
@@ -83,7 +84,7 @@ final class UpstreamGate implements TargetGate {
   }
 
   /** The budget of {@code target}, for tests. */
-  Quota quotaOf(Target target) {
+  @Nullable Quota quotaOf(Target target) {
     return targets.get(target);
   }
 
@@ -102,7 +103,7 @@ final class UpstreamGate implements TargetGate {
     }
     return new TargetGate() {
       @Override
-      public AiGatewayException tryEnter(Target target, ChatRequest request) {
+      public @Nullable AiGatewayException tryEnter(Target target, ChatRequest request) {
         AiGatewayException refused = first.tryEnter(target, request);
         if (refused != null) {
           return refused;
@@ -115,7 +116,7 @@ final class UpstreamGate implements TargetGate {
       }
 
       @Override
-      public void exit(Target target, ChatRequest request, Usage usage) {
+      public void exit(Target target, ChatRequest request, @Nullable Usage usage) {
         try {
           second.exit(target, request, usage);
         } finally {

@@ -2,6 +2,7 @@ package dev.aigateway.core.ratelimit;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the rate limit does with a call that finds its client's budget empty. Immutable.
@@ -81,7 +82,7 @@ public final class OnExhausted {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof OnExhausted other && proceed == other.proceed
         && maxWait.equals(other.maxWait);
   }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The per-client rate limits and policies of a gateway: a {@link ClientLimit} per client id, a
@@ -66,12 +67,12 @@ import java.util.Objects;
  * (a Bucket4j {@link ProxyManager}, such as one on Redis) shares them across replicas.
  */
 public final class RateLimits {
-  private final ClientLimit defaultLimit;
+  private final @Nullable ClientLimit defaultLimit;
   private final Map<String, ClientLimit> clients;
   private final String anonymousClient;
   private final OnExhausted onExhausted;
   private final TokenCounter tokenCounter;
-  private final ProxyManager<String> backend;
+  private final @Nullable ProxyManager<String> backend;
 
   private RateLimits(Builder b) {
     this.defaultLimit = b.defaultLimit;
@@ -88,7 +89,7 @@ public final class RateLimits {
   }
 
   /** The limit of clients that have none of their own, or null for none. */
-  public ClientLimit defaultLimit() {
+  public @Nullable ClientLimit defaultLimit() {
     return defaultLimit;
   }
 
@@ -113,12 +114,12 @@ public final class RateLimits {
   }
 
   /** Where the buckets live, or null for local, in-memory buckets. */
-  public ProxyManager<String> backend() {
+  public @Nullable ProxyManager<String> backend() {
     return backend;
   }
 
   /** The limit that applies to {@code clientId} (never null), or null when none does. */
-  public ClientLimit limitFor(String clientId) {
+  public @Nullable ClientLimit limitFor(String clientId) {
     ClientLimit own = clients.get(clientId);
     return own != null ? own : defaultLimit;
   }
@@ -131,17 +132,17 @@ public final class RateLimits {
 
   /** Builds {@link RateLimits}. Not thread safe. Each method validates its arguments. */
   public static final class Builder {
-    private ClientLimit defaultLimit;
+    private @Nullable ClientLimit defaultLimit;
     private final Map<String, ClientLimit> clients = new LinkedHashMap<>();
     private String anonymousClient = "anonymous";
     private OnExhausted onExhausted = OnExhausted.reject();
     private TokenCounter tokenCounter = TokenCounter.standard();
-    private ProxyManager<String> backend;
+    private @Nullable ProxyManager<String> backend;
 
     private Builder() {}
 
     /** The limit of every client without its own; null (the default) leaves them unlimited. */
-    public Builder defaultLimit(ClientLimit limit) {
+    public Builder defaultLimit(@Nullable ClientLimit limit) {
       this.defaultLimit = limit;
       return this;
     }

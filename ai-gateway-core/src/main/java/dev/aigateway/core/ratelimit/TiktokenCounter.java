@@ -10,6 +10,7 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.core.routing.TokenEstimate;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@link TokenCounter#standard()}: jtokkit for OpenAI's models, the approximation elsewhere. */
 final class TiktokenCounter implements TokenCounter {
@@ -35,7 +36,7 @@ final class TiktokenCounter implements TokenCounter {
   }
 
   /** The encoding type for {@code model}, or null when it is not an OpenAI model we know. */
-  static EncodingType encodingFor(String model) {
+  static @Nullable EncodingType encodingFor(String model) {
     String m = model.substring(model.lastIndexOf('/') + 1);
     if (m.startsWith("gpt-4o") || m.startsWith("chatgpt-4o") || m.startsWith("gpt-4.1")
         || m.startsWith("gpt-5") || family(m, "o1") || family(m, "o3") || family(m, "o4")) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A vendor's own limits for the configured key, respected before the vendor answers 429: the
@@ -40,7 +41,7 @@ public final class UpstreamLimits {
   private final Map<Target, Limit> targets;
   private final Map<String, Limit> providers;
   private final TokenCounter counter;
-  private final ProxyManager<String> backend;
+  private final @Nullable ProxyManager<String> backend;
 
   private UpstreamLimits(Builder b) {
     this.counter = b.counter;
@@ -70,7 +71,7 @@ public final class UpstreamLimits {
   }
 
   /** Where the buckets live, or null for local, in-memory buckets. */
-  public ProxyManager<String> backend() {
+  public @Nullable ProxyManager<String> backend() {
     return backend;
   }
 
@@ -114,7 +115,7 @@ public final class UpstreamLimits {
     private final Map<Target, Limit> targets = new HashMap<>();
     private final Map<String, Limit> providers = new HashMap<>();
     private TokenCounter counter = TokenCounter.standard();
-    private ProxyManager<String> backend;
+    private @Nullable ProxyManager<String> backend;
 
     private Builder() {}
 

@@ -2,6 +2,7 @@ package dev.aigateway.core.resilience;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How hard the gateway tries: retries, circuit breakers, timeouts and bulkheads. Immutable; set
@@ -46,7 +47,7 @@ public final class Resilience {
   final int failureThreshold;
   final int failureRatePercent;
   final int failureRateMinCalls;
-  final Duration failureRateWindow;
+  final @Nullable Duration failureRateWindow;
   final Duration cooldown;
   final int maxConcurrentCallsPerTarget;
   final FailureClassifier classifier;
@@ -123,7 +124,7 @@ public final class Resilience {
   }
 
   /** The failure-rate window, or null without a failure rate. */
-  public Duration failureRateWindow() {
+  public @Nullable Duration failureRateWindow() {
     return failureRateWindow;
   }
 
@@ -188,7 +189,7 @@ public final class Resilience {
     private int failureThreshold = 5;
     private int failureRatePercent;
     private int failureRateMinCalls;
-    private Duration failureRateWindow;
+    private @Nullable Duration failureRateWindow;
     private Duration cooldown = Duration.ofSeconds(30);
     private int maxConcurrentCallsPerTarget;
     private FailureClassifier classifier = FailureClassifier.DEFAULT;

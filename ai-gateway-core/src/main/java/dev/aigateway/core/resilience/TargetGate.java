@@ -4,6 +4,7 @@ import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.Target;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Admits attempts to a target before they are sent, after its circuit breaker and bulkhead. A
@@ -16,12 +17,12 @@ public interface TargetGate {
   /** A gate that admits everything. */
   TargetGate OPEN = new TargetGate() {
     @Override
-    public AiGatewayException tryEnter(Target target, ChatRequest request) {
+    public @Nullable AiGatewayException tryEnter(Target target, ChatRequest request) {
       return null;
     }
 
     @Override
-    public void exit(Target target, ChatRequest request, Usage usage) {}
+    public void exit(Target target, ChatRequest request, @Nullable Usage usage) {}
   };
 
   /**
@@ -29,11 +30,11 @@ public interface TargetGate {
    * not: the exception is recorded as the reason the target was skipped. When admitted,
    * {@link #exit} follows exactly once.
    */
-  AiGatewayException tryEnter(Target target, ChatRequest request);
+  @Nullable AiGatewayException tryEnter(Target target, ChatRequest request);
 
   /**
    * The admitted attempt ended; {@code usage} is what it used when known (a plain answer, or a
    * stream that reported usage), null otherwise.
    */
-  void exit(Target target, ChatRequest request, Usage usage);
+  void exit(Target target, ChatRequest request, @Nullable Usage usage);
 }

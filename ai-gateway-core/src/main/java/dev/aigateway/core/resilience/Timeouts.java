@@ -2,6 +2,7 @@ package dev.aigateway.core.resilience;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The four timeouts of a call, each with one home. Set the gateway's defaults with
@@ -31,12 +32,13 @@ import java.util.Objects;
 public final class Timeouts {
   private static final Timeouts NONE = new Timeouts(null, null, null, null);
 
-  private final Duration connect;
-  private final Duration firstChunk;
-  private final Duration idle;
-  private final Duration total;
+  private final @Nullable Duration connect;
+  private final @Nullable Duration firstChunk;
+  private final @Nullable Duration idle;
+  private final @Nullable Duration total;
 
-  private Timeouts(Duration connect, Duration firstChunk, Duration idle, Duration total) {
+  private Timeouts(@Nullable Duration connect, @Nullable Duration firstChunk,
+      @Nullable Duration idle, @Nullable Duration total) {
     this.connect = connect;
     this.firstChunk = firstChunk;
     this.idle = idle;
@@ -59,22 +61,22 @@ public final class Timeouts {
   }
 
   /** The connect timeout, or null when not set here. */
-  public Duration connect() {
+  public @Nullable Duration connect() {
     return connect;
   }
 
   /** The first-chunk timeout, or null when not set here. */
-  public Duration firstChunk() {
+  public @Nullable Duration firstChunk() {
     return firstChunk;
   }
 
   /** The idle timeout, or null when not set here. */
-  public Duration idle() {
+  public @Nullable Duration idle() {
     return idle;
   }
 
   /** The total deadline of a call, or null when not set here. */
-  public Duration total() {
+  public @Nullable Duration total() {
     return total;
   }
 
@@ -87,12 +89,13 @@ public final class Timeouts {
         pick(specific.idle, idle), pick(specific.total, total));
   }
 
-  private static Duration pick(Duration specific, Duration general) {
+  private static @Nullable Duration pick(
+      @Nullable Duration specific, @Nullable Duration general) {
     return specific != null ? specific : general;
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Timeouts t && Objects.equals(connect, t.connect)
         && Objects.equals(firstChunk, t.firstChunk) && Objects.equals(idle, t.idle)
         && Objects.equals(total, t.total);
@@ -111,10 +114,10 @@ public final class Timeouts {
 
   /** Builds {@link Timeouts}. Not thread safe. */
   public static final class Builder {
-    private Duration connect;
-    private Duration firstChunk;
-    private Duration idle;
-    private Duration total;
+    private @Nullable Duration connect;
+    private @Nullable Duration firstChunk;
+    private @Nullable Duration idle;
+    private @Nullable Duration total;
 
     private Builder(Timeouts t) {
       connect = t.connect;
@@ -124,25 +127,25 @@ public final class Timeouts {
     }
 
     /** Each attempt's connect timeout; null to unset. */
-    public Builder connect(Duration timeout) {
+    public Builder connect(@Nullable Duration timeout) {
       this.connect = check(timeout, "connect");
       return this;
     }
 
     /** Each stream attempt's first-chunk timeout; null to unset. */
-    public Builder firstChunk(Duration timeout) {
+    public Builder firstChunk(@Nullable Duration timeout) {
       this.firstChunk = check(timeout, "firstChunk");
       return this;
     }
 
     /** The longest silence while reading a reply; null to unset. */
-    public Builder idle(Duration timeout) {
+    public Builder idle(@Nullable Duration timeout) {
       this.idle = check(timeout, "idle");
       return this;
     }
 
     /** The total deadline of a call; null to unset. */
-    public Builder total(Duration timeout) {
+    public Builder total(@Nullable Duration timeout) {
       this.total = check(timeout, "total");
       return this;
     }
@@ -155,7 +158,7 @@ public final class Timeouts {
       return new Timeouts(connect, firstChunk, idle, total);
     }
 
-    private static Duration check(Duration d, String what) {
+    private static @Nullable Duration check(@Nullable Duration d, String what) {
       if (d != null && (d.isNegative() || d.isZero())) {
         throw new IllegalArgumentException(
             "timeouts." + what + " must be positive but was " + d);

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Request parameters one route target sets for itself, over what the caller asked: a sampling
@@ -23,9 +24,9 @@ public final class Overrides {
   /** No overrides: the request goes as the caller built it. */
   public static final Overrides NONE = new Builder().build();
 
-  private final Double temperature;
-  private final Double topP;
-  private final Integer maxTokens;
+  private final @Nullable Double temperature;
+  private final @Nullable Double topP;
+  private final @Nullable Integer maxTokens;
   private final Map<String, Object> extra;
 
   private Overrides(Builder b) {
@@ -88,9 +89,9 @@ public final class Overrides {
 
   /** Builds {@link Overrides}. Values are validated when applied, as a request's are. */
   public static final class Builder {
-    private Double temperature;
-    private Double topP;
-    private Integer maxTokens;
+    private @Nullable Double temperature;
+    private @Nullable Double topP;
+    private @Nullable Integer maxTokens;
     private final Map<String, Object> extra = new LinkedHashMap<>();
 
     private Builder() {}

@@ -6,6 +6,7 @@ import dev.aigateway.core.resilience.Timeouts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named entry point that decides where requests for it go. A request whose model is the
@@ -47,9 +48,9 @@ public final class Route {
   private final List<RouteTarget> targets;
   private final List<RouteTarget> fallbacks;
   private final List<Rule> rules;
-  private final String stickyKey;
-  private final Resilience resilience;
-  private final Boolean cache;
+  private final @Nullable String stickyKey;
+  private final @Nullable Resilience resilience;
+  private final @Nullable Boolean cache;
   private final Timeouts timeouts;
   private final int totalWeight;
 
@@ -95,7 +96,7 @@ public final class Route {
   }
 
   /** The metadata key that makes callers sticky, or null for {@code clientId}. */
-  public String stickyKey() {
+  public @Nullable String stickyKey() {
     return stickyKey;
   }
 
@@ -105,7 +106,7 @@ public final class Route {
   }
 
   /** The route's own resilience settings, or null for the gateway's. */
-  public Resilience resilience() {
+  public @Nullable Resilience resilience() {
     return resilience;
   }
 
@@ -113,7 +114,7 @@ public final class Route {
    * Whether answers for this route are cached: true or false to override the gateway's setting,
    * null to follow it.
    */
-  public Boolean cache() {
+  public @Nullable Boolean cache() {
     return cache;
   }
 
@@ -148,9 +149,9 @@ public final class Route {
     private final String name;
     private final Rule.Targets targets;
     private final List<Rule> rules = new ArrayList<>();
-    private String stickyKey;
-    private Resilience resilience;
-    private Boolean cache;
+    private @Nullable String stickyKey;
+    private @Nullable Resilience resilience;
+    private @Nullable Boolean cache;
     private Timeouts timeouts = Timeouts.none();
 
     private Builder(String name) {

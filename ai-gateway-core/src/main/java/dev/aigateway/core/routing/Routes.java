@@ -1,6 +1,7 @@
 package dev.aigateway.core.routing;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A gateway's routes, changeable at runtime: {@code gateway.routes().replace(route)} moves
@@ -16,13 +17,13 @@ public interface Routes {
    * @return the route it replaced, or null
    * @throws IllegalArgumentException when the route targets a provider the gateway does not have
    */
-  Route replace(Route route);
+  @Nullable Route replace(Route route);
 
   /** Removes the route called {@code name}; returns it, or null when there was none. */
-  Route remove(String name);
+  @Nullable Route remove(String name);
 
   /** The route called {@code name}, or null. */
-  Route get(String name);
+  @Nullable Route get(String name);
 
   /** A snapshot of every route, by name; unmodifiable. */
   Map<String, Route> all();

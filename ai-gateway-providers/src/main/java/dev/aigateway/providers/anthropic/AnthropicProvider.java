@@ -21,6 +21,7 @@ import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adapter for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}).
@@ -111,7 +112,7 @@ public final class AnthropicProvider implements ChatProvider {
   private final HttpSettings settings;
   private final HttpUrl endpoint;
   private final String version;
-  private final String beta;
+  private final @Nullable String beta;
   private final MessagesCodec codec;
   private final HttpChatProvider http;
 

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import okhttp3.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Anthropic's Messages wire format: request bodies, replies and error bodies (streams are read by
@@ -57,7 +58,7 @@ final class MessagesCodec {
    * @throws InvalidRequestException (status 0) when the request cannot be expressed for Anthropic
    */
   byte[] writeRequest(ChatRequest request, boolean stream) {
-    Map<String, Object> extra = request.extra();
+    Map<String, @Nullable Object> extra = request.extra();
     return Json.requestBody(extra, g -> {
       if (!extra.containsKey("model")) {
         g.writeStringField("model", request.model());
@@ -112,7 +113,7 @@ final class MessagesCodec {
   }
 
   /** The system messages' texts joined by a blank line, or null when there are none. */
-  private static String systemPrompt(List<Message> messages) {
+  private static @Nullable String systemPrompt(List<Message> messages) {
     StringBuilder sb = null;
     for (Message m : messages) {
       if (m.role() != Role.SYSTEM || m.text().isEmpty()) {
@@ -128,7 +129,7 @@ final class MessagesCodec {
   }
 
   /** Anthropic's role for {@code role}; null for system messages, which go top-level. */
-  private static String wireRole(Role role) {
+  private static @Nullable String wireRole(Role role) {
     return switch (role) {
       case USER, TOOL -> "user";
       case ASSISTANT -> "assistant";
@@ -388,7 +389,7 @@ final class MessagesCodec {
    * Anthropic's stop reasons; unknown ones (and {@code pause_turn}) are {@link FinishReason#OTHER}.
    * Tool calls make STOP and OTHER into TOOL_CALLS.
    */
-  static FinishReason finishReason(String stopReason, boolean hasToolCalls) {
+  static FinishReason finishReason(@Nullable String stopReason, boolean hasToolCalls) {
     FinishReason reason;
     if (stopReason == null) {
       reason = FinishReason.OTHER;
@@ -405,7 +406,7 @@ final class MessagesCodec {
   }
 
   /** Anthropic's usage object, unified (see {@link Usage}); null when absent. */
-  static Usage usage(JsonNode u) {
+  static @Nullable Usage usage(@Nullable JsonNode u) {
     if (u == null || !u.isObject()) {
       return null;
     }
@@ -430,7 +431,7 @@ final class MessagesCodec {
    * Anthropic's error body, or null when {@code root} is not one. The code is the error type
    * (such as {@code overloaded_error}); the message carries the {@code request_id} when given.
    */
-  static VendorError parseError(JsonNode root) {
+  static @Nullable VendorError parseError(JsonNode root) {
     JsonNode error = root.get("error");
     if (error == null || !error.isObject()) {
       return null;
@@ -446,7 +447,7 @@ final class MessagesCodec {
     return new VendorError(type, type, message, mentionsContextLength(message), quota);
   }
 
-  private static boolean mentionsContextLength(String message) {
+  private static boolean mentionsContextLength(@Nullable String message) {
     // "prompt is too long: 208310 tokens > 200000 maximum", and
     // "input length and `max_tokens` exceed context limit: ..."
     return VendorError.mentions(message, "prompt is too long", "exceed context limit",
@@ -454,7 +455,7 @@ final class MessagesCodec {
   }
 
   /** The HTTP status Anthropic documents for an error type; 500 for types it does not list. */
-  static int statusOf(String errorType) {
+  static int statusOf(@Nullable String errorType) {
     if (errorType == null) {
       return 500;
     }

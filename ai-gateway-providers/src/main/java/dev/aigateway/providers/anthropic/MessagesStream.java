@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes one Messages stream: {@code message_start}, then per content block
@@ -36,7 +37,7 @@ final class MessagesStream implements StreamDecoder {
 
   private final MessagesCodec codec;
   private final String provider;
-  private String id;
+  private @Nullable String id;
   private String model;
   // Block index -> the tool call's index among the answer's calls, or NOT_A_TOOL.
   private final Map<Integer, Integer> blocks = new HashMap<>(4);
@@ -47,7 +48,7 @@ final class MessagesStream implements StreamDecoder {
   private int cacheCreationTokens;
   private int outputTokens;
   private int thinkingTokens;
-  private String stopReason;
+  private @Nullable String stopReason;
   private boolean complete;
 
   MessagesStream(MessagesCodec codec, String provider, String requestedModel) {
@@ -57,7 +58,7 @@ final class MessagesStream implements StreamDecoder {
   }
 
   @Override
-  public void onEvent(String type, String data, StreamDecoder.Sink sink) {
+  public void onEvent(@Nullable String type, String data, StreamDecoder.Sink sink) {
     JsonNode root;
     try {
       root = Json.parse(data);

@@ -26,6 +26,7 @@ import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adapter for Azure OpenAI's chat completions. It speaks the same wire format as
@@ -80,7 +81,7 @@ public final class AzureOpenAiProvider implements ChatProvider {
   private final HttpUrl v1Endpoint;
   private final String apiVersion;
   private final Map<String, String> deployments;
-  private final TokenCache tokens;
+  private final @Nullable TokenCache tokens;
   private final HttpChatProvider http;
 
   private AzureOpenAiProvider(Builder b, HttpSettings settings) {
@@ -274,7 +275,7 @@ public final class AzureOpenAiProvider implements ChatProvider {
     private final Duration margin;
     private final Clock clock;
     private final Object lock = new Object();
-    private volatile AccessToken current;
+    private volatile @Nullable AccessToken current;
 
     TokenCache(String provider, TokenSupplier supplier, Duration margin, Clock clock) {
       this.provider = provider;
@@ -327,7 +328,7 @@ public final class AzureOpenAiProvider implements ChatProvider {
     private boolean v1;
     private String apiVersion = DEFAULT_API_VERSION;
     private final Map<String, String> deployments = new LinkedHashMap<>();
-    private TokenSupplier tokenSupplier;
+    private @Nullable TokenSupplier tokenSupplier;
     private Duration tokenRefreshMargin = DEFAULT_TOKEN_REFRESH_MARGIN;
 
     Builder() {}

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import okhttp3.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gemini's {@code generateContent} wire format: request bodies, replies, stream events and error
@@ -60,7 +61,7 @@ final class GenerateContent {
    *     {@code data:} URL that is not base64
    */
   byte[] writeRequest(ChatRequest request) {
-    Map<String, Object> extra = request.extra();
+    Map<String, @Nullable Object> extra = request.extra();
     return Json.requestBody(extra, g -> {
       if (!extra.containsKey("contents")) {
         writeContents(g, request.messages());
@@ -192,7 +193,7 @@ final class GenerateContent {
   }
 
   /** The image type a URL's extension names (before any query), or null. */
-  static String guessImageType(String url) {
+  static @Nullable String guessImageType(String url) {
     String path = url;
     int cut = path.indexOf('?');
     if (cut >= 0) {
@@ -267,7 +268,7 @@ final class GenerateContent {
   }
 
   /** The name of the call {@code id}, from the nearest assistant turn before {@code at}. */
-  private String functionName(List<Message> messages, int at, String id) {
+  private String functionName(List<Message> messages, int at, @Nullable String id) {
     for (int i = at - 1; i >= 0; i--) {
       Message m = messages.get(i);
       if (m.role() != Role.ASSISTANT) {
@@ -284,7 +285,7 @@ final class GenerateContent {
             + " assistant message; Gemini needs the function's name", null);
   }
 
-  private static JsonNode jsonObjectOrNull(String text) {
+  private static @Nullable JsonNode jsonObjectOrNull(String text) {
     String t = text.strip();
     if (!t.startsWith("{")) {
       return null;
@@ -429,7 +430,7 @@ final class GenerateContent {
    * The first candidate, or null when there is none (a stream event may carry only usage);
    * throws for an error body or a blocked prompt.
    */
-  private JsonNode candidateOrNull(JsonNode root, int status) {
+  private @Nullable JsonNode candidateOrNull(JsonNode root, int status) {
     if (root.has("error") && !root.has("candidates")) {
       throw errorBody(root);
     }
@@ -481,7 +482,7 @@ final class GenerateContent {
   }
 
   /** Gemini's finish reasons; see {@link GeminiProvider} for the table. */
-  static FinishReason finishReason(String value) {
+  static FinishReason finishReason(@Nullable String value) {
     if (value == null) {
       return FinishReason.OTHER;
     }
@@ -499,7 +500,7 @@ final class GenerateContent {
    * includes cached content) plus {@code toolUsePromptTokenCount}; output is
    * {@code candidatesTokenCount} plus {@code thoughtsTokenCount}.
    */
-  static Usage usage(JsonNode u) {
+  static @Nullable Usage usage(@Nullable JsonNode u) {
     if (u == null || !u.isObject()) {
       return null;
     }
@@ -523,10 +524,10 @@ final class GenerateContent {
    * {@code usageMetadata} is cumulative and repeated; the last one seen goes on the final chunk.
    */
   private final class Decoder implements StreamDecoder {
-    private String id;
+    private @Nullable String id;
     private String model;
     // The last usageMetadata seen: cumulative, so only the last counts; read at the end.
-    private JsonNode usageNode;
+    private @Nullable JsonNode usageNode;
     private int calls;
     private boolean complete;
 
@@ -535,7 +536,7 @@ final class GenerateContent {
     }
 
     @Override
-    public void onEvent(String type, String data, Sink sink) {
+    public void onEvent(@Nullable String type, String data, Sink sink) {
       if (data.isBlank()) {
         return;
       }

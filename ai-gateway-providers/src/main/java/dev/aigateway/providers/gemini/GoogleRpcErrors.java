@@ -6,6 +6,7 @@ import dev.aigateway.providers.internal.VendorError;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Google's error body, {@code {"error": {"code": 429, "message": "...", "status":
@@ -33,7 +34,7 @@ final class GoogleRpcErrors {
   private GoogleRpcErrors() {}
 
   /** Google's error body, or null when {@code root} is not one. */
-  static VendorError parse(JsonNode root) {
+  static @Nullable VendorError parse(JsonNode root) {
     JsonNode error = root.get("error");
     if (error == null || !error.isObject()) {
       return null;
@@ -66,7 +67,7 @@ final class GoogleRpcErrors {
         keyRejected);
   }
 
-  private static boolean mentionsTokenLimit(String message) {
+  private static boolean mentionsTokenLimit(@Nullable String message) {
     return VendorError.mentions(message, "input token count")
         && VendorError.mentions(message, "exceeds the maximum");
   }
@@ -75,7 +76,7 @@ final class GoogleRpcErrors {
    * The HTTP status Google documents for a {@code google.rpc} status name, for errors that arrive
    * inside a stream; {@code fallback} (the error's numeric code, when it has one) otherwise.
    */
-  static int httpStatus(String status, int fallback) {
+  static int httpStatus(@Nullable String status, int fallback) {
     if (status != null) {
       switch (status) {
         case "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE":
@@ -108,7 +109,7 @@ final class GoogleRpcErrors {
   }
 
   /** A protobuf JSON duration ({@code "13s"}, {@code "0.5s"}), or null when unreadable. */
-  static Duration protobufDuration(String value) {
+  static @Nullable Duration protobufDuration(@Nullable String value) {
     if (value == null || !value.endsWith("s") || value.length() < 2) {
       return null;
     }

@@ -6,6 +6,7 @@ import dev.aigateway.api.Message;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.Usage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules every adapter applies to a finished answer: the finish-reason rule of
@@ -18,9 +19,9 @@ public final class FinishReasons {
    * A plain reply, unified: the finish reason goes through {@link #withToolCalls}, and the model
    * is the one the vendor reported, or {@code requestedModel} when it reported none.
    */
-  public static ChatResponse answer(String provider, String id, String model,
+  public static ChatResponse answer(String provider, @Nullable String id, @Nullable String model,
       String requestedModel, String text, List<ToolCall> calls, FinishReason reason,
-      Usage usage) {
+      @Nullable Usage usage) {
     return ChatResponse.builder()
         .id(id)
         .provider(provider)

@@ -17,6 +17,7 @@ import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a vendor's HTTP error reply onto the gateway's exceptions. The status decides the type;
@@ -59,7 +60,7 @@ public final class HttpErrors {
 
   /** The exception for status {@code status} with {@code body}. */
   public static ProviderException map(
-      String provider, int status, Headers headers, String contentType, String body,
+      String provider, int status, Headers headers, @Nullable String contentType, String body,
       VendorError.Parser parser, Clock clock, Redactor redactor) {
     VendorError error = parseVendorError(body, parser);
     String detail = error != null ? detail(error) : "with " + describeBody(contentType, body);
@@ -113,7 +114,7 @@ public final class HttpErrors {
   }
 
   /** The response's content type, or null. */
-  public static String contentType(Response response) {
+  public static @Nullable String contentType(Response response) {
     MediaType type = response.body().contentType();
     return type == null ? null : type.toString();
   }
@@ -125,7 +126,7 @@ public final class HttpErrors {
   }
 
   /** The vendor error {@code body} describes, or null when it is not one. */
-  static VendorError parseVendorError(String body, VendorError.Parser parser) {
+  static @Nullable VendorError parseVendorError(String body, VendorError.Parser parser) {
     if (body == null || body.isBlank()) {
       return null;
     }
@@ -145,7 +146,7 @@ public final class HttpErrors {
   }
 
   /** A short description of a body that is not the vendor's JSON error: its type and start. */
-  static String describeBody(String contentType, String body) {
+  static String describeBody(@Nullable String contentType, String body) {
     if (body == null || body.isBlank()) {
       return "an empty body";
     }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings every HTTP adapter's builder shares: id, base URL, API key, extra headers, and
@@ -46,17 +47,17 @@ public final class HttpProviderBuilder {
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
   private String id;
-  private String baseUrl;
-  private Secret apiKey;
+  private @Nullable String baseUrl;
+  private @Nullable Secret apiKey;
   private final Map<String, Object> headers = new LinkedHashMap<>();
-  private OkHttpClient httpClient;
-  private Executor executor;
+  private @Nullable OkHttpClient httpClient;
+  private @Nullable Executor executor;
   private Clock clock = Clock.systemUTC();
 
   /**
    * Settings whose id and base URL start at the vendor's defaults ({@code baseUrl} may be null).
    */
-  public HttpProviderBuilder(String defaultId, String defaultBaseUrl) {
+  public HttpProviderBuilder(String defaultId, @Nullable String defaultBaseUrl) {
     this.id = defaultId;
     this.baseUrl = defaultBaseUrl;
   }

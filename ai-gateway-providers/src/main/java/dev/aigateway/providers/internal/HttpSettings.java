@@ -13,19 +13,20 @@ import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 
 /** The validated settings of one HTTP provider, as its builder collected them. Immutable. */
 public final class HttpSettings {
   private final String id;
   private final HttpUrl baseUrl;
-  private final Secret apiKey;
+  private final @Nullable Secret apiKey;
   private final Map<String, Object> headers;
-  private final OkHttpClient httpClient;
-  private final Executor executor;
+  private final @Nullable OkHttpClient httpClient;
+  private final @Nullable Executor executor;
   private final Clock clock;
 
-  HttpSettings(String id, HttpUrl baseUrl, Secret apiKey, Map<String, Object> headers,
-      OkHttpClient httpClient, Executor executor, Clock clock) {
+  HttpSettings(String id, HttpUrl baseUrl, @Nullable Secret apiKey, Map<String, Object> headers,
+      @Nullable OkHttpClient httpClient, @Nullable Executor executor, Clock clock) {
     this.id = id;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
@@ -59,7 +60,7 @@ public final class HttpSettings {
   }
 
   /** The API key, or null when none was configured. */
-  public Secret apiKey() {
+  public @Nullable Secret apiKey() {
     return apiKey;
   }
 
@@ -104,7 +105,7 @@ public final class HttpSettings {
 
   /** The default executor, or the application's. */
   public Executor executor() {
-    return executor;
+    return executor != null ? executor : GatewayExecutors.defaultExecutor();
   }
 
   /** The clock for dates in {@code Retry-After}. */

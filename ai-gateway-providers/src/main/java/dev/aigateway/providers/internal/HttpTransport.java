@@ -24,6 +24,7 @@ import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Executes one provider's HTTP exchanges: plain calls that return a parsed JSON body, and SSE
@@ -113,7 +114,7 @@ public final class HttpTransport implements AutoCloseable {
    * The total deadline of an exchange: the shorter of the attempt's time left and the request's
    * own timeout, which bounds a standalone call; null when neither is set.
    */
-  static Duration deadline(ChatRequest call, AttemptContext attempt) {
+  static @Nullable Duration deadline(ChatRequest call, AttemptContext attempt) {
     Duration a = attempt.timeout();
     Duration r = call.timeout();
     if (a == null) {
@@ -122,7 +123,8 @@ public final class HttpTransport implements AutoCloseable {
     return r == null || a.compareTo(r) <= 0 ? a : r;
   }
 
-  private <T> T exchange(Call call, Duration timeout, BodyReader<T> reader, Redactor redactor) {
+  private <T> T exchange(
+      Call call, @Nullable Duration timeout, BodyReader<T> reader, Redactor redactor) {
     try (Response response = call.execute()) {
       if (!response.isSuccessful()) {
         throw HttpErrors.fromResponse(provider, response, errorParser, clock, redactor);
@@ -193,7 +195,7 @@ public final class HttpTransport implements AutoCloseable {
     return IoErrors.map(provider, e, stage, deadline, redactor);
   }
 
-  private Call track(Call call, Duration deadline) {
+  private Call track(Call call, @Nullable Duration deadline) {
     if (deadline != null) {
       call.timeout().timeout(nanos(deadline), TimeUnit.NANOSECONDS);
     }
@@ -210,8 +212,8 @@ public final class HttpTransport implements AutoCloseable {
     }
   }
 
-  Call newStreamCall(Request request, Duration deadline, Duration connectTimeout,
-      Duration idleTimeout) {
+  Call newStreamCall(Request request, @Nullable Duration deadline,
+      @Nullable Duration connectTimeout, @Nullable Duration idleTimeout) {
     return track(client(streamClient, connectTimeout, idleTimeout).newCall(request), deadline);
   }
 
@@ -228,7 +230,8 @@ public final class HttpTransport implements AutoCloseable {
    * {@code base}, or, when the attempt asks for other timeouts, a client derived from it with
    * those: one per distinct pair, kept.
    */
-  private OkHttpClient client(OkHttpClient base, Duration connectTimeout, Duration idleTimeout) {
+  private OkHttpClient client(
+      OkHttpClient base, @Nullable Duration connectTimeout, @Nullable Duration idleTimeout) {
     long connect = connectTimeout == null ? base.connectTimeoutMillis() : millis(connectTimeout);
     long read = idleTimeout == null ? base.readTimeoutMillis() : millis(idleTimeout);
     if (connect == base.connectTimeoutMillis() && read == base.readTimeoutMillis()) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The one Jackson setup the adapters share, and null-tolerant accessors for JSON trees. */
 public final class Json {
@@ -43,12 +44,12 @@ public final class Json {
    * A request body: one JSON object with the adapter's {@code fields}, then every {@code extra}
    * field as it is. An adapter leaves out a field of its own that {@code extra} replaces.
    */
-  public static byte[] requestBody(Map<String, Object> extra, FieldWriter fields) {
+  public static byte[] requestBody(Map<String, @Nullable Object> extra, FieldWriter fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = generator(out)) {
       g.writeStartObject();
       fields.write(g);
-      for (Map.Entry<String, Object> e : extra.entrySet()) {
+      for (Map.Entry<String, @Nullable Object> e : extra.entrySet()) {
         g.writeFieldName(e.getKey());
         g.writeObject(e.getValue());
       }
@@ -65,7 +66,7 @@ public final class Json {
   }
 
   /** The text of {@code node.field}, or null when it is missing or JSON null. */
-  public static String text(JsonNode node, String field) {
+  public static @Nullable String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -74,7 +75,7 @@ public final class Json {
   }
 
   /** The int value of {@code node.field}, or 0 when it is missing, null or not a number. */
-  public static int integer(JsonNode node, String field) {
+  public static int integer(@Nullable JsonNode node, String field) {
     if (node == null) {
       return 0;
     }

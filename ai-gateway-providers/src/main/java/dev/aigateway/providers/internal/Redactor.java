@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Removes credentials from text before it goes into an exception. It knows what to remove from
@@ -95,7 +96,8 @@ public final class Redactor {
     return false;
   }
 
-  private static AiGatewayException copy(AiGatewayException e, String message, Throwable cause) {
+  private static AiGatewayException copy(
+      AiGatewayException e, String message, @Nullable Throwable cause) {
     if (e instanceof ProviderException p) {
       String provider = p.provider();
       int status = p.statusCode();

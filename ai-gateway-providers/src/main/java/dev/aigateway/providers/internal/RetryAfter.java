@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import okhttp3.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads how long a vendor asked the client to wait: {@code retry-after-ms} (milliseconds, as
@@ -15,7 +16,7 @@ public final class RetryAfter {
   private RetryAfter() {}
 
   /** The wait, or null when the headers ask for none or cannot be read. Never negative. */
-  public static Duration parse(Headers headers, Clock clock) {
+  public static @Nullable Duration parse(Headers headers, Clock clock) {
     String ms = headers.get("retry-after-ms");
     if (ms != null) {
       try {

@@ -24,6 +24,7 @@ import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.sse.internal.ServerSentEventReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A vendor's SSE stream as a cold {@link Flow.Publisher} of chunks, following the gateway's
@@ -49,10 +50,10 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
   private final HttpTransport transport;
   private final Supplier<Request> request;
   private final Supplier<StreamDecoder> decoder;
-  private final Duration timeout;
-  private final Duration connectTimeout;
-  private final Duration idleTimeout;
-  private final Cancellation cancellation;
+  private final @Nullable Duration timeout;
+  private final @Nullable Duration connectTimeout;
+  private final @Nullable Duration idleTimeout;
+  private final @Nullable Cancellation cancellation;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
   /**
@@ -62,8 +63,8 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
    * @param cancellation the attempt's cancellation, or null
    */
   SseStream(HttpTransport transport, Supplier<Request> request, Supplier<StreamDecoder> decoder,
-      Duration timeout, Duration connectTimeout, Duration idleTimeout,
-      Cancellation cancellation) {
+      @Nullable Duration timeout, @Nullable Duration connectTimeout,
+      @Nullable Duration idleTimeout, @Nullable Cancellation cancellation) {
     this.transport = transport;
     this.request = request;
     this.decoder = decoder;
@@ -102,18 +103,18 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     private volatile boolean cancelled;
     // The attempt's cancellation fired: abort, then signal a CancellationException.
     private volatile boolean callCancelled;
-    private volatile Cancellation.Registration registration;
+    private volatile Cancellation.@Nullable Registration registration;
     // A request(n <= 0) to answer with onError; n may be 0, so a flag says whether there is one.
     private volatile boolean invalid;
     private volatile long invalidDemand;
-    private volatile Call call;
+    private volatile @Nullable Call call;
     // Owned by whichever thread runs the pump.
     private boolean opened;
     private boolean finished;
     private boolean done;
-    private Response response;
-    private ServerSentEventReader reader;
-    private StreamDecoder events;
+    private @Nullable Response response;
+    private @Nullable ServerSentEventReader reader;
+    private @Nullable StreamDecoder events;
     private Redactor redactor = Redactor.none();
     private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>(2);
 
@@ -338,7 +339,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
               + HttpErrors.describeBody(HttpErrors.contentType(response), body), null);
     }
 
-    private ProviderUnavailableException truncated(Throwable cause, String where) {
+    private ProviderUnavailableException truncated(@Nullable Throwable cause, String where) {
       return new ProviderUnavailableException(transport.provider(), 0, "stream_truncated",
           transport.provider() + ": the stream ended " + where + " "
               + (events == null ? "" : events.terminalEvent()), cause);
@@ -369,7 +370,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     // ---- ServerSentEventReader.Callback: on the pump ----
 
     @Override
-    public void onEvent(String id, String type, String data) {
+    public void onEvent(@Nullable String id, @Nullable String type, String data) {
       if (done || cancelled) {
         return;
       }

@@ -1,6 +1,7 @@
 package dev.aigateway.providers.internal;
 
 import dev.aigateway.api.ChatChunk;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns one vendor's server-sent events into {@link ChatChunk}s. One instance per stream, used
@@ -17,7 +18,7 @@ public interface StreamDecoder {
    * @throws dev.aigateway.api.AiGatewayException for a vendor error event, or an event that
    *     cannot be read (a {@link dev.aigateway.api.MalformedResponseException})
    */
-  void onEvent(String type, String data, Sink sink);
+  void onEvent(@Nullable String type, String data, Sink sink);
 
   /** Whether the vendor's terminal event has arrived; after it the stream completes. */
   boolean isComplete();

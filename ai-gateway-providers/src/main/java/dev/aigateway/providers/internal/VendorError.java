@@ -2,6 +2,7 @@ package dev.aigateway.providers.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a vendor's error body said, in the terms the shared mapping needs.
@@ -19,20 +20,21 @@ import java.time.Duration;
  *     {@code INVALID_ARGUMENT}); such an error is an authentication failure
  */
 public record VendorError(
-    String type, String code, String message, boolean contextLengthExceeded,
-    boolean quotaExhausted, Duration retryAfter, boolean credentialsRejected) {
+    @Nullable String type, @Nullable String code, @Nullable String message,
+    boolean contextLengthExceeded, boolean quotaExhausted, @Nullable Duration retryAfter,
+    boolean credentialsRejected) {
 
   /** An error whose body may name a retry delay, and does not reject the credential. */
   public VendorError(
-      String type, String code, String message, boolean contextLengthExceeded,
-      boolean quotaExhausted, Duration retryAfter) {
+      @Nullable String type, @Nullable String code, @Nullable String message,
+      boolean contextLengthExceeded, boolean quotaExhausted, @Nullable Duration retryAfter) {
     this(type, code, message, contextLengthExceeded, quotaExhausted, retryAfter, false);
   }
 
   /** An error whose body names no retry delay. */
   public VendorError(
-      String type, String code, String message, boolean contextLengthExceeded,
-      boolean quotaExhausted) {
+      @Nullable String type, @Nullable String code, @Nullable String message,
+      boolean contextLengthExceeded, boolean quotaExhausted) {
     this(type, code, message, contextLengthExceeded, quotaExhausted, null, false);
   }
 
@@ -40,7 +42,7 @@ public record VendorError(
    * Whether {@code message} contains any of {@code phrases}, ignoring case: how adapters
    * recognise a vendor's "the prompt is too long" wording. False for a null message.
    */
-  public static boolean mentions(String message, String... phrases) {
+  public static boolean mentions(@Nullable String message, String... phrases) {
     if (message == null) {
       return false;
     }
@@ -54,7 +56,7 @@ public record VendorError(
   }
 
   /** The most specific identifier the vendor gave: its code, else its type. */
-  public String errorCode() {
+  public @Nullable String errorCode() {
     return code != null ? code : type;
   }
 
@@ -62,6 +64,6 @@ public record VendorError(
   @FunctionalInterface
   public interface Parser {
     /** The error described by {@code body}, or null when the body is not in the vendor's form. */
-    VendorError parse(JsonNode body);
+    @Nullable VendorError parse(JsonNode body);
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adapter for OpenAI's Chat Completions API ({@code POST {baseUrl}/chat/completions}), and for
@@ -127,11 +128,11 @@ public final class OpenAiProvider implements ChatProvider {
   private static final class Wire extends ChatCompletionsVendor {
     private final HttpSettings settings;
     private final HttpUrl endpoint;
-    private final String organization;
-    private final String project;
+    private final @Nullable String organization;
+    private final @Nullable String project;
 
     Wire(HttpSettings settings, HttpUrl endpoint, ChatCompletions.Dialect dialect,
-        String organization, String project) {
+        @Nullable String organization, @Nullable String project) {
       super(settings.id(), dialect);
       this.settings = settings;
       this.endpoint = endpoint;
@@ -171,8 +172,8 @@ public final class OpenAiProvider implements ChatProvider {
    */
   public static final class Builder {
     private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, DEFAULT_BASE_URL);
-    private String organization;
-    private String project;
+    private @Nullable String organization;
+    private @Nullable String project;
     private ChatCompletions.Dialect dialect = ChatCompletions.Dialect.OPENAI;
 
     Builder() {}

@@ -4,5 +4,10 @@
  * Chat Completions wire format. The format's code lives in
  * {@code dev.aigateway.providers.openai.internal}, which Azure OpenAI shares; it is not a
  * supported API.
+ *
+ * <p>Everything in this package is non-null unless marked {@code @Nullable}.
  */
+@NullMarked
 package dev.aigateway.providers.openai;
+
+import org.jspecify.annotations.NullMarked;

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OpenAI Chat Completions wire format: request bodies, replies, stream chunks and error
@@ -139,7 +140,7 @@ public final class ChatCompletions {
    *     object
    */
   public byte[] writeRequest(ChatRequest request, String model, boolean stream) {
-    Map<String, Object> extra = request.extra();
+    Map<String, @Nullable Object> extra = request.extra();
     return Json.requestBody(extra, g -> {
       if (sendModel && !extra.containsKey("model")) {
         g.writeStringField("model", model);
@@ -380,7 +381,7 @@ public final class ChatCompletions {
   }
 
   /** Joins string content, or the text parts of array content (some compatible servers). */
-  private static String contentText(JsonNode content) {
+  private static String contentText(@Nullable JsonNode content) {
     if (content == null || content.isNull()) {
       return "";
     }
@@ -400,7 +401,7 @@ public final class ChatCompletions {
   }
 
   /** OpenAI's finish reasons; anything unknown is {@link FinishReason#OTHER}. */
-  static FinishReason finishReason(String value) {
+  static FinishReason finishReason(@Nullable String value) {
     if (value == null) {
       return FinishReason.OTHER;
     }
@@ -417,7 +418,7 @@ public final class ChatCompletions {
    * OpenAI's usage object; null when absent. Cached tokens come from
    * {@code prompt_tokens_details.cached_tokens}, or DeepSeek's {@code prompt_cache_hit_tokens}.
    */
-  static Usage usage(JsonNode u) {
+  static @Nullable Usage usage(@Nullable JsonNode u) {
     if (u == null || !u.isObject()) {
       return null;
     }
@@ -445,7 +446,7 @@ public final class ChatCompletions {
    * OpenAI's error body, or null when {@code root} is not one. Also reads the top-level form some
    * compatible servers use ({@code {"object": "error", "message": ..., "type": ...}}).
    */
-  static VendorError parseError(JsonNode root) {
+  static @Nullable VendorError parseError(JsonNode root) {
     JsonNode error = root.get("error");
     if ((error == null || error.isNull())
         && ("error".equals(Json.text(root, "object")) || root.has("message") && root.has("type"))) {
@@ -466,7 +467,7 @@ public final class ChatCompletions {
     return new VendorError(type, code, message, context, quota);
   }
 
-  private static boolean mentionsContextLength(String message) {
+  private static boolean mentionsContextLength(@Nullable String message) {
     return VendorError.mentions(message, "maximum context length", "context_length_exceeded",
         "context window");
   }
@@ -480,12 +481,12 @@ public final class ChatCompletions {
 
   /** Decodes {@code chat.completion.chunk} events until {@code [DONE]}. */
   private final class Decoder implements StreamDecoder {
-    private String id;
+    private @Nullable String id;
     private String model;
-    private FinishReason finishReason;
+    private @Nullable FinishReason finishReason;
     private boolean refused;
     private boolean sawToolCalls;
-    private Usage usage;
+    private @Nullable Usage usage;
     private final ChunkReader chunk = new ChunkReader();
     private boolean sawAnything;
     private boolean complete;
@@ -495,7 +496,7 @@ public final class ChatCompletions {
     }
 
     @Override
-    public void onEvent(String type, String data, Sink sink) {
+    public void onEvent(@Nullable String type, String data, Sink sink) {
       if (data.strip().equals("[DONE]")) {
         if (!sawAnything) {
           complete = true; // the vendor streamed nothing at all: an empty stream

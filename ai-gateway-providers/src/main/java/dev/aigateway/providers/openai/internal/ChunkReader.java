@@ -8,6 +8,7 @@ import dev.aigateway.providers.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one {@code chat.completion.chunk} with Jackson's streaming parser, keeping only what a
@@ -15,14 +16,14 @@ import java.util.List;
  * the per-chunk hot path, so it builds no tree. Not thread safe: one per stream.
  */
 final class ChunkReader {
-  String id;
-  String model;
+  @Nullable String id;
+  @Nullable String model;
   /** Text of choice 0's delta; empty when none. */
   String content;
-  String refusal;
-  List<ToolCallDelta> toolCalls;
-  String finishReason;
-  Usage usage;
+  @Nullable String refusal;
+  @Nullable List<ToolCallDelta> toolCalls;
+  @Nullable String finishReason;
+  @Nullable Usage usage;
   /** Whether the event is an error object rather than a chunk. */
   boolean error;
   /** Whether the event had a {@code choices} array (possibly empty). */
@@ -113,7 +114,7 @@ final class ChunkReader {
     }
   }
 
-  private static List<ToolCallDelta> readToolCalls(JsonParser p, JsonToken value)
+  private static @Nullable List<ToolCallDelta> readToolCalls(JsonParser p, JsonToken value)
       throws IOException {
     if (value != JsonToken.START_ARRAY) {
       p.skipChildren();
@@ -204,7 +205,7 @@ final class ChunkReader {
     return v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
   }
 
-  private static String text(JsonParser p, JsonToken v) throws IOException {
+  private static @Nullable String text(JsonParser p, JsonToken v) throws IOException {
     if (v == JsonToken.VALUE_NULL) {
       return null;
     }
