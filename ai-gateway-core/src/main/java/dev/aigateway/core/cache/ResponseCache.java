@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Defaults: {@link #maxEntries()} 10,000, {@link #maxBytes()} 64 MiB, {@link #ttl()} one
  * hour, {@link #lookupTimeout()} 200 ms, not partitioned by client, on for every route
- * ({@link #enabledByDefault()}), and an {@link InMemoryCacheStore} with those bounds.
+ * ({@link #enabledByDefault()}), and the built-in in-memory store with those bounds, which keeps
+ * answers as the immutable objects they are (a miss encodes nothing, a hit decodes nothing; its
+ * byte bound weighs each answer by its text as UTF-16 and a little per part). A
+ * {@link Builder#store store} of the application's, such as {@link InMemoryCacheStore} or a
+ * remote one, gets the answers encoded as bytes.
  * {@link #disabled()} is the setting a gateway uses when none is configured: caching is off
  * unless a route turns it on.
  *

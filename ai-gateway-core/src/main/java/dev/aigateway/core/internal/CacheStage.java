@@ -14,7 +14,6 @@ import dev.aigateway.api.spi.GatewayEventListener.CacheOutcome;
 import dev.aigateway.api.spi.Timing;
 import dev.aigateway.core.cache.CacheKey;
 import dev.aigateway.core.cache.CacheStore;
-import dev.aigateway.core.cache.InMemoryCacheStore;
 import dev.aigateway.core.cache.ResponseCache;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +80,9 @@ final class CacheStage implements ChatInterceptor {
 
   private final ResponseCache config;
   private final Function<String, @Nullable Boolean> routeSetting;
-  private final CacheStore store;
+  // One of the two: the built-in store of objects, or the application's store of bytes.
+  private final @Nullable InMemoryAnswers answers;
+  private final @Nullable CacheStore store;
   private final Executor executor;
   private final long lookupTimeoutNanos;
   private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
@@ -104,15 +105,10 @@ final class CacheStage implements ChatInterceptor {
     this.routeSetting = Objects.requireNonNull(routeSetting, "routeSetting");
     Objects.requireNonNull(ticker, "ticker");
     this.executor = Objects.requireNonNull(executor, "executor");
-    this.store = config.store() != null
-        ? config.store()
-        : new InMemoryCacheStore(config.maxEntries(), config.maxBytes(), ticker);
+    this.store = config.store();
+    this.answers = store != null ? null
+        : new InMemoryAnswers(config.maxEntries(), config.maxBytes(), ticker);
     this.lookupTimeoutNanos = config.lookupTimeout().toNanos();
-  }
-
-  /** The store entries live in. */
-  CacheStore store() {
-    return store;
   }
 
   /** The key {@code request} is cached under. */
@@ -324,6 +320,11 @@ final class CacheStage implements ChatInterceptor {
 
   /** The stored answer under {@code key}, or null for a miss, a slow store or a bad value. */
   private @Nullable CachedAnswer lookup(CacheKey key) {
+    InMemoryAnswers local = answers;
+    if (local != null) {
+      return local.get(key); // objects: nothing to wait for, nothing to decode
+    }
+    CacheStore store = Objects.requireNonNull(this.store);
     byte[] value;
     try {
       CompletableFuture<byte @Nullable []> pending = store.get(key);
@@ -359,6 +360,12 @@ final class CacheStage implements ChatInterceptor {
       return;
     }
     try {
+      InMemoryAnswers local = answers;
+      if (local != null) {
+        local.put(key, answer, config.ttl()); // as objects: nothing to encode
+        return;
+      }
+      CacheStore store = Objects.requireNonNull(this.store);
       byte[] value = AnswerCodec.encode(answer);
       if (value.length > config.maxBytes()) {
         return;

@@ -40,9 +40,23 @@ final class CachedAnswer {
     return chunks;
   }
 
+  /**
+   * This answer with its hit response worked out once, for a store that keeps objects: every
+   * hit then returns the same immutable response without folding or copying.
+   */
+  CachedAnswer hitReady() {
+    if (response != null && response.fromCache() && response.attempts() == 0) {
+      return this;
+    }
+    return new CachedAnswer(asHitResponse(), chunks);
+  }
+
   /** The answer as a cache hit returns it to {@code chat()}: folded, 0 attempts, from cache. */
   ChatResponse asHitResponse() {
     ChatResponse r = response;
+    if (r != null && r.fromCache() && r.attempts() == 0) {
+      return r; // worked out already (hitReady)
+    }
     if (r == null) {
       StreamAccumulator acc = new StreamAccumulator();
       for (ChatChunk c : chunks) {
