@@ -417,7 +417,7 @@ final class CacheStage implements ChatInterceptor {
     private final CacheKey key;
     private final @Nullable Flight flight; // may be null
     // Written on the delivering thread; onCancel may null it from another.
-    private volatile @Nullable List<ChatChunk> chunks = new ArrayList<>();
+    private volatile @Nullable List<ChatChunk> chunks = new ArrayList<>(8);
     private long size;
 
     Recorder(CacheKey key, @Nullable Flight flight) {

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 final class CachedAnswer {
   private final @Nullable ChatResponse response; // null for a stream
   private final @Nullable List<ChatChunk> chunks; // null for a response
+  private volatile @Nullable ChatResponse hit; // asHitResponse(), once worked out
 
   private CachedAnswer(@Nullable ChatResponse response, @Nullable List<ChatChunk> chunks) {
     this.response = response;
@@ -41,22 +42,21 @@ final class CachedAnswer {
   }
 
   /**
-   * This answer with its hit response worked out once, for a store that keeps objects: every
-   * hit then returns the same immutable response without folding or copying.
+   * The answer as a cache hit returns it to {@code chat()}: folded, 0 attempts, from cache.
+   * Worked out on the first such hit and kept (the answer is immutable, so a race only works it
+   * out twice), so that later hits return the same response without folding or copying.
    */
-  CachedAnswer hitReady() {
-    if (response != null && response.fromCache() && response.attempts() == 0) {
-      return this;
+  ChatResponse asHitResponse() {
+    ChatResponse h = hit;
+    if (h == null) {
+      h = foldForHit();
+      hit = h;
     }
-    return new CachedAnswer(asHitResponse(), chunks);
+    return h;
   }
 
-  /** The answer as a cache hit returns it to {@code chat()}: folded, 0 attempts, from cache. */
-  ChatResponse asHitResponse() {
+  private ChatResponse foldForHit() {
     ChatResponse r = response;
-    if (r != null && r.fromCache() && r.attempts() == 0) {
-      return r; // worked out already (hitReady)
-    }
     if (r == null) {
       StreamAccumulator acc = new StreamAccumulator();
       for (ChatChunk c : chunks) {

@@ -49,7 +49,7 @@ final class InMemoryAnswers {
     }
     long weight = weightOf(answer);
     if (weight <= maxBytes) {
-      cache.put(key, new Entry(answer.hitReady(), weight, RealCall.saturatedNanos(ttl)));
+      cache.put(key, new Entry(answer, weight, RealCall.saturatedNanos(ttl)));
     }
   }
 

@@ -43,7 +43,8 @@ class InMemoryAnswersTest {
     CachedAnswer first = store.get(key);
     assertThat(first).isSameAs(store.get(key));
     ChatResponse hit = first.asHitResponse();
-    assertThat(hit).as("worked out once, not copied per hit").isSameAs(first.asHitResponse());
+    assertThat(hit).as("worked out on the first hit, not copied per hit")
+        .isSameAs(first.asHitResponse());
     assertThat(hit.fromCache()).isTrue();
     assertThat(hit.attempts()).isZero();
     assertThat(hit.text()).isEqualTo("hello");
@@ -76,7 +77,8 @@ class InMemoryAnswersTest {
     ChatResponse a = gateway.chat(request);
     ChatResponse b = gateway.chat(request);
     assertThat(a.text()).isEqualTo("w0 w1 w2 ");
-    assertThat(a).as("a chat() hit of a stored stream is folded once, at store time").isSameAs(b);
+    assertThat(a).as("a chat() hit of a stored stream is folded once, on the first hit")
+        .isSameAs(b);
     assertThat(provider.streamRequests()).hasSize(1);
     assertThat(provider.chatRequests()).isEmpty();
   }
