@@ -53,6 +53,7 @@ public final class Route {
   private final @Nullable Boolean cache;
   private final Timeouts timeouts;
   private final int totalWeight;
+  private final List<Target> allTargets;
 
   private Route(Builder b) {
     this.name = b.name;
@@ -68,6 +69,7 @@ public final class Route {
       total += t.weight();
     }
     this.totalWeight = total;
+    this.allTargets = collectTargets(targets, fallbacks, rules);
   }
 
   /** A builder for the route called {@code name}. */
@@ -123,9 +125,16 @@ public final class Route {
     return totalWeight;
   }
 
-  /** Every target the route may send to: split, fallbacks and rules. */
-  /** Every target the route names (split, fallbacks and rules), in order, with repeats. */
+  /**
+   * Every target the route names (split, fallbacks and rules), in order, with repeats;
+   * unmodifiable, worked out once.
+   */
   public List<Target> allTargets() {
+    return allTargets;
+  }
+
+  private static List<Target> collectTargets(List<RouteTarget> targets,
+      List<RouteTarget> fallbacks, List<Rule> rules) {
     List<Target> all = new ArrayList<>();
     targets.forEach(t -> all.add(t.target()));
     fallbacks.forEach(t -> all.add(t.target()));
@@ -133,7 +142,7 @@ public final class Route {
       r.targets().forEach(t -> all.add(t.target()));
       r.fallbacks().forEach(t -> all.add(t.target()));
     }
-    return all;
+    return List.copyOf(all);
   }
 
   @Override
