@@ -147,7 +147,8 @@ class GatewayStreamTest {
         .timing(time.timing()).build();
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     gateway.stream(ChatRequest.of("m", "hi")).subscribe(sub);
-    ResilienceSettingsTestAccess.awaitWatchdog(time);
+    assertThat(time.awaitScheduled(1, WAIT)).as("the watchdog is scheduled").isTrue();
+    assertThat(time.pendingTasks()).as("and only it").isEqualTo(1);
     time.advance(Duration.ofMillis(50));
     sub.awaitTerminal(WAIT);
     never.countDown();

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The built-in stages as the gateway's builder installs them, in DESIGN.md's order: the
+ * The built-in stages as the gateway's builder installs them, in the documented order (README, the pipeline): the
  * application's interceptors, the per-client rate limit, the cache, routing, resilience.
  */
 class PipelineWiringTest {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
@@ -93,9 +92,29 @@ public final class ManualTiming {
     return n;
   }
 
+  /**
+   * Waits until at least {@code count} tasks are waiting on the scheduler (another thread is
+   * starting, say, a stream whose watchdog it schedules), at most {@code timeout} of real time.
+   *
+   * @return whether they were scheduled in time
+   */
+  public synchronized boolean awaitScheduled(int count, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (pendingTasks() < count) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   private synchronized Timing.Scheduled schedule(Runnable task, long delayNanos) {
     Task t = new Task(nanos.get() + delayNanos, sequence++, task);
     tasks.add(t);
+    notifyAll(); // for awaitScheduled
     return () -> t.cancelled = true;
   }
 
@@ -140,8 +159,4 @@ public final class ManualTiming {
     }
   }
 
-  /** Lists, for tests that want them. */
-  static <T> List<T> copy(List<T> list) {
-    return new ArrayList<>(list);
-  }
 }

@@ -157,7 +157,8 @@ class ResilienceSettingsTest {
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     gateway.stream(ChatRequest.builder().model("support").user("hi")
         .attribute(CallOptions.FIRST_CHUNK_TIMEOUT, Duration.ofMillis(50)).build()).subscribe(sub);
-    awaitWatchdog(time);
+    assertThat(time.awaitScheduled(1, WAIT)).as("the watchdog is scheduled").isTrue();
+    assertThat(time.pendingTasks()).as("and only it").isEqualTo(1);
     time.advance(Duration.ofMillis(49));
     assertThat(sub.items()).as("not yet: 49 ms of 50").isEmpty();
     time.advance(Duration.ofMillis(1));
@@ -309,14 +310,6 @@ class ResilienceSettingsTest {
     assertThat(Resilience.builder().jitter(0).build().backoff(9, new java.util.Random(1)))
         .as("capped").isEqualTo(Duration.ofSeconds(8));
     assertThat(d.toString()).contains("backoff=PT0.5S..PT8S").contains("5 in a row");
-  }
-
-  /** Waits (bounded) until the stream's first-chunk watchdog is scheduled on the fake time. */
-  static void awaitWatchdog(ManualTiming time) throws InterruptedException {
-    for (int i = 0; i < 5_000 && time.pendingTasks() == 0; i++) {
-      Thread.sleep(1); // a worker thread is starting the stream; this polls, it does not time
-    }
-    assertThat(time.pendingTasks()).as("the watchdog is scheduled").isEqualTo(1);
   }
 
   private static void await(CountDownLatch latch) {
