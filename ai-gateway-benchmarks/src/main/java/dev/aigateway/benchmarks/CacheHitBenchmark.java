@@ -18,9 +18,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * A cache hit for a request of about 1 KB: {@code gateway.chat()} answered by the response
- * cache (installed as the last application interceptor, where the gateway puts it), which
- * DESIGN.md budgets at 2 µs median; and the key computation alone. Sample-time mode reports the
+ * A cache hit for a request of about 1 KB: {@code gateway.chat()} answered by the gateway's
+ * response cache, which the README budgets at 1 µs median; and the key computation alone. Sample-time mode reports the
  * percentiles.
  */
 @State(Scope.Benchmark)

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * End to end against the loopback stub vendor: the gateway against raw OkHttp doing the same
  * exchange ({@link RawOkHttp}: the same request, built per call, and the reply parsed) on the
- * same connection pool. DESIGN.md budgets the gateway's median within 3% of raw OkHttp's. On a
- * shared machine, drift between JMH iterations can exceed that; {@link InterleavedRoundTrip}
+ * same connection pool. The README's budget puts the gateway's median within 3% of raw
+ * OkHttp's. On a shared machine, drift between JMH iterations can exceed that; {@link InterleavedRoundTrip}
  * alternates the two sides in one loop to cancel it.
  */
 @State(Scope.Benchmark)

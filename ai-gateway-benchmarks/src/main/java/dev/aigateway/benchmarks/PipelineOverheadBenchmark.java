@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The gateway's own cost: {@code gateway.chat()} and {@code gateway.stream()} through the whole
  * pipeline against calling the same in-memory provider directly. The difference is the pipeline
- * overhead that DESIGN.md budgets at 5 µs median and 50 µs p99. Sample-time mode reports the
+ * overhead that the README budgets at 5 µs median and 50 µs p99. Sample-time mode reports the
  * percentiles.
  *
  * <p>Two gateways: one with a route only (the defaults), and one with every stage configured on:
