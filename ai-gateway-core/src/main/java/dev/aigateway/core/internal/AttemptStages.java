@@ -5,7 +5,6 @@ import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.GatewayTimeoutException;
-import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.AttemptContext;
@@ -268,7 +267,7 @@ final class AttemptStages {
         AttemptOutcome outcome = e instanceof CancellationException || call.isCancelled()
             ? AttemptOutcome.CANCELLED : AttemptOutcome.FAILURE;
         // The listener hears the outcome before its consequences (a breaker that moves).
-        events.attemptEnd(call, run.target, attempt, outcome, since(call, started), status(e), e);
+        events.attemptEnded(call, run.target, attempt, outcome, started, e);
         boolean wasOpen = run.circuitOpened;
         TargetRun.end(hooks, outcome, e, null);
         run.failed(e, "attempt " + attempt
@@ -281,8 +280,7 @@ final class AttemptStages {
         if (response.usage() != null) {
           events.usage(call, response.usage());
         }
-        events.attemptEnd(call, run.target, attempt, AttemptOutcome.SUCCESS,
-            since(call, started), 0, null);
+        events.attemptEnded(call, run.target, attempt, AttemptOutcome.SUCCESS, started, null);
         TargetRun.end(hooks, AttemptOutcome.SUCCESS, null, response.usage());
         return result;
       }
@@ -291,14 +289,6 @@ final class AttemptStages {
       }
       return result.observe(new AttemptEnd(run, hooks, attempt, started));
     }
-  }
-
-  static Duration since(RealCall call, long started) {
-    return Duration.ofNanos(call.timing().nanoTime() - started);
-  }
-
-  static int status(@Nullable Throwable e) {
-    return e instanceof ProviderException p ? p.statusCode() : 0;
   }
 
   /** Ends a stream attempt when its stream ends. */
@@ -350,8 +340,7 @@ final class AttemptStages {
       if (!ended.compareAndSet(false, true)) {
         return; // a cancel raced the stream's own end: the attempt ends once
       }
-      run.call.events().attemptEnd(run.call, run.target, attempt, outcome,
-          since(run.call, started), status(failure), failure);
+      run.call.events().attemptEnded(run.call, run.target, attempt, outcome, started, failure);
       TargetRun.end(hooks, outcome, failure, usage);
     }
   }

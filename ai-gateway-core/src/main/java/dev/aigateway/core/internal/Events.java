@@ -30,6 +30,30 @@ public final class Events implements GatewayEventListener {
     return this != NONE;
   }
 
+  // The gateway's own ways to tell the timed events: the duration is read off the ticker only
+  // when someone listens, so that a gateway without a listener pays nothing for it.
+
+  void callEnded(RealCall call, @Nullable Throwable failure) {
+    if (this != NONE) {
+      callEnd(call, call.elapsed(), failure);
+    }
+  }
+
+  void firstChunkArrived(RealCall call) {
+    if (this != NONE) {
+      firstChunk(call, call.elapsed());
+    }
+  }
+
+  void attemptEnded(RealCall call, Target target, int attempt, AttemptOutcome outcome,
+      long startedNanos, @Nullable Throwable failure) {
+    if (this != NONE) {
+      attemptEnd(call, target, attempt, outcome,
+          Duration.ofNanos(call.timing().nanoTime() - startedNanos),
+          failure instanceof dev.aigateway.api.ProviderException p ? p.statusCode() : 0, failure);
+    }
+  }
+
   private static void failed(String event, RuntimeException e) {
     log.warn("a GatewayEventListener threw from {}; ignored", event, e);
   }

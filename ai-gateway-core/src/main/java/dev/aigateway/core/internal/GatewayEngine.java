@@ -150,7 +150,7 @@ public final class GatewayEngine {
     } catch (RejectedExecutionException e) {
       AiGatewayException failure =
           new AiGatewayException("the gateway's executor rejected the call", e, false);
-      call.events().callEnd(call, call.elapsed(), failure);
+      call.events().callEnded(call, failure);
       async.completeExceptionally(failure);
     }
     return async;
@@ -179,7 +179,7 @@ public final class GatewayEngine {
     try {
       response = pipeline.execute(call).response();
     } catch (RuntimeException | Error e) {
-      call.events().callEnd(call, call.elapsed(), e);
+      call.events().callEnded(call, e);
       throw e;
     }
     // The call's outcome, decided once, here: a cache hit made no attempt.
@@ -188,7 +188,7 @@ public final class GatewayEngine {
           .build();
     }
     call.answered(response);
-    call.events().callEnd(call, call.elapsed(), null);
+    call.events().callEnded(call, null);
     return response;
   }
 
@@ -221,13 +221,4 @@ public final class GatewayEngine {
     return pipeline.interceptors();
   }
 
-  /** The cache stage's store, for tests of this package. */
-  CacheStage cacheStage() {
-    for (ChatInterceptor i : pipeline.interceptors()) {
-      if (i instanceof CacheStage c) {
-        return c;
-      }
-    }
-    throw new IllegalStateException("no cache stage");
-  }
 }

@@ -108,7 +108,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     /** Tells the listener the call ended; once, whichever signal comes first. */
     private void endCall(@Nullable Throwable failure) {
       if (ended.compareAndSet(false, true)) {
-        call.events().callEnd(call, call.elapsed(), failure);
+        call.events().callEnded(call, failure);
       }
     }
 
@@ -308,7 +308,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
         delivered = true;
         // The call's outcome, decided once: what the folded stream reports.
         chunk = chunk.withCallOutcome(call.attempts(), call.fromCache());
-        call.events().firstChunk(call, call.elapsed());
+        call.events().firstChunkArrived(call);
       }
       call.streamed(chunk);
       partialText.append(chunk.textDelta());

@@ -5,7 +5,6 @@ import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.AttemptContext;
-import dev.aigateway.api.spi.CallInfo;
 import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.GatewayCall;
 import dev.aigateway.api.spi.GatewayEventListener;
@@ -371,8 +370,4 @@ public final class RealCall implements GatewayCall {
     }
   }
 
-  /** For tests and {@link Events}: a call's info. */
-  static CallInfo info(RealCall call) {
-    return call;
-  }
 }

@@ -65,10 +65,6 @@ final class TargetGuard {
         ? Bulkhead.of(settings.maxConcurrentCallsPerTarget()) : null;
   }
 
-  Target target() {
-    return target;
-  }
-
   boolean hasBreaker() {
     return breaker != null;
   }

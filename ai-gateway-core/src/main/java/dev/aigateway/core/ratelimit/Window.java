@@ -13,28 +13,16 @@ public record Window(long amount, Duration period) {
 
   /** Validates the fields. */
   public Window {
-    if (amount < 1) {
-      throw new IllegalArgumentException("window amount must be >= 1 but was " + amount);
-    }
-    if (period == null || period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("window period must be positive but was " + period);
-    }
-    if (amount > saturatedNanos(period)) {
-      // The buckets refill at most one unit per nanosecond; say so here, not at the first call.
-      throw new IllegalArgumentException("window of " + amount + " per " + period
-          + " refills faster than one per nanosecond; use a longer period");
-    }
+    check(amount, period, "window");
   }
 
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
-    }
-  }
-
+  /** A window of a limit's {@code field} ("requests", "tokens"), validated with that name. */
   static Window of(long amount, Duration period, String field) {
+    check(amount, period, field);
+    return new Window(amount, period);
+  }
+
+  private static void check(long amount, Duration period, String field) {
     if (amount < 1) {
       throw new IllegalArgumentException(field + " amount must be >= 1 but was " + amount);
     }
@@ -45,10 +33,18 @@ public record Window(long amount, Duration period) {
       throw new IllegalArgumentException(field + " period must be positive but was " + period);
     }
     if (amount > saturatedNanos(period)) {
+      // The buckets refill at most one unit per nanosecond; say so here, not at the first call.
       throw new IllegalArgumentException(field + " window of " + amount + " per " + period
           + " refills faster than one per nanosecond; use a longer period");
     }
-    return new Window(amount, period);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** The smallest amount among {@code windows}: more than that can never be consumed at once. */
