@@ -29,13 +29,20 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
     upstream.subscribe(new Relay(subscriber, observer));
   }
 
+  /**
+   * Relays one stream through the observer. The observer hears exactly one of
+   * {@code onComplete}, {@code onError} and {@code onCancel}, whichever comes first, even when
+   * the subscriber cancels on another thread while the stream ends.
+   */
   private static final class Relay implements Flow.Subscriber<ChatChunk>, Flow.Subscription {
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private final ChatObserver observer;
     private final @Nullable StreamAccumulator accumulator;
-    private final AtomicBoolean cancelled = new AtomicBoolean();
+    // Claimed by the first of: the stream's end, its failure, the subscriber's cancel.
+    private final AtomicBoolean terminated = new AtomicBoolean();
+    private volatile boolean cancelled;
     private Flow.@Nullable Subscription upstream;
-    private boolean done;
+    private boolean done; // the delivering thread's own
 
     Relay(Flow.Subscriber<? super ChatChunk> downstream, ChatObserver observer) {
       this.downstream = downstream;
@@ -51,7 +58,7 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
 
     @Override
     public void onNext(ChatChunk chunk) {
-      if (done || cancelled.get()) {
+      if (done || cancelled) {
         return;
       }
       try {
@@ -62,6 +69,13 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
       } catch (Throwable t) {
         done = true;
         upstream.cancel();
+        if (terminated.compareAndSet(false, true)) {
+          try {
+            observer.onError(t);
+          } catch (Throwable again) {
+            t.addSuppressed(again);
+          }
+        }
         downstream.onError(t);
         return;
       }
@@ -74,10 +88,12 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
         return;
       }
       done = true;
-      try {
-        observer.onError(error);
-      } catch (Throwable t) {
-        error.addSuppressed(t);
+      if (terminated.compareAndSet(false, true)) {
+        try {
+          observer.onError(error);
+        } catch (Throwable t) {
+          error.addSuppressed(t);
+        }
       }
       downstream.onError(error);
     }
@@ -88,13 +104,15 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
         return;
       }
       done = true;
-      try {
-        ChatResponse response = accumulator == null || accumulator.chunkCount() == 0 ? null
-            : accumulator.toResponse();
-        observer.onComplete(response);
-      } catch (Throwable t) {
-        downstream.onError(t);
-        return;
+      if (terminated.compareAndSet(false, true)) {
+        try {
+          ChatResponse response = accumulator == null || accumulator.chunkCount() == 0 ? null
+              : accumulator.toResponse();
+          observer.onComplete(response);
+        } catch (Throwable t) {
+          downstream.onError(t);
+          return;
+        }
       }
       downstream.onComplete();
     }
@@ -106,11 +124,13 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
 
     @Override
     public void cancel() {
-      if (cancelled.compareAndSet(false, true)) {
-        upstream.cancel();
-        if (!done) {
-          observer.onCancel();
-        }
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      upstream.cancel();
+      if (terminated.compareAndSet(false, true)) {
+        observer.onCancel();
       }
     }
   }
