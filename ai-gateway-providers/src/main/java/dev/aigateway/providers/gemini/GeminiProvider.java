@@ -352,6 +352,21 @@ public final class GeminiProvider implements ChatProvider {
     }
 
     /**
+     * The most bytes one reply may make the gateway hold: a plain reply's whole body, or any one
+     * event of a stream (a stream as a whole may be longer); 32 MiB by default, room for images
+     * and audio inlined as base64. A reply over it fails with a {@code ProviderException} coded
+     * {@code response_too_large} that names the limit, and is not retried on this provider (a
+     * gateway fails over). A body that is not what the vendor's format says (garbage, a page of
+     * HTML) fails at its first bytes, whatever its size.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is not positive
+     */
+    public Builder maxResponseSize(long bytes) {
+      http.maxResponseSize(bytes);
+      return this;
+    }
+
+    /**
      * The API version path segment, {@value GeminiProvider#DEFAULT_API_VERSION} by default
      * ({@code v1} lacks some of the fields this adapter writes).
      *

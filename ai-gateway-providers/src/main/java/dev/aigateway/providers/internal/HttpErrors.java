@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import okhttp3.Headers;
 import okhttp3.MediaType;
 import okhttp3.Response;
@@ -44,8 +42,8 @@ public final class HttpErrors {
   /** Error bodies are read up to this size; the rest is ignored. */
   static final long MAX_ERROR_BODY = 64 * 1024;
   private static final int EXCERPT = 200;
-  private static final Pattern TITLE =
-      Pattern.compile("(?is)<title[^>]*>(.*?)</title>");
+  /** How much of a body {@link #describeBody} looks at. */
+  private static final int SCANNED = 8192;
 
   private HttpErrors() {}
 
@@ -145,21 +143,85 @@ public final class HttpErrors {
     }
   }
 
-  /** A short description of a body that is not the vendor's JSON error: its type and start. */
+  /**
+   * A short description of a body that is not the vendor's JSON error: its type and start (an
+   * HTML page's title, or its text without tags), at most {@value #EXCERPT} characters with
+   * control characters and runs of white space as one space. Looks at the first
+   * {@value #SCANNED} characters only, in one pass, so a page of any size costs the same.
+   */
   static String describeBody(@Nullable String contentType, String body) {
     if (body == null || body.isBlank()) {
       return "an empty body";
     }
     String type = contentType == null ? "no content type" : contentType;
-    String text = body;
-    if (type.toLowerCase(Locale.ROOT).contains("html") || body.stripLeading().startsWith("<")) {
-      Matcher title = TITLE.matcher(body);
-      text = title.find() ? title.group(1) : body.replaceAll("(?s)<[^>]*>", " ");
+    String text = body.length() > SCANNED ? body.substring(0, SCANNED) : body;
+    if (type.toLowerCase(Locale.ROOT).contains("html") || text.stripLeading().startsWith("<")) {
+      String title = title(text);
+      text = title != null ? title : withoutTags(text);
     }
-    text = text.replaceAll("\\s+", " ").strip();
-    if (text.length() > EXCERPT) {
-      text = text.substring(0, EXCERPT) + "…";
+    return "a body of type " + type + ": " + excerpt(text);
+  }
+
+  /** The text of the first {@code <title>} element, or null. */
+  private static @Nullable String title(String html) {
+    int open = indexOfIgnoreCase(html, "<title", 0);
+    if (open < 0) {
+      return null;
     }
-    return "a body of type " + type + ": " + text;
+    int start = html.indexOf('>', open);
+    if (start < 0) {
+      return null;
+    }
+    int close = indexOfIgnoreCase(html, "</title", start + 1);
+    return close < 0 ? null : html.substring(start + 1, close);
+  }
+
+  private static int indexOfIgnoreCase(String s, String what, int from) {
+    for (int i = from; i <= s.length() - what.length(); i++) {
+      if (s.regionMatches(true, i, what, 0, what.length())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String withoutTags(String html) {
+    StringBuilder sb = new StringBuilder(Math.min(html.length(), 2 * EXCERPT));
+    boolean inTag = false;
+    for (int i = 0; i < html.length() && sb.length() <= 2 * EXCERPT; i++) {
+      char c = html.charAt(i);
+      if (c == '<') {
+        inTag = true;
+        sb.append(' ');
+      } else if (c == '>' && inTag) {
+        inTag = false;
+      } else if (!inTag) {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** At most {@value #EXCERPT} characters of {@code text}, on one line. */
+  private static String excerpt(String text) {
+    StringBuilder sb = new StringBuilder(Math.min(text.length(), EXCERPT + 1));
+    boolean space = false;
+    for (int i = 0; i < text.length() && sb.length() < EXCERPT + 1; i++) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        space = sb.length() > 0;
+      } else {
+        if (space) {
+          sb.append(' ');
+          space = false;
+        }
+        sb.append(c);
+      }
+    }
+    if (sb.length() > EXCERPT) {
+      sb.setLength(EXCERPT);
+      return sb + "…";
+    }
+    return sb.toString();
   }
 }

@@ -37,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * defaults instead. Redirects are never followed, so credentials never travel to another host,
  * and OkHttp's own silent retries are off, since the gateway's retry policy decides and counts
  * every attempt.
+ *
+ * <p>What one reply may make the gateway hold is capped by {@link #maxResponseSize(long)}
+ * ({@link #DEFAULT_MAX_RESPONSE_SIZE}, 32 MiB, by default).
  */
 public final class HttpProviderBuilder {
   /** How long connecting may take when the attempt does not say: 10 s. */
@@ -45,6 +48,13 @@ public final class HttpProviderBuilder {
   public static final Duration DEFAULT_CHAT_IDLE_TIMEOUT = Duration.ofMinutes(10);
   /** The longest silence between two stream events when the attempt does not say: 5 min. */
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+  /**
+   * The largest plain reply, and the largest single stream event, when the builder does not say:
+   * 32 MiB. Big enough for the largest replies vendors send today (images and audio inlined as
+   * base64 run to a few MB, text answers to well under one), and small enough that a broken or
+   * hostile endpoint cannot exhaust a service's heap.
+   */
+  public static final long DEFAULT_MAX_RESPONSE_SIZE = 32L * 1024 * 1024;
 
   private String id;
   private @Nullable String baseUrl;
@@ -53,6 +63,7 @@ public final class HttpProviderBuilder {
   private @Nullable OkHttpClient httpClient;
   private @Nullable Executor executor;
   private Clock clock = Clock.systemUTC();
+  private long maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
 
   /**
    * Settings whose id and base URL start at the vendor's defaults ({@code baseUrl} may be null).
@@ -103,6 +114,23 @@ public final class HttpProviderBuilder {
   }
 
   /**
+   * The most bytes one reply may make the gateway hold: the whole body of a plain reply, and any
+   * one event of a stream (a stream as a whole may be longer). A reply over it fails with a
+   * {@link dev.aigateway.api.ProviderException} whose code is {@code response_too_large} and whose
+   * message names the limit; it is not retryable, so a gateway fails over to the next target.
+   * Whatever a vendor sends, a call holds at most a small multiple of this in memory (the bytes,
+   * and the text and JSON tree made of them). {@link #DEFAULT_MAX_RESPONSE_SIZE} by default.
+   *
+   * @throws IllegalArgumentException when {@code bytes} is not positive
+   */
+  public void maxResponseSize(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("maxResponseSize must be positive: " + bytes);
+    }
+    this.maxResponseSize = bytes;
+  }
+
+  /**
    * The validated settings.
    *
    * @throws IllegalArgumentException naming the setting that is missing or invalid
@@ -126,7 +154,8 @@ public final class HttpProviderBuilder {
       throw new IllegalArgumentException(
           "baseUrl '" + baseUrl + "' must not have a query or fragment");
     }
-    return new HttpSettings(id, url, apiKey, headers, httpClient, executor, clock);
+    return new HttpSettings(id, url, apiKey, headers, httpClient, executor, clock,
+        maxResponseSize);
   }
 
   /**

@@ -24,9 +24,11 @@ public final class HttpSettings {
   private final @Nullable OkHttpClient httpClient;
   private final @Nullable Executor executor;
   private final Clock clock;
+  private final long maxResponseSize;
 
   HttpSettings(String id, HttpUrl baseUrl, @Nullable Secret apiKey, Map<String, Object> headers,
-      @Nullable OkHttpClient httpClient, @Nullable Executor executor, Clock clock) {
+      @Nullable OkHttpClient httpClient, @Nullable Executor executor, Clock clock,
+      long maxResponseSize) {
     this.id = id;
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
@@ -34,6 +36,7 @@ public final class HttpSettings {
     this.httpClient = httpClient;
     this.executor = executor;
     this.clock = clock;
+    this.maxResponseSize = maxResponseSize;
   }
 
   /** The provider's id. */
@@ -113,6 +116,11 @@ public final class HttpSettings {
     return clock;
   }
 
+  /** The most bytes a plain reply, or one stream event, may have. */
+  public long maxResponseSize() {
+    return maxResponseSize;
+  }
+
   /**
    * A transport on these settings, reading vendor errors with {@code errorParser}. Its base
    * clients carry the default timeouts (see {@link HttpProviderBuilder}), or the application
@@ -139,12 +147,12 @@ public final class HttpSettings {
         .collect(Collectors.toUnmodifiableSet());
     return new HttpTransport(id, chatClient, streamClient,
         executor != null ? executor : GatewayExecutors.defaultExecutor(), clock, errorParser,
-        sensitive);
+        sensitive, maxResponseSize);
   }
 
   @Override
   public String toString() {
     return "HttpSettings[id=" + id + ", baseUrl=" + baseUrl + ", apiKey=" + apiKey
-        + ", headers=" + headers.keySet() + "]";
+        + ", headers=" + headers.keySet() + ", maxResponseSize=" + maxResponseSize + "]";
   }
 }

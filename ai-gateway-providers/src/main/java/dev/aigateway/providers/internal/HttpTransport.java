@@ -1,5 +1,6 @@
 package dev.aigateway.providers.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatChunk;
@@ -24,6 +25,7 @@ import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,13 +50,14 @@ public final class HttpTransport implements AutoCloseable {
   private final Clock clock;
   private final VendorError.Parser errorParser;
   private final Set<String> sensitiveHeaders;
+  private final long maxResponseSize;
   private final Set<Call> active = ConcurrentHashMap.newKeySet();
   private final Map<Timeouts, OkHttpClient> derived = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   HttpTransport(String provider, OkHttpClient chatClient, OkHttpClient streamClient,
       Executor executor, Clock clock, VendorError.Parser errorParser,
-      Set<String> sensitiveHeaders) {
+      Set<String> sensitiveHeaders, long maxResponseSize) {
     this.provider = provider;
     this.chatClient = chatClient;
     this.streamClient = streamClient;
@@ -62,6 +65,7 @@ public final class HttpTransport implements AutoCloseable {
     this.clock = clock;
     this.errorParser = errorParser;
     this.sensitiveHeaders = sensitiveHeaders;
+    this.maxResponseSize = maxResponseSize;
   }
 
   /** Turns a successful reply's JSON body into a result. */
@@ -129,24 +133,7 @@ public final class HttpTransport implements AutoCloseable {
       if (!response.isSuccessful()) {
         throw HttpErrors.fromResponse(provider, response, errorParser, clock, redactor);
       }
-      byte[] bytes;
-      try {
-        bytes = response.body().bytes();
-      } catch (IOException e) {
-        throw ioFailure(e, IoErrors.Stage.BODY, timeout != null, redactor);
-      }
-      JsonNode root;
-      try {
-        root = Json.parse(bytes);
-      } catch (IOException e) {
-        root = null;
-      }
-      if (root == null || !root.isObject()) {
-        throw new MalformedResponseException(provider, response.code(),
-            redactor.scrub(provider + ": expected a JSON object but got " + HttpErrors.describeBody(
-                HttpErrors.contentType(response), new String(bytes, StandardCharsets.UTF_8))),
-            null);
-      }
+      JsonNode root = readJson(call, response, timeout, redactor);
       try {
         return reader.read(root);
       } catch (AiGatewayException e) {
@@ -161,6 +148,41 @@ public final class HttpTransport implements AutoCloseable {
     } finally {
       active.remove(call);
     }
+  }
+
+  /**
+   * A successful reply's body as a JSON object, parsed as it is read, so that neither the body
+   * nor its text is ever held whole: garbage fails at its first bytes, and a body over
+   * {@link #maxResponseSize} fails once that much was read (or at once, when its
+   * {@code Content-Length} says so). A body that is not used to its end is not drained: the call
+   * is cancelled, which drops the connection.
+   */
+  private JsonNode readJson(Call call, Response response, @Nullable Duration timeout,
+      Redactor redactor) {
+    ResponseBody body = response.body();
+    ResponseLimit.Body in = new ResponseLimit.Body(body.source(), maxResponseSize);
+    JsonNode root = null;
+    try {
+      if (body.contentLength() > maxResponseSize && in.startsLikeJsonObject()) {
+        call.cancel();
+        throw ResponseLimit.exceeded(provider, "the response", maxResponseSize);
+      }
+      root = Json.MAPPER.readTree(in);
+    } catch (ResponseLimit.Exceeded e) {
+      call.cancel();
+      throw ResponseLimit.exceeded(provider, "the response", maxResponseSize);
+    } catch (JsonProcessingException e) {
+      call.cancel(); // not JSON: the rest is not worth reading
+    } catch (IOException e) {
+      throw ioFailure(e, IoErrors.Stage.BODY, timeout != null, redactor);
+    }
+    if (root == null || !root.isObject()) {
+      throw new MalformedResponseException(provider, response.code(),
+          redactor.scrub(provider + ": expected a JSON object but got " + HttpErrors.describeBody(
+              HttpErrors.contentType(response),
+              new String(in.head(), StandardCharsets.UTF_8))), null);
+    }
+    return root;
   }
 
   /**
@@ -307,5 +329,10 @@ public final class HttpTransport implements AutoCloseable {
 
   Set<String> sensitiveHeaders() {
     return sensitiveHeaders;
+  }
+
+  /** The most bytes a plain reply, or one stream event, may have. */
+  long maxResponseSize() {
+    return maxResponseSize;
   }
 }

@@ -1,7 +1,9 @@
 package dev.aigateway.providers.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -13,8 +15,15 @@ import org.jspecify.annotations.Nullable;
 
 /** The one Jackson setup the adapters share, and null-tolerant accessors for JSON trees. */
 public final class Json {
-  /** Shared and thread safe once configured; never reconfigure it. */
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Shared and thread safe once configured; never reconfigure it. Jackson's own cap on the length
+   * of one string (20 million characters) is lifted: a provider's {@code maxResponseSize} bounds
+   * every body it parses, and a legitimate reply may inline an image larger than that as base64.
+   */
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxStringLength(Integer.MAX_VALUE).build())
+      .build());
 
   private Json() {}
 

@@ -28,9 +28,10 @@ import okhttp3.OkHttpClient;
 class AnthropicConformanceTest extends ConformanceKit {
 
   @Override
-  protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
+  protected ChatProvider newProvider(
+      String baseUrl, Secret key, Clock clock, OkHttpClient client, long maxResponseSize) {
     AnthropicProvider.Builder b = AnthropicProvider.builder().baseUrl(baseUrl).apiKey(key)
-        .clock(clock);
+        .clock(clock).maxResponseSize(maxResponseSize);
     return (client == null ? b : b.httpClient(client)).build();
   }
 

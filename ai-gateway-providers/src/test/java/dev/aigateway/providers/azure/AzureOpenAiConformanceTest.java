@@ -23,9 +23,10 @@ import okhttp3.OkHttpClient;
 class AzureOpenAiConformanceTest extends OpenAiConformanceTest {
 
   @Override
-  protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
+  protected ChatProvider newProvider(
+      String baseUrl, Secret key, Clock clock, OkHttpClient client, long maxResponseSize) {
     AzureOpenAiProvider.Builder b = AzureOpenAiProvider.builder().baseUrl(baseUrl).apiKey(key)
-        .clock(clock).deployment("gpt-4o", "prod-gpt4o");
+        .clock(clock).deployment("gpt-4o", "prod-gpt4o").maxResponseSize(maxResponseSize);
     return (client == null ? b : b.httpClient(client)).build();
   }
 

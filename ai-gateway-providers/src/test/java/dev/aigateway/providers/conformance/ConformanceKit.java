@@ -24,6 +24,7 @@ import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.internal.HttpProviderBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,11 +108,17 @@ public abstract class ConformanceKit {
   /**
    * The adapter under test, with {@code baseUrl} as its base URL (the server's root: the adapter's
    * usual path goes after it), {@code key} as its key, {@code clock} for {@code Retry-After}
-   * dates, and {@code client} as its OkHttp client when not null. The scenarios pass their
-   * timeouts with each attempt ({@link #ATTEMPT}).
+   * dates, {@code client} as its OkHttp client when not null, and {@code maxResponseSize} as its
+   * builder's {@code maxResponseSize}. The scenarios pass their timeouts with each attempt
+   * ({@link #ATTEMPT}).
    */
   protected abstract ChatProvider newProvider(
-      String baseUrl, Secret key, Clock clock, OkHttpClient client);
+      String baseUrl, Secret key, Clock clock, OkHttpClient client, long maxResponseSize);
+
+  /** {@link #newProvider(String, Secret, Clock, OkHttpClient, long)} with the default limit. */
+  protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
+    return newProvider(baseUrl, key, clock, client, HttpProviderBuilder.DEFAULT_MAX_RESPONSE_SIZE);
+  }
 
   /** The model the scenarios ask for. */
   protected abstract String model();
@@ -646,6 +653,67 @@ public abstract class ConformanceKit {
               .startsWith(describe(sub.items()));
         }
       }
+    }
+  }
+
+  // ---------------------------------------------------------------- what a reply may cost
+
+  /** A provider on {@link #server} with {@code limit} as its maxResponseSize. */
+  private ChatProvider limitedTo(long limit) {
+    return newProvider(server.url("/").toString(), Secret.of(KEY), Clock.fixed(NOW,
+        ZoneOffset.UTC), null, limit);
+  }
+
+  private static byte[] bodyOf(MockResponse reply) throws Exception {
+    Buffer b = new Buffer();
+    reply.getBody().writeTo(b);
+    return b.readByteArray();
+  }
+
+  private static void assertTooLarge(Throwable error, long limit, String where) {
+    assertThat(error).as(where).isExactlyInstanceOf(ProviderException.class);
+    ProviderException e = (ProviderException) error;
+    assertThat(e.errorCode()).as(where).isEqualTo("response_too_large");
+    assertThat(e.retryable()).as(where).isFalse();
+    assertThat(e.getMessage()).as(where).contains("maxResponseSize")
+        .contains(Long.toString(limit)).doesNotContain(KEY);
+  }
+
+  @Test
+  void aReplyOverTheConfiguredLimitIsATypedErrorThatNamesIt() throws Exception {
+    byte[] reply = bodyOf(textReply());
+    for (boolean chunked : new boolean[] {false, true}) {
+      String where = chunked ? "chunked" : "Content-Length";
+      MockResponse.Builder b = new MockResponse.Builder().code(200)
+          .setHeader("Content-Type", "application/json");
+      MockResponse r = chunked ? b.chunkedBody(new Buffer().write(reply), 100).build()
+          : b.body(new Buffer().write(reply)).build();
+      try (ChatProvider exact = limitedTo(reply.length);
+          ChatProvider under = limitedTo(reply.length - 1)) {
+        server.enqueue(r);
+        assertThat(exact.chat(ChatRequest.of(model(), "hi"), ATTEMPT).text()).as(where)
+            .isEqualTo("Hello there!");
+        server.enqueue(r);
+        assertTooLarge(catchThrowable(() -> under.chat(ChatRequest.of(model(), "hi"), ATTEMPT)),
+            reply.length - 1, where);
+      }
+    }
+  }
+
+  @Test
+  void anHtmlErrorPageOfSeveralMegabytesGivesTheStatusErrorWithAShortExcerpt() {
+    byte[] start = "<html><head><title>502 Bad Gateway</title></head><body>"
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] filler = "<p>upstream connect error or disconnect/reset</p>\n"
+        .getBytes(StandardCharsets.UTF_8);
+    for (boolean stream : new boolean[] {false, true}) {
+      server.enqueue(Wire.large(502, "text/html", 5L * 1024 * 1024, false, start, filler));
+      Throwable error = failure(stream);
+      assertThat(error).as(stream ? "stream" : "chat")
+          .isExactlyInstanceOf(ProviderUnavailableException.class)
+          .hasMessageContaining("502").hasMessageContaining("Bad Gateway");
+      assertThat(error.getMessage().length()).isLessThan(600);
+      assertThat(((ProviderException) error).statusCode()).isEqualTo(502);
     }
   }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockResponseBody;
 import mockwebserver3.RecordedRequest;
 import okio.Buffer;
 import okio.BufferedSink;
@@ -79,6 +80,61 @@ public final class Wire {
           }
         })
         .build();
+  }
+
+  /**
+   * A reply of {@code status} whose body is {@code length} bytes: {@code start}, then
+   * {@code filler} over and over. The bytes are made as they are sent, so that neither the
+   * server nor the test holds the body; chunked (in 64 KiB chunks) or with a
+   * {@code Content-Length}.
+   */
+  public static MockResponse large(int status, String contentType, long length, boolean chunked,
+      byte[] start, byte[] filler) {
+    MockResponse.Builder b = new MockResponse.Builder().code(status)
+        .setHeader("Content-Type", contentType);
+    MockResponseBody body = new MockResponseBody() {
+      @Override
+      public long getContentLength() {
+        return chunked ? -1 : length;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        long at = 0;
+        while (at < length) {
+          int n = (int) Math.min(block.length, length - at);
+          for (int i = 0; i < n; i++) {
+            long p = at + i;
+            block[i] = p < start.length ? start[(int) p]
+                : filler[(int) ((p - start.length) % filler.length)];
+          }
+          if (chunked) {
+            sink.writeHexadecimalUnsignedLong(n).writeUtf8("\r\n");
+          }
+          sink.write(block, 0, n);
+          if (chunked) {
+            sink.writeUtf8("\r\n");
+          }
+          at += n;
+        }
+        if (chunked) {
+          sink.writeUtf8("0\r\n\r\n");
+        }
+      }
+    };
+    b.body(body);
+    if (chunked) {
+      b.removeHeader("Content-Length").setHeader("Transfer-Encoding", "chunked");
+    }
+    return b.build();
+  }
+
+  /** {@code n} bytes from a seeded random source: garbage, the same every run. */
+  public static byte[] garbage(int n) {
+    byte[] bytes = new byte[n];
+    new java.util.Random(42).nextBytes(bytes);
+    return bytes;
   }
 
   /** The JSON body the adapter sent. */

@@ -32,8 +32,10 @@ import okhttp3.OkHttpClient;
 class GeminiConformanceTest extends ConformanceKit {
 
   @Override
-  protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
-    GeminiProvider.Builder b = GeminiProvider.builder().baseUrl(baseUrl).apiKey(key).clock(clock);
+  protected ChatProvider newProvider(
+      String baseUrl, Secret key, Clock clock, OkHttpClient client, long maxResponseSize) {
+    GeminiProvider.Builder b = GeminiProvider.builder().baseUrl(baseUrl).apiKey(key).clock(clock)
+        .maxResponseSize(maxResponseSize);
     return (client == null ? b : b.httpClient(client)).build();
   }
 

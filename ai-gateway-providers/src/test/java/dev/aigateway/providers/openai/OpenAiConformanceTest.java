@@ -26,9 +26,10 @@ import okhttp3.OkHttpClient;
 public class OpenAiConformanceTest extends ConformanceKit {
 
   @Override
-  protected ChatProvider newProvider(String baseUrl, Secret key, Clock clock, OkHttpClient client) {
+  protected ChatProvider newProvider(
+      String baseUrl, Secret key, Clock clock, OkHttpClient client, long maxResponseSize) {
     OpenAiProvider.Builder b = OpenAiProvider.builder().baseUrl(baseUrl + "v1").apiKey(key)
-        .clock(clock);
+        .clock(clock).maxResponseSize(maxResponseSize);
     return (client == null ? b : b.httpClient(client)).build();
   }
 
