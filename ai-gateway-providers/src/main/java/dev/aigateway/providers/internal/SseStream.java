@@ -23,7 +23,6 @@ import okhttp3.Call;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.Response;
-import okhttp3.sse.internal.ServerSentEventReader;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,10 +40,11 @@ import org.jspecify.annotations.Nullable;
  *       cancelling the attempt's {@link Cancellation}, after which the stream ends with
  *       {@code onError(CancellationException)} (unless the subscriber had cancelled);
  *   <li>the stream completes only after the decoder saw the vendor's terminal event; a stream
- *       that stops short, breaks, or carries a vendor error event ends in {@code onError}.
+ *       that stops short, breaks, or carries a vendor error event ends in {@code onError}; so
+ *       does one whose bytes are not valid UTF-8 ({@link MalformedResponseException}), and one
+ *       with an event over the provider's {@code maxResponseSize}.
  * </ul>
- * SSE framing (LF, CR and CRLF line endings, multi-line data, comments, ids) is okhttp-sse's
- * {@code ServerSentEventReader}, driven one event at a time.
+ * The SSE framing is the gateway's own {@link SseReader}, which reads one event per step.
  */
 final class SseStream implements Flow.Publisher<ChatChunk> {
   private final HttpTransport transport;
@@ -92,8 +92,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     exchange.subscribed();
   }
 
-  private final class Exchange
-      implements Flow.Subscription, StreamDecoder.Sink, ServerSentEventReader.Callback {
+  private final class Exchange implements Flow.Subscription, StreamDecoder.Sink {
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private final AtomicLong demand = new AtomicLong();
     // Counts pump requests; whoever moves it from 0 runs the pump, so it never runs twice.
@@ -112,8 +111,11 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     private boolean opened;
     private boolean finished;
     private boolean done;
+    private boolean completed;
+    // The answer is whole: complete once the chunks waiting for demand are delivered.
+    private boolean terminal;
     private @Nullable Response response;
-    private @Nullable ServerSentEventReader reader;
+    private @Nullable SseReader reader;
     private @Nullable StreamDecoder events;
     private Redactor redactor = Redactor.none();
     private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>(2);
@@ -229,6 +231,11 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         while (!pending.isEmpty() && take()) {
           deliver(pending.poll());
         }
+        if (terminal && pending.isEmpty()) {
+          complete(); // without demand, as a completion needs none
+          release();
+          return;
+        }
         if (!pending.isEmpty() || demand.get() == 0) {
           return; // resumes on the next request
         }
@@ -236,44 +243,29 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
           release();
           return;
         }
-        boolean more;
+        boolean event;
         try {
-          more = reader.processNextEvent();
+          event = reader.next();
         } catch (IOException e) {
           if (!cancelled) {
             failIo(e);
           }
           release();
           return;
-        } catch (RuntimeException e) {
-          // okhttp-sse reports a line cut off at the end of the body this way
-          if (!cancelled) {
-            fail(truncated(e, "in the middle of an event"));
-          }
+        } catch (AiGatewayException e) {
+          fail(e); // bytes that are not UTF-8, or an event over the size limit
           release();
           return;
+        }
+        if (event) {
+          onEvent(reader.type(), reader.data());
+          terminal = events.isComplete();
+        } else if (reader.endedInLine()) {
+          fail(truncated(null, "in the middle of a line, before its terminal event"));
+        } else {
+          fail(truncated(null, "before its terminal event"));
         }
         if (done) {
-          release();
-          return;
-        }
-        if (events.isComplete()) {
-          while (!pending.isEmpty() && take()) {
-            deliver(pending.poll());
-          }
-          if (pending.isEmpty()) {
-            complete();
-          }
-          // else: the last chunks wait for demand, then complete on a later step
-          if (done) {
-            release();
-          }
-          return;
-        }
-        if (!more) {
-          if (!cancelled) {
-            fail(truncated(null, "before its terminal event"));
-          }
           release();
           return;
         }
@@ -314,7 +306,8 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         fail(notAStream(response));
         return false;
       }
-      reader = new ServerSentEventReader(response.body().source(), this);
+      reader = new SseReader(response.body().source(), transport.provider(),
+          transport.maxResponseSize());
       return true;
     }
 
@@ -345,7 +338,12 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
               + (events == null ? "" : events.terminalEvent()), cause);
     }
 
-    /** Frees the connection; once. */
+    /**
+     * Frees the connection; once. After a stream that completed, OkHttp reads what is left of the
+     * body (within 100 ms) and keeps the connection; after any other end the call is cancelled
+     * first, so the connection is dropped at once instead of reading on through a broken,
+     * garbled or unwanted body.
+     */
     private void release() {
       if (finished) {
         return;
@@ -357,9 +355,10 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         r.close();
       }
       Call c = call;
+      if (c != null && !completed) {
+        c.cancel();
+      }
       if (response != null) {
-        // After the terminal event OkHttp discards what is left (within 100 ms) and keeps the
-        // connection; otherwise the cancelled call's connection is simply dropped.
         response.close();
       }
       if (c != null) {
@@ -367,10 +366,9 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       }
     }
 
-    // ---- ServerSentEventReader.Callback: on the pump ----
+    // ---- The decoder: on the pump ----
 
-    @Override
-    public void onEvent(@Nullable String id, @Nullable String type, String data) {
+    private void onEvent(@Nullable String type, String data) {
       if (done || cancelled) {
         return;
       }
@@ -382,11 +380,6 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         fail(new MalformedResponseException(transport.provider(), 200,
             transport.provider() + ": could not read a stream event: " + e, e));
       }
-    }
-
-    @Override
-    public void onRetryChange(long timeMs) {
-      // Ignored: the gateway decides about retries.
     }
 
     // ---- Sink, for the decoder: on the pump ----
@@ -425,6 +418,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     private void complete() {
       if (!done) {
         done = true;
+        completed = true;
         if (!cancelled) {
           downstream.onComplete();
         }
@@ -453,6 +447,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         // Whatever broke after the attempt was cancelled broke because of it.
         error = HttpTransport.cancelled();
       }
+      release(); // the connection is let go before the subscriber hears of the failure
       if (!cancelled) {
         // Every error leaves through here, so this is where credentials are kept out of it.
         downstream.onError(error instanceof AiGatewayException e ? redactor.sanitize(e) : error);

@@ -10,6 +10,7 @@ import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.GatewayTimeoutException;
+import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.Message;
 import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ProviderRateLimitException;
@@ -33,7 +34,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +48,7 @@ import java.util.function.Supplier;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -421,7 +425,7 @@ public abstract class ConformanceKit {
   void malformedSuccessBodyGivesATypedError() {
     server.enqueue(Wire.json(200, "{\"unexpected\": [1, 2"));
     assertThat(catchThrowable(() -> provider.chat(ChatRequest.of(model(), "hi"), ATTEMPT)))
-        .isInstanceOf(dev.aigateway.api.MalformedResponseException.class);
+        .isInstanceOf(MalformedResponseException.class);
   }
 
   // ---------------------------------------------------------------- stream failures
@@ -656,6 +660,96 @@ public abstract class ConformanceKit {
     }
   }
 
+  // ---------------------------------------------------------------- bytes that are not UTF-8
+
+  /** The kit's text stream with the UTF-8 of "Hello" replaced by {@code hello}. */
+  private byte[] withHello(byte[] hello) {
+    byte[] body = bytes(textStreamEvents(), false);
+    byte[] target = "Hello".getBytes(StandardCharsets.UTF_8);
+    int at = indexOf(body, target);
+    Buffer b = new Buffer().write(body, 0, at).write(hello);
+    b.write(body, at + target.length, body.length - at - target.length);
+    return b.readByteArray();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  private static byte[] concat(String before, int[] bad, String after) {
+    Buffer b = new Buffer().writeUtf8(before);
+    for (int x : bad) {
+      b.writeByte(x);
+    }
+    return b.writeUtf8(after).readByteArray();
+  }
+
+  @Test
+  void bytesThatAreNotUtf8EndTheStreamAsMalformedAtEveryReadBoundary() {
+    Map<String, int[]> bad = new LinkedHashMap<>();
+    bad.put("a lone continuation byte", new int[] {0x80});
+    bad.put("a two-byte lead without its continuation", new int[] {0xC3});
+    bad.put("an overlong two-byte form of '/'", new int[] {0xC0, 0xAF});
+    bad.put("an overlong three-byte form", new int[] {0xE0, 0x80, 0xAF});
+    bad.put("a surrogate encoded in UTF-8", new int[] {0xED, 0xA0, 0x80});
+    bad.put("a code point above U+10FFFF", new int[] {0xF4, 0x90, 0x80, 0x80});
+    bad.put("a byte that never occurs in UTF-8", new int[] {0xFF});
+    try (Bodies bodies = new Bodies()) {
+      for (Map.Entry<String, int[]> c : bad.entrySet()) {
+        byte[] body = withHello(concat("He", c.getValue(), "llo"));
+        for (int cut = 1; cut < body.length; cut += cut < 400 ? 1 : 7) {
+          int at = cut;
+          TestSubscriber<ChatChunk> sub = bodies.run(() -> Okio.buffer(new TwoReads(body, at)));
+          assertThat(sub.isCompleted()).as("%s, read split at %d", c.getKey(), at).isFalse();
+          assertThat(sub.error()).as("%s, read split at %d", c.getKey(), at)
+              .isExactlyInstanceOf(MalformedResponseException.class)
+              .hasMessageContaining("UTF-8");
+          assertThat(sub.items()).extracting(ChatChunk::textDelta).as(c.getKey())
+              .noneMatch(t -> t.contains("\uFFFD") || t.contains("llo"));
+        }
+      }
+      // A character cut short by the end of the body, after the events before "Hello".
+      List<String> events = textStreamEvents();
+      byte[] head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello")))
+          .getBytes(StandardCharsets.UTF_8);
+      byte[] cutShort = new Buffer().write(head).write(concat("data: x", new int[] {0xE2, 0x82},
+          "")).readByteArray();
+      TestSubscriber<ChatChunk> sub = bodies.run(() -> new Buffer().write(cutShort));
+      assertThat(sub.error()).as("a multi-byte sequence cut short at the end of the body")
+          .isExactlyInstanceOf(MalformedResponseException.class);
+    }
+    // And over a socket, through the whole stack.
+    server.enqueue(new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", "text/event-stream")
+        .body(new Buffer().write(withHello(concat("He", new int[] {0xED, 0xA0, 0x80}, "llo"))))
+        .build());
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+    assertThat(sub.error()).isExactlyInstanceOf(MalformedResponseException.class);
+  }
+
+  @Test
+  void multiByteCharactersSplitAcrossReadsArriveIntact() {
+    String text = "Grüße, 世界 🌍";
+    byte[] body = withHello(text.getBytes(StandardCharsets.UTF_8));
+    try (Bodies bodies = new Bodies()) {
+      for (int cut = 1; cut < body.length; cut++) {
+        int at = cut;
+        TestSubscriber<ChatChunk> sub = bodies.run(() -> Okio.buffer(new TwoReads(body, at)));
+        assertThat(sub.isCompleted()).as("split at %d: %s", at, sub.error()).isTrue();
+        assertThat(fold(sub.items()).text()).as("split at %d", at).isEqualTo(text + " world");
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- what a reply may cost
 
   /** A provider on {@link #server} with {@code limit} as its maxResponseSize. */
@@ -696,6 +790,59 @@ public abstract class ConformanceKit {
         server.enqueue(r);
         assertTooLarge(catchThrowable(() -> under.chat(ChatRequest.of(model(), "hi"), ATTEMPT)),
             reply.length - 1, where);
+      }
+    }
+  }
+
+  @Test
+  void aStreamEventOverTheConfiguredLimitIsATypedErrorThatNamesIt() {
+    int longest = 0;
+    for (String line : Wire.join(textStreamEvents()).split("\n")) {
+      longest = Math.max(longest, line.getBytes(StandardCharsets.UTF_8).length);
+    }
+    try (ChatProvider exact = limitedTo(longest); ChatProvider under = limitedTo(longest - 1)) {
+      server.enqueue(Wire.sse(textStreamEvents()));
+      TestSubscriber<ChatChunk> ok = TestSubscriber.unbounded();
+      exact.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(ok);
+      ok.awaitTerminal(WAIT);
+      assertThat(ok.isCompleted()).as("every event within the limit: %s", ok.error()).isTrue();
+      server.enqueue(Wire.sse(textStreamEvents()));
+      TestSubscriber<ChatChunk> over = TestSubscriber.unbounded();
+      under.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(over);
+      over.awaitTerminal(WAIT);
+      assertThat(over.isCompleted()).isFalse();
+      assertTooLarge(over.error(), longest - 1, "stream");
+    }
+  }
+
+  @Test
+  void fiftyMegabytesOfGarbageAreMalformedWithAShortMessageAndTheConnectionIsLetGo() {
+    long size = 50L * 1024 * 1024;
+    ConnectionPool pool = new ConnectionPool(5, 1, TimeUnit.MINUTES);
+    try (ChatProvider p = newProvider(server.url("/").toString(), Secret.of(KEY),
+        Clock.fixed(NOW, ZoneOffset.UTC), new OkHttpClient.Builder().connectionPool(pool).build(),
+        HttpProviderBuilder.DEFAULT_MAX_RESPONSE_SIZE)) {
+      for (boolean chunked : new boolean[] {false, true}) {
+        String where = chunked ? "chunked" : "Content-Length";
+        server.enqueue(Wire.large(200, "application/json", size, chunked, new byte[0],
+            Wire.garbage(64 * 1024 + 1)));
+        Throwable error = catchThrowable(() -> p.chat(ChatRequest.of(model(), "hi"), ATTEMPT));
+        assertThat(error).as("chat, %s", where)
+            .isExactlyInstanceOf(MalformedResponseException.class);
+        assertThat(error.getMessage().length()).as("chat, %s", where).isLessThan(600);
+        assertThat(pool.connectionCount() - pool.idleConnectionCount())
+            .as("chat, %s: no connection is left in use", where).isZero();
+
+        server.enqueue(Wire.large(200, "text/event-stream", size, chunked, new byte[0],
+            Wire.garbage(64 * 1024 + 1)));
+        TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+        p.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(sub);
+        sub.awaitTerminal(WAIT);
+        assertThat(sub.error()).as("stream, %s", where)
+            .isExactlyInstanceOf(MalformedResponseException.class);
+        assertThat(sub.error().getMessage().length()).as("stream, %s", where).isLessThan(600);
+        assertThat(pool.connectionCount() - pool.idleConnectionCount())
+            .as("stream, %s: no connection is left in use", where).isZero();
       }
     }
   }
