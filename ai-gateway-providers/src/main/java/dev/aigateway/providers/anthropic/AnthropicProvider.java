@@ -90,7 +90,8 @@ import org.jspecify.annotations.Nullable;
  * cache_read_input_tokens + cache_creation_input_tokens}, cached tokens are
  * {@code cache_read_input_tokens}. In a stream, the input counts come from {@code message_start}
  * and the cumulative output count from the last {@code message_delta}; usage and the finish reason
- * are delivered once, on the last chunk, when {@code message_stop} arrives. A stream {@code error}
+ * are delivered once, on the last chunk, when {@code message_stop} arrives (or when the body ends
+ * cleanly after a {@code message_delta} with the stop reason). A stream {@code error}
  * event ends the stream with the exception its error type's HTTP status maps to
  * ({@code overloaded_error} as 529: a retryable
  * {@link dev.aigateway.api.ProviderUnavailableException}).

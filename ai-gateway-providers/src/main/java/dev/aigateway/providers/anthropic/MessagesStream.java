@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>The input counts come from {@code message_start} (or a later {@code message_delta} that
  *       repeats them); the output count is the cumulative one of the last {@code message_delta},
  *       never a sum. Usage and the finish reason go out once, on the last chunk, emitted when
- *       {@code message_stop} arrives; only then is the stream complete.
+ *       {@code message_stop} arrives, which completes the stream; so does a body that ends
+ *       cleanly after a {@code message_delta} that carried the stop reason.
  *   <li>An {@code error} event ends the stream with the exception its type's HTTP status maps to.
  * </ul>
  * One instance per stream, used from the stream's reading thread only.
@@ -85,11 +86,7 @@ final class MessagesStream implements StreamDecoder {
       case "content_block_delta" -> blockDelta(root, sink);
       case "message_delta" -> messageDelta(root);
       case "message_stop" -> {
-        FinishReason reason = MessagesCodec.finishReason(stopReason, toolCalls > 0);
-        ChatChunk last = ChatChunk.of(id, provider, model, "", null, reason,
-            sawUsage ? MessagesCodec.unified(inputTokens, cacheReadTokens, cacheCreationTokens,
-                outputTokens, thinkingTokens) : null);
-        if (sink.emit(last)) {
+        if (emitLast(sink)) {
           complete = true;
         }
       }
@@ -226,9 +223,27 @@ final class MessagesStream implements StreamDecoder {
     return index.intValue();
   }
 
+  /** The last chunk: the finish reason, and the usage if any came. */
+  private boolean emitLast(StreamDecoder.Sink sink) {
+    FinishReason reason = MessagesCodec.finishReason(stopReason, toolCalls > 0);
+    return sink.emit(ChatChunk.of(id, provider, model, "", null, reason,
+        sawUsage ? MessagesCodec.unified(inputTokens, cacheReadTokens, cacheCreationTokens,
+            outputTokens, thinkingTokens) : null));
+  }
+
   @Override
   public boolean isComplete() {
     return complete;
+  }
+
+  /** A body that ends cleanly after a {@code message_delta} with a stop reason is complete. */
+  @Override
+  public boolean onEndOfBody(StreamDecoder.Sink sink) {
+    if (stopReason == null) {
+      return false;
+    }
+    emitLast(sink);
+    return true;
   }
 
   @Override

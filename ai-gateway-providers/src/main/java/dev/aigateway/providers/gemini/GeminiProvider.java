@@ -95,9 +95,10 @@ import okhttp3.Request;
  *       reason, such as {@code SAFETY}; in streams too.
  *   <li>Streams: every event is a whole {@code GenerateContentResponse}. Text is delivered as it
  *       arrives, function calls as one delta each (Gemini sends their arguments whole). The event
- *       whose candidate has a {@code finishReason} ends the stream, and its chunk carries the
- *       finish reason and the last {@code usageMetadata} seen, so usage is on exactly one chunk.
- *       A body that ends before such an event is a retryable failure.
+ *       whose candidate has a {@code finishReason} ends the answer, and its chunk carries the
+ *       finish reason and the last {@code usageMetadata} seen, so usage is on exactly one chunk;
+ *       the stream completes when the body then ends cleanly. A body that ends before such an
+ *       event, or a connection cut after it, is a retryable failure.
  * </ul>
  *
  * <h2>Errors</h2>

@@ -519,9 +519,11 @@ final class GenerateContent {
   }
 
   /**
-   * Each event is a whole {@code GenerateContentResponse} carrying the next piece of the answer;
-   * there is no terminal event, so the one whose candidate has a {@code finishReason} ends it.
-   * {@code usageMetadata} is cumulative and repeated; the last one seen goes on the final chunk.
+   * Each event is a whole {@code GenerateContentResponse} carrying the next piece of the answer.
+   * There is no terminal event: the one whose candidate has a {@code finishReason} gives the last
+   * chunk, and the stream completes when the body then ends cleanly (a connection cut after it
+   * still fails); events after it are ignored, but for an error. {@code usageMetadata} is
+   * cumulative and repeated; the last one seen goes on the final chunk.
    */
   private final class Decoder implements StreamDecoder {
     private @Nullable String id;
@@ -529,7 +531,7 @@ final class GenerateContent {
     // The last usageMetadata seen: cumulative, so only the last counts; read at the end.
     private @Nullable JsonNode usageNode;
     private int calls;
-    private boolean complete;
+    private boolean finished;
 
     Decoder(String requestedModel) {
       this.model = requestedModel;
@@ -552,6 +554,9 @@ final class GenerateContent {
             provider + ": a stream event is not a JSON object: " + Json.excerpt(data), null);
       }
       JsonNode candidate = candidateOrNull(root, 200);
+      if (finished) {
+        return; // the answer is whole; only the end of the body is awaited
+      }
       if (id == null) {
         id = Json.text(root, "responseId");
       }
@@ -589,10 +594,8 @@ final class GenerateContent {
       if (finish != null) {
         FinishReason reason = finishReason(finish);
         reason = FinishReasons.withToolCalls(reason, calls > 0);
-        if (sink.emit(ChatChunk.of(id, provider, model, text, deltas, reason,
-            usage(usageNode)))) {
-          complete = true;
-        }
+        finished = true;
+        sink.emit(ChatChunk.of(id, provider, model, text, deltas, reason, usage(usageNode)));
         return;
       }
       if (!text.isEmpty() || deltas != null) {
@@ -602,7 +605,12 @@ final class GenerateContent {
 
     @Override
     public boolean isComplete() {
-      return complete;
+      return false; // Gemini has no terminal event
+    }
+
+    @Override
+    public boolean onEndOfBody(Sink sink) {
+      return finished;
     }
 
     @Override

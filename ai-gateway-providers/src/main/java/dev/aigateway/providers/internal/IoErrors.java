@@ -3,10 +3,12 @@ package dev.aigateway.providers.internal;
 import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.ProviderUnavailableException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -61,6 +63,11 @@ public final class IoErrors {
     } else if (e instanceof SSLException) {
       code = "tls_failed";
       message = "TLS failed";
+    } else if (stage == Stage.STREAM && endedEarly(e)) {
+      // A chunked body without its last chunk, or one shorter than its Content-Length: the
+      // connection closed in the middle, which is a cut, however cleanly it closed.
+      code = "stream_truncated";
+      message = "the stream ended before its body was complete";
     } else if (stage == Stage.STREAM) {
       code = "stream_interrupted";
       message = "the stream broke off before its end";
@@ -73,6 +80,12 @@ public final class IoErrors {
     }
     return new ProviderUnavailableException(provider, 0, code,
         provider + ": " + message + " (" + what + ")", e);
+  }
+
+  /** Whether OkHttp says the body ended before its HTTP framing did. */
+  private static boolean endedEarly(IOException e) {
+    return e instanceof EOFException || e instanceof ProtocolException
+        && String.valueOf(e.getMessage()).contains("unexpected end of stream");
   }
 
   private static String describe(Throwable e) {

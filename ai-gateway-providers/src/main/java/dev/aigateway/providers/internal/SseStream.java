@@ -39,12 +39,18 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code cancel()} cancels the OkHttp call, which closes its connection at once; so does
  *       cancelling the attempt's {@link Cancellation}, after which the stream ends with
  *       {@code onError(CancellationException)} (unless the subscriber had cancelled);
- *   <li>the stream completes only after the decoder saw the vendor's terminal event; a stream
- *       that stops short, breaks, or carries a vendor error event ends in {@code onError}; so
- *       does one whose bytes are not valid UTF-8 ({@link MalformedResponseException}), and one
+ *   <li>the stream completes after the vendor's terminal event, or when the body ends cleanly
+ *       (its HTTP framing complete) after the answer's finish reason, for servers that never send
+ *       the terminal event (see {@link StreamDecoder#onEndOfBody}). A stream that stops before
+ *       its finish reason, or in the middle of a line, or whose connection breaks (which includes
+ *       a chunked body without its last chunk, and a body shorter than its
+ *       {@code Content-Length}), or that carries a vendor error event, ends in {@code onError};
+ *       so does one whose bytes are not valid UTF-8 ({@link MalformedResponseException}), and one
  *       with an event over the provider's {@code maxResponseSize}.
  * </ul>
- * The SSE framing is the gateway's own {@link SseReader}, which reads one event per step.
+ * The SSE framing is the gateway's own {@link SseReader}, which reads one event per step. A body
+ * that a server delimits only by closing the connection (neither a length nor chunks) ends
+ * cleanly by definition: HTTP cannot tell its close from a cut.
  */
 final class SseStream implements Flow.Publisher<ChatChunk> {
   private final HttpTransport transport;
@@ -263,7 +269,10 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         } else if (reader.endedInLine()) {
           fail(truncated(null, "in the middle of a line, before its terminal event"));
         } else {
-          fail(truncated(null, "before its terminal event"));
+          terminal = endOfBody();
+          if (!terminal) {
+            fail(truncated(null, "before the answer's finish reason and its terminal event"));
+          }
         }
         if (done) {
           release();
@@ -380,6 +389,22 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         fail(new MalformedResponseException(transport.provider(), 200,
             transport.provider() + ": could not read a stream event: " + e, e));
       }
+    }
+
+    /** The body ended cleanly: whether the answer is whole nonetheless. */
+    private boolean endOfBody() {
+      if (cancelled) {
+        return false;
+      }
+      try {
+        return events.onEndOfBody(this);
+      } catch (AiGatewayException e) {
+        fail(e);
+      } catch (RuntimeException e) {
+        fail(new MalformedResponseException(transport.provider(), 200,
+            transport.provider() + ": could not finish the stream: " + e, e));
+      }
+      return false;
     }
 
     // ---- Sink, for the decoder: on the pump ----

@@ -6,6 +6,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns one vendor's server-sent events into {@link ChatChunk}s. One instance per stream, used
  * from the stream's reading thread only, so implementations need not be thread safe.
+ *
+ * <p>A stream completes in one of two ways: the vendor's terminal event arrives
+ * ({@link #isComplete()}), or the body ends cleanly after the answer's finish reason
+ * ({@link #onEndOfBody}), for servers that never send the terminal event. Anything else (a broken
+ * connection, a body that ends before the finish reason) fails as truncated.
  */
 public interface StreamDecoder {
 
@@ -22,6 +27,15 @@ public interface StreamDecoder {
 
   /** Whether the vendor's terminal event has arrived; after it the stream completes. */
   boolean isComplete();
+
+  /**
+   * The body ended cleanly, its HTTP framing complete (the whole {@code Content-Length}, or the
+   * chunked body's last chunk), before the terminal event. When a finish reason has arrived the
+   * answer is whole: emits what the terminal event would have (the last chunk, with the finish
+   * reason and the usage if any came) and returns true, and the stream completes. Returns false
+   * when the answer stopped short of its finish reason, and the stream fails as truncated.
+   */
+  boolean onEndOfBody(Sink sink);
 
   /** The terminal event's name, for the error raised when a stream stops short of it. */
   String terminalEvent();

@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * an {@link dev.aigateway.api.InvalidRequestException} before anything is sent); only the first
  * choice is read; a refusal becomes the answer's text with
  * {@link dev.aigateway.api.FinishReason#CONTENT_FILTER}; in a stream, the finish reason and usage,
- * which OpenAI sends in two chunks before {@code [DONE]}, arrive together on the last chunk.
+ * which OpenAI sends in two chunks before {@code [DONE]}, arrive together on the last chunk; a body
+ * that ends cleanly after the finish reason, without {@code [DONE]} (some compatible servers), is
+ * complete too.
  *
  * <p>Timeouts come with each attempt ({@link AttemptContext}); see {@link Builder} for the
  * defaults a call without one gets. Thread safe. Closing it aborts its calls in flight. Neither

@@ -63,6 +63,34 @@ class AnthropicConformanceTest extends ConformanceKit {
   }
 
   @Override
+  protected List<String> textStreamEventsWithoutUsage() {
+    return List.of(
+        event("message_start", """
+            {"type":"message_start","message":{"id":"msg_05","type":"message",\
+            "role":"assistant","content":[],"model":"claude-sonnet-4-5-20250929",\
+            "stop_reason":null,"stop_sequence":null}}"""),
+        event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
+            + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"),
+        event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+            + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}"),
+        event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+            + "\"delta\":{\"type\":\"text_delta\",\"text\":\" world\"}}"),
+        event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"),
+        event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+            + "\"end_turn\",\"stop_sequence\":null}}"));
+  }
+
+  @Override
+  protected boolean carriesFinishReason(String event) {
+    return event.contains("\"stop_reason\":\"");
+  }
+
+  @Override
+  protected boolean isTerminalEvent(String event) {
+    return event.startsWith("event: message_stop");
+  }
+
+  @Override
   protected MockResponse oneToolCallReply() {
     return Wire.json(200, """
         {"id":"msg_05","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",

@@ -235,8 +235,19 @@ class AnthropicStreamTest {
   }
 
   @Test
-  void aStreamThatStopsBeforeMessageStopFailsRetryably() {
+  void aBodyThatEndsAfterTheStopReasonWithoutMessageStopCompletes() {
     TestSubscriber<ChatChunk> sub = stream(TEXT_STREAM.subList(0, TEXT_STREAM.size() - 1));
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    ChatChunk last = sub.items().get(sub.items().size() - 1);
+    assertThat(last.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(last.usage()).isNotNull();
+    assertThat(last.usage().outputTokens()).isEqualTo(2);
+  }
+
+  @Test
+  void aStreamThatStopsBeforeItsStopReasonFailsRetryably() {
+    // Everything up to content_block_stop: no message_delta, no message_stop.
+    TestSubscriber<ChatChunk> sub = stream(TEXT_STREAM.subList(0, TEXT_STREAM.size() - 2));
     assertThat(sub.isCompleted()).isFalse();
     assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
         .hasMessageContaining("message_stop");

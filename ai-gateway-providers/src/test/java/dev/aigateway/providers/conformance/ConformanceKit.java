@@ -139,6 +139,19 @@ public abstract class ConformanceKit {
   /** The unified usage of {@link #textStreamEvents()}. */
   protected abstract Usage textStreamUsage();
 
+  /**
+   * "Hello" and " world", STOP, as {@link #textStreamEvents()} but with no usage anywhere and
+   * without the vendor's terminal event: what a server that reports no usage and never sends the
+   * terminal event streams.
+   */
+  protected abstract List<String> textStreamEventsWithoutUsage();
+
+  /** Whether {@code event}, one of the kit's transcripts' events, carries the finish reason. */
+  protected abstract boolean carriesFinishReason(String event);
+
+  /** Whether {@code event} is the vendor's terminal event ({@code [DONE]}, ...); false if none. */
+  protected abstract boolean isTerminalEvent(String event);
+
   /** One {@code get_weather} call. */
   protected abstract MockResponse oneToolCallReply();
 
@@ -430,14 +443,101 @@ public abstract class ConformanceKit {
 
   // ---------------------------------------------------------------- stream failures
 
+  // ---------------------------------------------------------------- how a stream ends
+
+  /** The events before the first that carries the finish reason. */
+  private List<String> beforeTheFinishReason(List<String> events) {
+    for (int i = 0; i < events.size(); i++) {
+      if (carriesFinishReason(events.get(i))) {
+        return events.subList(0, i);
+      }
+    }
+    throw new AssertionError("no event carries the finish reason");
+  }
+
+  private List<String> withoutTheTerminalEvent(List<String> events) {
+    return events.stream().filter(e -> !isTerminalEvent(e)).toList();
+  }
+
+  /** {@code events} as a clean body: chunked with its last chunk, or with its Content-Length. */
+  private static MockResponse cleanBody(List<String> events, boolean chunked) {
+    return chunked ? Wire.sse(events) : new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", "text/event-stream").body(Wire.join(events)).build();
+  }
+
+  private static void assertTruncated(TestSubscriber<ChatChunk> sub, String where) {
+    assertThat(sub.isCompleted()).as("%s: a truncated stream is never a success", where)
+        .isFalse();
+    assertThat(sub.error()).as(where).isInstanceOf(ProviderUnavailableException.class);
+    ProviderException e = (ProviderException) sub.error();
+    assertThat(e.errorCode()).as("%s: %s", where, e.getMessage()).isEqualTo("stream_truncated");
+    assertThat(e.retryable()).as(where).isTrue();
+  }
+
   @Test
-  void streamCutBeforeItsTerminalEventFails() {
-    List<String> events = textStreamEvents();
-    server.enqueue(Wire.sse(events.subList(0, events.size() - 1)));
-    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
-    assertThat(sub.isCompleted()).as("a truncated stream is never a success").isFalse();
-    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class);
-    assertThat(((ProviderException) sub.error()).retryable()).isTrue();
+  void streamEndingCleanlyBeforeItsFinishReasonFailsAfterDeliveringWhatCame() {
+    for (boolean chunked : new boolean[] {true, false}) {
+      server.enqueue(cleanBody(beforeTheFinishReason(textStreamEvents()), chunked));
+      TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+      String where = chunked ? "chunked" : "Content-Length";
+      assertTruncated(sub, where);
+      assertThat(sub.items()).as(where).extracting(ChatChunk::textDelta)
+          .as("the chunks before the end are delivered first").contains("Hello");
+    }
+  }
+
+  @Test
+  void streamEndingCleanlyAfterItsFinishReasonAndUsageCompletesWithUsage() {
+    for (boolean chunked : new boolean[] {true, false}) {
+      server.enqueue(cleanBody(withoutTheTerminalEvent(textStreamEvents()), chunked));
+      TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+      String where = chunked ? "chunked" : "Content-Length";
+      assertThat(sub.isCompleted()).as("%s: completed, error: %s", where, sub.error()).isTrue();
+      ChatResponse folded = fold(sub.items());
+      assertThat(folded.text()).as(where).isEqualTo("Hello world");
+      assertThat(folded.finishReason()).as(where).isEqualTo(FinishReason.STOP);
+      assertThat(folded.usage()).as(where).isEqualTo(textStreamUsage());
+      assertThat(sub.items().stream().filter(c -> c.usage() != null).count()).as(where).isOne();
+      assertThat(sub.items().stream().filter(c -> c.finishReason() != null).count())
+          .as(where).isOne();
+    }
+  }
+
+  @Test
+  void streamEndingCleanlyAfterItsFinishReasonWithoutUsageCompletes() {
+    for (boolean chunked : new boolean[] {true, false}) {
+      server.enqueue(cleanBody(textStreamEventsWithoutUsage(), chunked));
+      TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+      String where = chunked ? "chunked" : "Content-Length";
+      assertThat(sub.isCompleted()).as("%s: completed, error: %s", where, sub.error()).isTrue();
+      ChatResponse folded = fold(sub.items());
+      assertThat(folded.text()).as(where).isEqualTo("Hello world");
+      assertThat(folded.finishReason()).as(where).isEqualTo(FinishReason.STOP);
+      assertThat(folded.usage()).as(where).isNull();
+    }
+  }
+
+  @Test
+  void aBodyCutShortOfItsFramingAfterTheFinishReasonFails() {
+    byte[] body = Wire.join(withoutTheTerminalEvent(textStreamEvents()))
+        .getBytes(StandardCharsets.UTF_8);
+    for (boolean chunked : new boolean[] {true, false}) {
+      String where = chunked ? "a chunked body without its last chunk"
+          : "a body shorter than its Content-Length";
+      server.enqueue(Wire.cutShort("text/event-stream", body, chunked));
+      TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
+      assertTruncated(sub, where);
+      assertThat(sub.items()).as(where).extracting(ChatChunk::textDelta).contains("Hello");
+    }
+  }
+
+  @Test
+  void aStreamThatEndsInTheMiddleOfALineFails() {
+    // The body ends cleanly, after the finish reason, but inside the next line.
+    String head = Wire.join(withoutTheTerminalEvent(textStreamEvents()));
+    server.enqueue(new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", "text/event-stream").body(head + "data: {\"id\":").build());
+    assertTruncated(stream(ChatRequest.of(model(), "hi")), "cut in a line");
   }
 
   @Test
@@ -641,20 +741,36 @@ public abstract class ConformanceKit {
   }
 
   @Test
-  void streamBodyTruncatedAtEveryByteNeverCompletes() {
+  void streamBodyEndingAtEveryByteCompletesOnlyAfterItsFinishReasonAndAtALineEnd() {
     try (Bodies bodies = new Bodies()) {
       for (List<String> events : List.of(textStreamEvents(), parallelToolCallsStreamEvents())) {
         byte[] body = bytes(events, false);
-        String full = describe(bodies.run(() -> new Buffer().write(body)).items());
+        TestSubscriber<ChatChunk> whole = bodies.run(() -> new Buffer().write(body));
+        String full = describe(whole.items());
+        ChatResponse answer = fold(whole.items());
+        int finished = Wire.join(events.subList(0,
+            beforeTheFinishReason(events).size() + 1)).getBytes(StandardCharsets.UTF_8).length;
         for (int cut = 0; cut < body.length; cut++) {
           int at = cut;
           TestSubscriber<ChatChunk> sub = bodies.run(() -> new Buffer().write(body, 0, at));
-          assertThat(sub.isCompleted()).as("cut at %d of %d must not complete", at, body.length)
-              .isFalse();
-          assertThat(sub.error()).as("cut at %d", at)
-              .isInstanceOf(ProviderUnavailableException.class);
-          assertThat(full).as("what arrived before the cut at %d is a prefix of the answer", at)
-              .startsWith(describe(sub.items()));
+          boolean whole_ = at >= finished && body[at - 1] == '\n';
+          if (whole_) {
+            assertThat(sub.isCompleted()).as("ended at %d of %d, after the finish reason: %s",
+                at, body.length, sub.error()).isTrue();
+            ChatResponse got = fold(sub.items());
+            assertThat(got.text()).as("at %d", at).isEqualTo(answer.text());
+            assertThat(got.toolCalls()).as("at %d", at).isEqualTo(answer.toolCalls());
+            assertThat(got.finishReason()).as("at %d", at).isEqualTo(answer.finishReason());
+            assertThat(got.usage()).as("at %d: the usage, if it came", at)
+                .isIn(answer.usage(), null);
+          } else {
+            assertThat(sub.isCompleted()).as("ended at %d of %d must not complete", at,
+                body.length).isFalse();
+            assertThat(sub.error()).as("at %d", at)
+                .isInstanceOf(ProviderUnavailableException.class);
+            assertThat(full).as("what arrived before the end at %d is a prefix of the answer",
+                at).startsWith(describe(sub.items()));
+          }
         }
       }
     }

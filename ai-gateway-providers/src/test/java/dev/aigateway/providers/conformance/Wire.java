@@ -83,6 +83,38 @@ public final class Wire {
   }
 
   /**
+   * A reply whose body is {@code body} but whose framing promises more: chunked (in 64-byte
+   * chunks) without the last, empty chunk, or with a {@code Content-Length} 100 bytes longer.
+   * The server then closes the connection, so the client sees the body end early.
+   */
+  public static MockResponse cutShort(String contentType, byte[] body, boolean chunked) {
+    Buffer framed = new Buffer();
+    if (chunked) {
+      for (int i = 0; i < body.length; i += 64) {
+        int n = Math.min(64, body.length - i);
+        framed.writeHexadecimalUnsignedLong(n).writeUtf8("\r\n").write(body, i, n)
+            .writeUtf8("\r\n");
+      }
+    } else {
+      framed.write(body);
+    }
+    // The body is written raw, past MockWebServer, which would finish a chunked body itself.
+    return new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", contentType)
+        .removeHeader("Content-Length")
+        .setHeader(chunked ? "Transfer-Encoding" : "Content-Length",
+            chunked ? "chunked" : String.valueOf(body.length + 100))
+        .socketHandler(socket -> {
+          try (BufferedSink sink = Okio.buffer(socket.getSink())) {
+            sink.writeAll(framed);
+          } catch (IOException e) {
+            // the client went away first
+          }
+        })
+        .build();
+  }
+
+  /**
    * A reply of {@code status} whose body is {@code length} bytes: {@code start}, then
    * {@code filler} over and over. The bytes are made as they are sent, so that neither the
    * server nor the test holds the body; chunked (in 64 KiB chunks) or with a

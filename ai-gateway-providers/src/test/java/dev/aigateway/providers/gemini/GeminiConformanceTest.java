@@ -65,6 +65,26 @@ class GeminiConformanceTest extends ConformanceKit {
   }
 
   @Override
+  protected List<String> textStreamEventsWithoutUsage() {
+    return Wire.dataEvents("""
+        {"candidates":[{"content":{"parts":[{"text":"Hello"}],"role":"model"},"index":0}],\
+        "modelVersion":"gemini-2.5-flash","responseId":"resp-stream-1"}""", """
+        {"candidates":[{"content":{"parts":[{"text":" world"}],"role":"model"},\
+        "finishReason":"STOP","index":0}],\
+        "modelVersion":"gemini-2.5-flash","responseId":"resp-stream-1"}""");
+  }
+
+  @Override
+  protected boolean carriesFinishReason(String event) {
+    return event.contains("\"finishReason\"");
+  }
+
+  @Override
+  protected boolean isTerminalEvent(String event) {
+    return false; // Gemini's stream has no terminal event
+  }
+
+  @Override
   protected MockResponse oneToolCallReply() {
     return Wire.json(200, """
         {"candidates":[{"content":{"parts":[

@@ -13,6 +13,7 @@ import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.InvalidRequestException;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.StreamAccumulator;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolCallDelta;
@@ -74,6 +75,27 @@ class GeminiStreamTest {
       assertThat(c.model()).isEqualTo("gemini-2.5-flash");
       assertThat(c.provider()).isEqualTo("gemini");
     });
+  }
+
+  @Test
+  void eventsAfterTheFinishReasonAreIgnoredAndTheEndOfTheBodyCompletesTheStream() {
+    TestSubscriber<ChatChunk> sub = stream(GeminiFixtures.TEXT_STREAM[0],
+        GeminiFixtures.TEXT_STREAM[1],
+        "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" late\"}]},\"index\":0}],"
+            + "\"usageMetadata\":{\"promptTokenCount\":1,\"totalTokenCount\":1}}");
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("Hello", " world");
+    assertThat(sub.items().get(1).usage()).isEqualTo(new Usage(9, 2, 11, 0, 0));
+  }
+
+  @Test
+  void anErrorAfterTheFinishReasonStillFailsTheStream() {
+    TestSubscriber<ChatChunk> sub = stream(GeminiFixtures.TEXT_STREAM[0],
+        GeminiFixtures.TEXT_STREAM[1],
+        GeminiFixtures.error(503, "UNAVAILABLE", "The model is overloaded.", null));
+    assertThat(sub.isCompleted()).isFalse();
+    assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("overloaded");
   }
 
   @Test

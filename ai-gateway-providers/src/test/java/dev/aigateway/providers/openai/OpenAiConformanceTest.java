@@ -59,6 +59,22 @@ public class OpenAiConformanceTest extends ConformanceKit {
   }
 
   @Override
+  protected List<String> textStreamEventsWithoutUsage() {
+    // The opening chunk, "Hello", " world", the finish reason: no usage chunk, no [DONE].
+    return Wire.dataEvents(java.util.Arrays.copyOf(OpenAiFixtures.TEXT_STREAM, 4));
+  }
+
+  @Override
+  protected boolean carriesFinishReason(String event) {
+    return event.contains("\"finish_reason\":\"");
+  }
+
+  @Override
+  protected boolean isTerminalEvent(String event) {
+    return event.equals("data: [DONE]");
+  }
+
+  @Override
   protected MockResponse oneToolCallReply() {
     return Wire.json(200, """
         {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o",

@@ -102,14 +102,26 @@ class OpenAiStreamTest {
   }
 
   @Test
-  void aStreamWithoutDoneEndsInErrorNeverInCompletion() {
-    String[] cut = java.util.Arrays.copyOf(TEXT_STREAM, TEXT_STREAM.length - 1);
+  void aStreamThatEndsBeforeItsFinishReasonEndsInErrorNeverInCompletion() {
+    // The opening chunk, "Hello", " world": no finish reason, no usage, no [DONE].
+    String[] cut = java.util.Arrays.copyOf(TEXT_STREAM, 3);
     TestSubscriber<ChatChunk> sub = stream(sse(cut));
     assertThat(sub.isCompleted()).isFalse();
     assertThat(sub.error()).isInstanceOf(ProviderUnavailableException.class)
-        .hasMessageContaining("[DONE]");
+        .hasMessageContaining("finish reason").hasMessageContaining("[DONE]");
     assertThat(((ProviderException) sub.error()).errorCode()).isEqualTo("stream_truncated");
     assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("Hello", " world");
+  }
+
+  @Test
+  void aServerThatNeverSendsDoneCompletesWhenTheBodyEndsAfterTheFinishReason() {
+    String[] withoutDone = java.util.Arrays.copyOf(TEXT_STREAM, TEXT_STREAM.length - 1);
+    TestSubscriber<ChatChunk> sub = stream(sse(withoutDone));
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("Hello", " world", "");
+    ChatChunk last = sub.items().get(2);
+    assertThat(last.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(last.usage()).isEqualTo(new Usage(9, 2, 11, 0, 0));
   }
 
   @Test

@@ -502,13 +502,7 @@ public final class ChatCompletions {
           complete = true; // the vendor streamed nothing at all: an empty stream
           return;
         }
-        FinishReason reason = finishReason == null ? FinishReason.OTHER : finishReason;
-        if (refused) {
-          reason = FinishReason.CONTENT_FILTER;
-        } else {
-          reason = FinishReasons.withToolCalls(reason, sawToolCalls);
-        }
-        if (sink.emit(ChatChunk.of(id, provider, model, "", null, reason, usage))) {
+        if (emitLast(sink)) {
           complete = true;
         }
         return;
@@ -565,9 +559,30 @@ public final class ChatCompletions {
               + message, null);
     }
 
+    /** The last chunk: the finish reason, and the usage if it came. */
+    private boolean emitLast(Sink sink) {
+      FinishReason reason = finishReason == null ? FinishReason.OTHER : finishReason;
+      if (refused) {
+        reason = FinishReason.CONTENT_FILTER;
+      } else {
+        reason = FinishReasons.withToolCalls(reason, sawToolCalls);
+      }
+      return sink.emit(ChatChunk.of(id, provider, model, "", null, reason, usage));
+    }
+
     @Override
     public boolean isComplete() {
       return complete;
+    }
+
+    /** Some compatible servers end the body after the finish reason and never send [DONE]. */
+    @Override
+    public boolean onEndOfBody(Sink sink) {
+      if (finishReason == null) {
+        return false;
+      }
+      emitLast(sink);
+      return true;
     }
 
     @Override
