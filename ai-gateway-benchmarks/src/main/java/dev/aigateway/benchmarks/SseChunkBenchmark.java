@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Streaming cost per chunk, from SSE bytes to the subscriber's {@code onNext}: an adapter reads a
  * stream of {@value #CHUNKS} chunks in its vendor's format (with the gateway's own SSE reader and
- * Jackson) served from memory by an OkHttp interceptor, so no socket is involved. One run per adapter
- * ({@code vendor}); the figure is per chunk; the README budgets 1 µs.
+ * Jackson) served from memory by an OkHttp interceptor, so no socket is involved. One run per
+ * adapter ({@code vendor}); the figure is per chunk; the README budgets 1 µs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Replies of 100 MB against a heap of 64 MB: the surefire execution {@code small-heap} runs this
- * class alone with {@code -Xmx64m} (and skips it elsewhere), so a reply that were held whole (as bytes, as text, or both)
- * would end in an {@link OutOfMemoryError} rather than the typed error each test expects. Every
- * adapter, for {@code chat()} and {@code stream()}, with bodies framed by a Content-Length and
- * chunked. The bodies are made as the server sends them, so the test itself holds none of them.
+ * class alone with {@code -Xmx64m} (and skips it elsewhere), so a reply that were held whole (as
+ * bytes, as text, or both) would end in an {@link OutOfMemoryError} rather than the typed error
+ * each test expects. Every adapter, for {@code chat()} and {@code stream()}, with bodies framed by
+ * a Content-Length and chunked. The bodies are made as the server sends them, so the test itself
+ * holds none of them.
  */
 class BadBytesInASmallHeapTest {
   /** Larger than the whole heap: a reply held whole, even once, cannot fit. */

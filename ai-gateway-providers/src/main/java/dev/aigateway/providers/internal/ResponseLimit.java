@@ -3,6 +3,7 @@ package dev.aigateway.providers.internal;
 import dev.aigateway.api.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import okio.BufferedSource;
 
 /**
@@ -57,6 +58,7 @@ final class ResponseLimit {
     private final BufferedSource source;
     private final long limit;
     private final byte[] head = new byte[EXCERPT_BYTES];
+    private final byte[] one = new byte[1];
     private int headLength;
     private long read;
 
@@ -81,7 +83,6 @@ final class ResponseLimit {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
     }
 
@@ -110,7 +111,7 @@ final class ResponseLimit {
 
     /** The body's first bytes, as far as they were read. */
     byte[] head() {
-      return java.util.Arrays.copyOf(head, headLength);
+      return Arrays.copyOf(head, headLength);
     }
 
     @Override
