@@ -12,6 +12,13 @@ import org.jspecify.annotations.Nullable;
  * stream's chunks back into a {@link ChatResponse}. The gateway marks the first chunk it delivers
  * with what its call decided ({@link #attempts()}, {@link #fromCache()}), so that a folded stream
  * reports them as the equivalent plain answer does.
+ *
+ * <p><b>Restarts.</b> When the gateway rescues a stream whose vendor failed mid-answer by asking
+ * again from the beginning, it first delivers one chunk for which {@link #isRestart()} is true:
+ * everything received before it is to be discarded, and the answer starts again with the next
+ * chunk. Only a subscriber that opted in receives restarts (see
+ * {@code dev.aigateway.api.spi.CallOptions#STREAM_RESTARTS}); {@link StreamAccumulator} resets on
+ * one. A restart chunk carries no text, no tool calls, no finish reason and no usage.
  */
 public final class ChatChunk {
   private final @Nullable String id;
@@ -23,18 +30,19 @@ public final class ChatChunk {
   private final @Nullable Usage usage;
   private final int attempts;
   private final boolean fromCache;
+  private final @Nullable String restartReason;
 
   private ChatChunk(
       @Nullable String id, String provider, String model, @Nullable String textDelta,
       @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
       @Nullable Usage usage) {
-    this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0, false);
+    this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0, false, null);
   }
 
   private ChatChunk(
       @Nullable String id, String provider, String model, @Nullable String textDelta,
       @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
-      @Nullable Usage usage, int attempts, boolean fromCache) {
+      @Nullable Usage usage, int attempts, boolean fromCache, @Nullable String restartReason) {
     if (provider == null) {
       throw new IllegalArgumentException("provider is required but was null");
     }
@@ -53,6 +61,7 @@ public final class ChatChunk {
     }
     this.attempts = attempts;
     this.fromCache = fromCache;
+    this.restartReason = restartReason;
   }
 
   /** A chunk that carries text only. */
@@ -69,6 +78,31 @@ public final class ChatChunk {
       @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
       @Nullable Usage usage) {
     return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage);
+  }
+
+  /**
+   * The chunk that tells the subscriber to discard what it has received: the answer starts again
+   * with the next chunk, from {@code provider}'s {@code model}. For the gateway's rescue of a
+   * stream; {@code reason} says why (it names the failure, never a credential or content).
+   */
+  public static ChatChunk restart(String provider, String model, String reason) {
+    if (reason == null || reason.isEmpty()) {
+      throw new IllegalArgumentException("a restart needs a reason");
+    }
+    return new ChatChunk(null, provider, model, null, null, null, null, 0, false, reason);
+  }
+
+  /**
+   * Whether this chunk says "discard what you have received": the answer starts again with the
+   * next chunk. See the class documentation.
+   */
+  public boolean isRestart() {
+    return restartReason != null;
+  }
+
+  /** Why the answer starts again, on a restart chunk; null on every other chunk. */
+  public @Nullable String restartReason() {
+    return restartReason;
   }
 
   /** The vendor's id for the whole answer, or null when this chunk does not carry it. */
@@ -108,7 +142,9 @@ public final class ChatChunk {
 
   /**
    * How many upstream attempts the gateway's call made: set on the first chunk the gateway
-   * delivers, 0 on the others, on a cache hit and on chunks straight from a provider.
+   * delivers (and, after a rescue, on the first chunk of the attempt that took over, counting
+   * every attempt so far), 0 on the others, on a cache hit and on chunks straight from a
+   * provider.
    */
   public int attempts() {
     return attempts;
@@ -128,12 +164,21 @@ public final class ChatChunk {
       return this;
     }
     return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
-        attempts, fromCache);
+        attempts, fromCache, restartReason);
+  }
+
+  /** This chunk with {@code usage} instead of its own; for the gateway. */
+  public ChatChunk withUsage(@Nullable Usage usage) {
+    return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
+        attempts, fromCache, restartReason);
   }
 
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("ChatChunk[").append(provider).append('/').append(model);
+    if (restartReason != null) {
+      sb.append(", restart: ").append(restartReason);
+    }
     if (!textDelta.isEmpty()) {
       sb.append(", ").append(textDelta.length()).append(" chars");
     }

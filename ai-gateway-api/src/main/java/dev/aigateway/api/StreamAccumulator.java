@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Folds the chunks of one stream into a {@link ChatResponse}: it joins the text, reassembles tool
  * calls from their deltas by {@link ToolCallDelta#index()}, and keeps the last finish reason,
- * usage, id and model seen.
+ * usage, id and model seen. A restart chunk ({@link ChatChunk#isRestart()}) discards everything
+ * accepted before it, except the gateway's mark on the stream's first chunk: the answer is what
+ * follows.
  *
  * <p>Not thread safe: feed it from one subscriber. It keeps only the text and tool-call arguments,
  * not the chunks.
@@ -30,6 +32,10 @@ public final class StreamAccumulator {
 
   /** Adds the next chunk of the stream. Returns this. */
   public StreamAccumulator accept(ChatChunk chunk) {
+    if (chunk.isRestart()) {
+      restart();
+      return this;
+    }
     chunks++;
     text.append(chunk.textDelta());
     for (ToolCallDelta delta : chunk.toolCallDeltas()) {
@@ -56,16 +62,26 @@ public final class StreamAccumulator {
     if (chunk.usage() != null) {
       usage = chunk.usage();
     }
-    if (chunks == 1) {
-      // The gateway marks the first chunk it delivers with its call's outcome.
-      marked = chunk.attempts() > 0 || chunk.fromCache();
-      attempts = chunk.attempts();
-      fromCache = chunk.fromCache();
+    if (chunk.attempts() > 0 || chunk.fromCache()) {
+      // The gateway marks the first chunk it delivers with its call's outcome, and the first
+      // chunk after each rescue with the attempts made so far.
+      marked = true;
+      attempts = Math.max(attempts, chunk.attempts());
+      fromCache |= chunk.fromCache();
     }
     return this;
   }
 
-  /** How many chunks were accepted. */
+  private void restart() {
+    text.setLength(0);
+    calls.clear();
+    id = null;
+    finishReason = null;
+    usage = null;
+    chunks = 0; // the mark of the stream's first chunk, if any, stays
+  }
+
+  /** How many chunks were accepted since the stream's start or its last restart. */
   public int chunkCount() {
     return chunks;
   }
@@ -89,9 +105,9 @@ public final class StreamAccumulator {
    * The answer so far as a response. A stream that ended without a finish reason yields
    * {@link FinishReason#OTHER}; tool calls make it {@link FinishReason#TOOL_CALLS} unless it was
    * {@link FinishReason#LENGTH} or {@link FinishReason#CONTENT_FILTER}. A tool call whose id never
-   * arrived gets {@code call_<index>}. {@code attempts()} is the count the gateway marked on the
-   * first chunk (0 and {@code fromCache()} true for a cached stream), or 1 when the first chunk
-   * carried no mark (a provider's own stream).
+   * arrived gets {@code call_<index>}. {@code attempts()} is the highest count the gateway marked
+   * on a chunk (the first, and the first after each rescue; 0 and {@code fromCache()} true for a
+   * cached stream), or 1 when no chunk carried a mark (a provider's own stream).
    *
    * @throws IllegalStateException when no chunk was accepted
    */

@@ -28,5 +28,16 @@ public final class CallOptions {
   public static final AttributeKey<Duration> IDLE_TIMEOUT =
       AttributeKey.of("idleTimeout", Duration.class);
 
+  /**
+   * Whether the stream's subscriber understands restart chunks
+   * ({@link dev.aigateway.api.ChatChunk#isRestart()}): true lets the gateway rescue a stream that
+   * failed mid-answer by asking again from the start, after one chunk that says "discard what you
+   * have received". Unset or false, a stream that cannot be continued where it stopped ends with
+   * {@code onError} carrying the partial text, as it always has. A route may say it for all its
+   * requests ({@code Route.Builder.streamRestarts}); the request's own value wins.
+   */
+  public static final AttributeKey<Boolean> STREAM_RESTARTS =
+      AttributeKey.of("streamRestarts", Boolean.class);
+
   private CallOptions() {}
 }

@@ -26,7 +26,11 @@ import dev.aigateway.api.ChatRequest;
  * {@code intercept} must return a result or throw; it must not return null. A stream result that
  * {@code proceed} returned and the interceptor then drops without using ({@link ChatResult#chunks},
  * {@link ChatResult#observe} or {@link ChatResult#response}) is discarded by the chain, which
- * closes its connection; so is every such result when the interceptor throws.
+ * closes its connection; so is every such result when the interceptor throws. A stream result's
+ * subscription may be cancelled from any thread, also while a {@code request} is in progress on
+ * another (so that a cancel closes the vendor's connection at once, whatever the demand): a
+ * publisher an interceptor returns in place of the one it got must allow that, as those of
+ * {@link ChatResult#observe} and the gateway's own do.
  */
 @FunctionalInterface
 public interface ChatInterceptor {

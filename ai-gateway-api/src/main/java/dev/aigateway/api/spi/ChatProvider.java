@@ -60,6 +60,18 @@ public interface ChatProvider extends AutoCloseable {
   }
 
   /**
+   * Whether this vendor continues an answer from an assistant message that ends the
+   * conversation (an assistant <em>prefill</em>): given the messages plus
+   * {@code Message.assistant(partial)}, it answers with what follows {@code partial}, not with a
+   * new answer. The gateway continues a stream cut mid-answer this way, delivering only the new
+   * text; a route can override it per target. The default is false: the gateway then restarts
+   * such a stream instead (see {@code CallOptions.STREAM_RESTARTS}).
+   */
+  default boolean supportsAssistantPrefill() {
+    return false;
+  }
+
+  /**
    * Releases what this provider holds and aborts its calls in flight. Calls made after closing
    * fail with {@link IllegalStateException}. The default does nothing.
    */

@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #routeResolved}, then per candidate {@link #targetSkipped} or
  * {@link #attemptStart} ... {@link #attemptEnd} (with {@link #retry} between the attempts of one
  * target and {@link #failover} between targets), {@link #circuitStateChange} when an outcome
- * moved a breaker, and for a stream {@link #firstChunk} and {@link #usage}. When the subscriber
+ * moved a breaker, and for a stream {@link #firstChunk} and {@link #usage}. A stream rescued
+ * after its first chunk: the failed attempt's {@code attemptEnd}, {@link #streamRescue}, then the
+ * new attempt's {@code attemptStart} ... {@code attemptEnd}. When the subscriber
  * cancels: {@link #streamCancelled}, then the cancelled attempt's {@code attemptEnd}, then
  * {@code callEnd} (an attempt still starting on another thread may end after it). A stream's
  * {@code attemptEnd} and {@code callEnd} come when it ends, not when its first chunk arrives. A
@@ -77,6 +79,18 @@ public interface GatewayEventListener {
    * (its last failure, or the reason it was skipped).
    */
   default void failover(CallInfo call, Target from, Target to, Throwable cause) {}
+
+  /**
+   * A stream that failed after chunks had reached its subscriber goes on at {@code to} (which is
+   * {@code from} when the same target is tried again): {@code kind} says whether the new attempt
+   * continues the answer where it stopped or restarts it. The default tells
+   * {@link #failover(CallInfo, Target, Target, Throwable)}, so that a listener that only knows
+   * failovers hears the rescue as one, with its cause.
+   */
+  default void streamRescue(CallInfo call, Target from, Target to, Throwable cause,
+      RescueKind kind) {
+    failover(call, from, to, cause);
+  }
 
   /** An outcome of this call moved {@code target}'s circuit breaker from {@code from} to {@code to}. */
   default void circuitStateChange(CallInfo call, Target target, CircuitState from,
@@ -151,6 +165,14 @@ public interface GatewayEventListener {
     BYPASS,
     /** Not read, by {@code CacheMode.REFRESH}: the fresh answer is stored. */
     REFRESH
+  }
+
+  /** How a stream rescued mid-answer goes on. */
+  enum RescueKind {
+    /** The new attempt was sent the partial answer as an assistant prefill, and continues it. */
+    CONTINUATION,
+    /** The answer starts again: the subscriber got a restart chunk first. */
+    RESTART
   }
 
   /** Why a target was passed over. */
@@ -243,6 +265,12 @@ public interface GatewayEventListener {
     @Override
     public void failover(CallInfo call, Target from, Target to, Throwable cause) {
       each(l -> l.failover(call, from, to, cause));
+    }
+
+    @Override
+    public void streamRescue(CallInfo call, Target from, Target to, Throwable cause,
+        RescueKind kind) {
+      each(l -> l.streamRescue(call, from, to, cause, kind));
     }
 
     @Override

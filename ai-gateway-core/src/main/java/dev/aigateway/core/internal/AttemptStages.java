@@ -91,6 +91,7 @@ final class AttemptStages {
             throw e;
           }
           retries++;
+          run.retriesUsed = retries;
           Duration delay = retryAfter != null ? retryAfter
               : run.settings.backoff(retries, run.call.timing().random());
           Duration left = run.call.remaining();
@@ -125,7 +126,7 @@ final class AttemptStages {
 
     @Override
     public ChatResult execute(TargetRun run, Next next) {
-      ChatRequest request = run.chain.request();
+      ChatRequest request = run.request();
       AiGatewayException refused;
       try {
         refused = gate.tryEnter(run.target, request);
@@ -248,7 +249,7 @@ final class AttemptStages {
     public ChatResult proceed(TargetRun run) {
       RealCall call = run.call;
       Timeouts t = call.decision().timeouts();
-      ChatRequest prepared = run.candidate.overrides().applyTo(run.chain.request())
+      ChatRequest prepared = run.candidate.overrides().applyTo(run.request())
           .withModel(run.target.model());
       Duration left = call.remaining();
       int attempt = call.attempts() + 1;

@@ -4,6 +4,7 @@ import dev.aigateway.api.CacheMode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatInterceptor;
@@ -17,6 +18,7 @@ import dev.aigateway.core.cache.CacheStore;
 import dev.aigateway.core.cache.ResponseCache;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -65,9 +67,11 @@ import org.slf4j.LoggerFactory;
  * are cancelled, answers that finish with {@link FinishReason#CONTENT_FILTER}, and streams larger
  * than {@link ResponseCache#maxBytes()} are never stored.
  *
- * <p><b>Single flight.</b> A request that misses while an identical one is in flight waits for
- * that call's answer instead of making its own (and is then answered as a hit: {@code fromCache}
- * true, 0 attempts). A {@code chat()} call that can be cancelled ({@code chatAsync}) runs its
+ * <p><b>Single flight.</b> A {@code chat()} request that misses while an identical one is in
+ * flight waits for that call's answer instead of making its own (and is then answered as a hit:
+ * {@code fromCache} true, 0 attempts), for no longer than its own deadline and until it is
+ * cancelled. A stream never waits: its subscriber would get nothing until the other call ended,
+ * so it makes its own call. A {@code chat()} call that can be cancelled ({@code chatAsync}) runs its
  * vendor call on the executor under a cancellation of its own, so that a caller who cancels only
  * stops waiting; the vendor call is cancelled when every caller waiting for it has gone. A
  * vendor error is shared with those waiting. A stream's vendor call stays its own subscriber's:
@@ -80,6 +84,7 @@ final class CacheStage implements ChatInterceptor {
 
   private final ResponseCache config;
   private final Function<String, @Nullable Boolean> routeSetting;
+  private final Function<ChatRequest, @Nullable Duration> deadline;
   // One of the two: the built-in store of objects, or the application's store of bytes.
   private final @Nullable InMemoryAnswers answers;
   private final @Nullable CacheStore store;
@@ -96,11 +101,15 @@ final class CacheStage implements ChatInterceptor {
    * @param routeSetting for the model a request names, the route's own setting: TRUE or FALSE,
    *     or null to follow {@link ResponseCache#enabledByDefault()}. Called on every request, so
    *     it must be quick and must not throw.
+   * @param deadline for a request, the total deadline routing will give it (null for none): a
+   *     caller waiting for an identical call in flight waits no longer
    * @param ticker the time the default in-memory store expires entries by
    * @param executor runs the shared vendor call of a cancellable {@code chatAsync}
    */
   CacheStage(ResponseCache config, Function<String, @Nullable Boolean> routeSetting,
-      Timing.Ticker ticker, Executor executor) {
+      Function<ChatRequest, @Nullable Duration> deadline, Timing.Ticker ticker,
+      Executor executor) {
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
     this.config = Objects.requireNonNull(config, "config");
     this.routeSetting = Objects.requireNonNull(routeSetting, "routeSetting");
     Objects.requireNonNull(ticker, "ticker");
@@ -152,6 +161,12 @@ final class CacheStage implements ChatInterceptor {
     Flight flight = new Flight();
     Flight running = flights.putIfAbsent(key, flight);
     if (running != null) {
+      if (chain.isStreaming()) {
+        // A stream does not wait for an identical call: its subscriber would get nothing until
+        // that call had ended. It makes its own.
+        call.cache(CacheOutcome.MISS);
+        return callAndStore(chain, request, key, null);
+      }
       return follow(chain, call, request, key, running);
     }
     call.cache(CacheOutcome.MISS);
@@ -210,7 +225,7 @@ final class CacheStage implements ChatInterceptor {
     }
     CachedAnswer answer;
     try {
-      answer = await(flight, call.cancellation());
+      answer = await(flight, call.cancellation(), call, deadline.apply(request));
     } finally {
       flight.leave();
     }
@@ -247,7 +262,8 @@ final class CacheStage implements ChatInterceptor {
     }
     CachedAnswer answer;
     try {
-      answer = await(flight, call.isCancellable() ? call.cancellation() : null);
+      answer = await(flight, call.isCancellable() ? call.cancellation() : null, call,
+          deadline.apply(request));
     } finally {
       flight.leave();
     }
@@ -260,12 +276,14 @@ final class CacheStage implements ChatInterceptor {
   }
 
   /**
-   * The flight's answer, or null when its call was abandoned.
+   * The flight's answer, or null when its call was abandoned. The wait ends at the caller's own
+   * deadline ({@code total} from its start, on the gateway's scheduler) and its cancellation.
    *
    * @throws CancellationException when this caller is cancelled or interrupted while waiting
+   * @throws GatewayTimeoutException when the caller's deadline passed while waiting
    */
-  private static @Nullable CachedAnswer await(
-      Flight flight, @Nullable Cancellation callerCancel) {
+  private static @Nullable CachedAnswer await(Flight flight, @Nullable Cancellation callerCancel,
+      RealCall call, @Nullable Duration total) {
     CompletableFuture<CachedAnswer> mine = new CompletableFuture<>();
     flight.answer.whenComplete((a, e) -> {
       if (e != null) {
@@ -276,6 +294,15 @@ final class CacheStage implements ChatInterceptor {
     });
     Cancellation.Registration registration =
         callerCancel == null ? null : callerCancel.onCancel(() -> mine.cancel(false));
+    Timing.Scheduled timer = null;
+    if (total != null) {
+      long elapsed = call.timing().nanoTime() - call.startNanos();
+      long left = RealCall.saturatedNanos(total) - Math.max(elapsed, 0);
+      timer = call.timing().scheduler().schedule(() -> mine.completeExceptionally(
+          new GatewayTimeoutException(null, GatewayTimeoutException.Phase.DEADLINE,
+              "the call's deadline of " + total + " passed while it waited for an identical"
+                  + " call in flight", null)), Math.max(left, 0));
+    }
     try {
       return mine.get();
     } catch (InterruptedException e) {
@@ -293,6 +320,9 @@ final class CacheStage implements ChatInterceptor {
     } finally {
       if (registration != null) {
         registration.close();
+      }
+      if (timer != null) {
+        timer.cancel();
       }
     }
   }

@@ -4,6 +4,7 @@ import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.CallInfo;
 import dev.aigateway.api.spi.CircuitState;
 import dev.aigateway.api.spi.GatewayEventListener;
+import dev.aigateway.api.spi.GatewayEventListener.RescueKind;
 import dev.aigateway.api.spi.Target;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -164,6 +165,19 @@ public final class Events implements GatewayEventListener {
       delegate.failover(call, from, to, cause);
     } catch (RuntimeException e) {
       failed("failover", e);
+    }
+  }
+
+  @Override
+  public void streamRescue(CallInfo call, Target from, Target to, Throwable cause,
+      RescueKind kind) {
+    if (this == NONE) {
+      return;
+    }
+    try {
+      delegate.streamRescue(call, from, to, cause, kind);
+    } catch (RuntimeException e) {
+      failed("streamRescue", e);
     }
   }
 

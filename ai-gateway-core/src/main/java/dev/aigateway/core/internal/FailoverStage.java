@@ -3,6 +3,7 @@ package dev.aigateway.core.internal;
 import dev.aigateway.api.AllTargetsFailedException;
 import dev.aigateway.api.AllTargetsFailedException.FailedAttempt;
 import dev.aigateway.api.spi.ChatInterceptor;
+import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.ChatResult;
 import dev.aigateway.api.spi.CircuitState;
 import dev.aigateway.api.spi.Target;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,11 +39,20 @@ final class FailoverStage implements ChatInterceptor {
   private final Resilience gatewaySettings;
   private final Timing.Ticker ticker;
   private final AttemptStage.Next perTarget;
+  private final Map<String, ChatProvider> providers;
+  private final Executor executor;
   // One guard per target, whichever route uses it.
   private final Map<Target, TargetGuard> guards = new ConcurrentHashMap<>();
 
-  FailoverStage(Resilience gatewaySettings, Timing timing, TargetGate gate) {
+  /**
+   * @param providers the providers by id, for their capabilities (assistant prefill)
+   * @param executor runs the rescue of a stream that failed mid-answer
+   */
+  FailoverStage(Resilience gatewaySettings, Timing timing, TargetGate gate,
+      Map<String, ChatProvider> providers, Executor executor) {
     this.gatewaySettings = gatewaySettings;
+    this.providers = providers;
+    this.executor = executor;
     this.ticker = timing.ticker();
     List<AttemptStage> stages = new ArrayList<>(5);
     stages.add(AttemptStages.Retry.INSTANCE);
@@ -87,16 +98,19 @@ final class FailoverStage implements ChatInterceptor {
     RuntimeException last = null;
     for (int i = resume != null ? resume.candidate() : 0; i < candidates.size(); i++) {
       RouteTarget candidate = candidates.get(i);
-      TargetRun run = new TargetRun(call, chain, candidate, guard(candidate.target()),
-          decision.resilience(), failures, notes);
-      run.index = i;
+      TargetRun run = newRun(call, chain, candidate, i, failures, notes);
       if (resume != null && i == resume.candidate()) {
         run.retriesUsed = resume.retries();
         run.pendingDelay = resume.delay();
       }
       RuntimeException cause;
       try {
-        return perTarget.proceed(run);
+        ChatResult result = perTarget.proceed(run);
+        if (!result.isStream() || !decision.resilience().rescueStreams()) {
+          return result;
+        }
+        return ChatResult.ofStream(new StreamRescue(this, call, chain, decision, run,
+            result.chunks(), failures, notes, executor));
       } catch (WouldBlock w) {
         throw w;
       } catch (TargetRun.Skipped s) {
@@ -127,6 +141,30 @@ final class FailoverStage implements ChatInterceptor {
         : "model '" + call.requestedModel() + "'";
     throw new AllTargetsFailedException("every target of " + what + " failed ("
         + call.attempts() + " attempt(s)): " + describe(failures, notes), failures);
+  }
+
+  /** A turn for {@code candidate}, the {@code index}th of the call's candidates. */
+  TargetRun newRun(RealCall call, Chain chain, RouteTarget candidate, int index,
+      List<FailedAttempt> failures, List<String> notes) {
+    TargetRun run = new TargetRun(call, chain, candidate, guard(candidate.target()),
+        call.decision().resilience(), failures, notes);
+    run.index = index;
+    return run;
+  }
+
+  /** Runs {@code run} through the target's stages; the rescue's way in. */
+  ChatResult attempt(TargetRun run) {
+    return perTarget.proceed(run);
+  }
+
+  /** Whether {@code candidate} continues an answer from an assistant prefill. */
+  boolean takesPrefill(RouteTarget candidate) {
+    Boolean own = candidate.overrides().assistantPrefill();
+    if (own != null) {
+      return own;
+    }
+    ChatProvider provider = providers.get(candidate.target().providerId());
+    return provider != null && provider.supportsAssistantPrefill();
   }
 
   static String describe(List<FailedAttempt> failures) {

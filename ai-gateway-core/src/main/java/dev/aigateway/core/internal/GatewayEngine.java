@@ -77,7 +77,9 @@ public final class GatewayEngine {
     this.closed = closed;
     TargetGate gates = upstream == null ? gate
         : UpstreamGate.both(gate, new UpstreamGate(upstream, RateLimitStage.meter(timing.ticker())));
-    this.failover = new FailoverStage(resilience, timing, gates);
+    this.failover = new FailoverStage(resilience, timing, gates, Map.copyOf(providers), executor);
+    RoutingStage routing =
+        new RoutingStage(router, resilience, Timeouts.defaults().overriddenBy(timeouts));
     List<ChatInterceptor> chain = new ArrayList<>(interceptors);
     if (rateLimits != null) {
       chain.add(new RateLimitStage(rateLimits, timing.ticker()));
@@ -86,8 +88,8 @@ public final class GatewayEngine {
     chain.add(new CacheStage(cache != null ? cache : ResponseCache.disabled(), model -> {
       Route route = router.routes().get(model);
       return route == null ? null : route.cache();
-    }, timing.ticker(), executor));
-    chain.add(new RoutingStage(router, resilience, timeouts));
+    }, routing::totalFor, timing.ticker(), executor));
+    chain.add(routing);
     chain.add(failover);
     chain.add(new ProviderStage(Map.copyOf(providers)));
     this.pipeline = new Pipeline(chain);

@@ -84,11 +84,12 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     // Requests with n <= 0 to answer with onError; n may be 0, so flags say whether there is one.
     private volatile boolean earlyInvalid;
     private volatile long earlyInvalidDemand;
+    private final AtomicBoolean earlyInvalidTaken = new AtomicBoolean();
     private volatile boolean invalid;
     private volatile Flow.@Nullable Subscription upstream;
     private volatile boolean cancelled;
     private volatile long invalidDemand;
-    private boolean upstreamCancelled;
+    private final AtomicBoolean upstreamCancelled = new AtomicBoolean();
     private @Nullable FutureTask<@Nullable Void> task;
     // Touched only by whichever thread is delivering, which the upstream serializes.
     private final StringBuilder partialText = new StringBuilder();
@@ -115,8 +116,13 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     /** Called once the subscriber's onSubscribe has returned. */
     void subscribed() {
       ready = true;
+      // A request made meanwhile on another thread either saw ready (and acts itself) or left
+      // what it asked for here, where this reads it: the writes come before the reads on both
+      // sides, so neither can miss the other.
       if (earlyInvalid) {
-        request(earlyInvalidDemand);
+        if (earlyInvalidTaken.compareAndSet(false, true)) {
+          request(earlyInvalidDemand);
+        }
       } else if (pending.get() > 0 && started.compareAndSet(false, true)) {
         launch();
       }
@@ -125,14 +131,24 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     @Override
     public void request(long n) {
       if (!ready) {
-        // Inside onSubscribe: remember, and act once it returns.
+        // Inside onSubscribe, or racing its end: remember, then look again.
         if (n <= 0) {
           earlyInvalidDemand = n;
           earlyInvalid = true;
+          if (!ready || !earlyInvalidTaken.compareAndSet(false, true)) {
+            return; // subscribed() answers it
+          }
         } else {
           Flows.addDemand(pending, n);
+          if (!ready) {
+            return; // subscribed() sees the demand and starts the call
+          }
+          drain();
+          if (started.compareAndSet(false, true)) {
+            launch();
+          }
+          return;
         }
-        return;
       }
       if (n <= 0) {
         if (started.compareAndSet(false, true)) {
@@ -172,16 +188,21 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
     }
 
     private void cancelUpstream() {
-      drain();
+      // At once, not through drain(): a drain running on another thread (or lower on this one,
+      // inside the subscriber's onNext) may be busy delivering for as long as demand lasts.
+      Flow.Subscription up = upstream;
+      if (up != null && upstreamCancelled.compareAndSet(false, true)) {
+        up.cancel();
+      }
       // Reaches whatever the pipeline is blocked on: the wait for the first chunk, the
       // provider's call, a retry's backoff.
       cancellation.cancel();
-      FutureTask<@Nullable Void> t;
       synchronized (this) {
-        t = task;
-      }
-      if (t != null) {
-        t.cancel(true); // and interrupts an application interceptor that blocks
+        // Interrupts an application interceptor that blocks; under the lock, so that it cannot
+        // reach the worker once that has left the pipeline (see runPipeline).
+        if (task != null) {
+          task.cancel(true);
+        }
       }
     }
 
@@ -245,6 +266,14 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       synchronized (this) {
         task = null; // from here on, cancel goes through the subscription, not an interrupt
       }
+      if (cancelled) {
+        // An interrupt meant for the pipeline may have come just before: it is not the stream's.
+        if (!call.runsInline()) {
+          Thread.interrupted();
+        }
+        result.discard();
+        return;
+      }
       result.chunks().subscribe(this);
     }
 
@@ -265,10 +294,11 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       int missed = 1;
       while (true) {
         Flow.Subscription up = upstream;
-        if (up != null && !upstreamCancelled) {
+        if (up != null && !upstreamCancelled.get()) {
           if (cancelled) {
-            upstreamCancelled = true;
-            up.cancel();
+            if (upstreamCancelled.compareAndSet(false, true)) {
+              up.cancel();
+            }
           } else {
             if (invalid) {
               invalid = false;
@@ -311,7 +341,11 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
         call.events().firstChunkArrived(call);
       }
       call.streamed(chunk);
-      partialText.append(chunk.textDelta());
+      if (chunk.isRestart()) {
+        partialText.setLength(0); // what came before is discarded
+      } else {
+        partialText.append(chunk.textDelta());
+      }
       downstream.onNext(chunk);
     }
 

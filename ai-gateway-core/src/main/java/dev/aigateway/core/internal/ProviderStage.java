@@ -6,6 +6,7 @@ import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.ChatResult;
 import dev.aigateway.api.spi.Target;
+import dev.aigateway.core.resilience.Timeouts;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The last stage: sends the attempt in progress to the provider of its target, with the
  * attempt's {@link AttemptContext}. For a stream it returns once the first chunk has arrived
- * (see {@link StartedStream}), within the first-chunk timeout.
+ * (see {@link StartedStream}), within the first-chunk timeout, and watches the idle timeout
+ * between its chunks when one is set.
  */
 final class ProviderStage implements ChatInterceptor {
   private static final Logger log = LoggerFactory.getLogger(ProviderStage.class);
@@ -41,9 +43,10 @@ final class ProviderStage implements ChatInterceptor {
       if (!chain.isStreaming()) {
         return ChatResult.of(provider.chat(request, context));
       }
+      Timeouts timeouts = call.decision().timeouts();
       return ChatResult.ofStream(StartedStream.start(provider.stream(request, context),
-          provider.id(), call.decision().timeouts().firstChunk(), call.cancellation(),
-          call.timing().scheduler()));
+          provider.id(), timeouts.firstChunk(), timeouts.idle(), call.cancellation(),
+          call.timing().scheduler(), call.timing().ticker()));
     } catch (RuntimeException e) {
       if (log.isDebugEnabled()) {
         log.debug("{} call to {} failed: {}", chain.isStreaming() ? "stream" : "chat", target,

@@ -18,9 +18,11 @@ import org.jspecify.annotations.Nullable;
  * @param candidates the targets to try, in order; never empty
  * @param resilience the settings that apply: the route's own, or the gateway's
  * @param timeouts the resolved timeouts
+ * @param streamRestarts whether the stream's subscriber understands restart chunks (request over
+ *     route; false when neither says)
  */
 record RoutingDecision(@Nullable String route, List<RouteTarget> candidates,
-    Resilience resilience, Timeouts timeouts) {
+    Resilience resilience, Timeouts timeouts, boolean streamRestarts) {
   RoutingDecision {
     Objects.requireNonNull(candidates, "candidates");
     if (candidates.isEmpty()) {

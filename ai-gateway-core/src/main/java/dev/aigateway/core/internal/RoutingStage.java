@@ -38,10 +38,27 @@ final class RoutingStage implements ChatInterceptor {
         ? route.resilience() : defaults;
     Timeouts resolved = route == null ? timeouts : timeouts.overriddenBy(route.timeouts());
     resolved = resolved.overriddenBy(ofRequest(request));
+    Boolean restarts = request.attribute(CallOptions.STREAM_RESTARTS);
+    if (restarts == null && route != null) {
+      restarts = route.streamRestarts();
+    }
     call.routed(new RoutingDecision(route == null ? null : route.name(), routed.candidates(),
-        resilience, resolved));
+        resilience, resolved, Boolean.TRUE.equals(restarts)));
     call.events().routeResolved(call);
     return chain.proceed(request);
+  }
+
+  /**
+   * The total deadline that will apply to {@code request} (request over route over gateway), for
+   * the stages that run before routing; null for none.
+   */
+  @org.jspecify.annotations.Nullable Duration totalFor(ChatRequest request) {
+    if (request.timeout() != null) {
+      return request.timeout();
+    }
+    Route route = router.routes().get(request.model());
+    Duration own = route == null ? null : route.timeouts().total();
+    return own != null ? own : timeouts.total();
   }
 
   /** The request's own timeouts, or {@link Timeouts#none()} when it sets none. */

@@ -24,6 +24,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Demand stays exact: the chunk fetched ahead is delivered against the subscriber's first
  * request, and only the remainder is passed upstream. One subscriber.
+ *
+ * <p><b>Idle timeout.</b> With one set, a watchdog on the gateway's scheduler ends a stream that
+ * has started and then falls silent: when no chunk arrived for that long while the subscriber
+ * had demand outstanding (a slow subscriber is not a silent vendor), the source is cancelled
+ * (closing its connection) and the stream fails with a {@link GatewayTimeoutException} of phase
+ * {@code IDLE}, which the failover stage may rescue. The watchdog is armed once per idle period,
+ * not per chunk, and its failure is serialized with the chunks by a small gate.
  */
 final class StartedStream
     implements Flow.Subscriber<ChatChunk>, Flow.Publisher<ChatChunk>, Flow.Subscription {
@@ -54,7 +61,29 @@ final class StartedStream
   private long invalidDemand;
   private boolean terminated;
 
-  private StartedStream() {}
+  // The idle watchdog; idleNanos 0 when there is none.
+  private static final int IDLE = 0;
+  private static final int DELIVERING = 1;
+  private static final int STALLED = 2;
+  private final long idleNanos;
+  private final @Nullable Duration idleTimeout;
+  private final String providerId;
+  private final Timing.@Nullable Scheduler scheduler;
+  private final Timing.Ticker ticker; // read only with an idle timeout
+  private final AtomicInteger gate = new AtomicInteger(IDLE);
+  private final java.util.concurrent.atomic.AtomicLong outstanding =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long lastActivity;
+  private volatile Timing.@Nullable Scheduled idleWatch;
+
+  private StartedStream(String providerId, @Nullable Duration idleTimeout,
+      Timing.@Nullable Scheduler scheduler, Timing.@Nullable Ticker ticker) {
+    this.providerId = providerId;
+    this.idleTimeout = idleTimeout;
+    this.idleNanos = idleTimeout == null ? 0 : RealCall.saturatedNanos(idleTimeout);
+    this.scheduler = scheduler;
+    this.ticker = ticker == null ? Timing.Ticker.SYSTEM : ticker;
+  }
 
   /**
    * Subscribes to {@code source} and waits for its first signal. The wait ends early when
@@ -71,7 +100,22 @@ final class StartedStream
   static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
       @Nullable Duration firstChunkTimeout, @Nullable Cancellation cancellation,
       Timing.Scheduler scheduler) {
-    StartedStream stream = new StartedStream();
+    return start(source, providerId, firstChunkTimeout, null, cancellation, scheduler, null);
+  }
+
+  /**
+   * {@link #start(Flow.Publisher, String, Duration, Cancellation, Timing.Scheduler)} with an
+   * idle timeout once the stream has started (see the class documentation).
+   *
+   * @param idleTimeout the longest silence between chunks with demand outstanding, or null
+   * @param ticker the clock the idle timeout is measured on; required with an idle timeout
+   */
+  static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
+      @Nullable Duration firstChunkTimeout, @Nullable Duration idleTimeout,
+      @Nullable Cancellation cancellation, Timing.Scheduler scheduler,
+      Timing.@Nullable Ticker ticker) {
+    StartedStream stream = new StartedStream(providerId, ticker == null ? null : idleTimeout,
+        scheduler, ticker);
     Timing.Scheduled watchdog = firstChunkTimeout == null ? null
         : scheduler.schedule(() -> stream.end(TIMED_OUT),
             RealCall.saturatedNanos(firstChunkTimeout));
@@ -81,6 +125,10 @@ final class StartedStream
       // The source may read its first chunk right here, on this thread (a gateway worker).
       source.subscribe(stream);
       stream.awaitFirst(providerId, firstChunkTimeout);
+      if (stream.idleNanos > 0 && stream.first != null) {
+        stream.lastActivity = stream.ticker.read();
+        stream.watchIdle(stream.idleNanos);
+      }
     } finally {
       if (watchdog != null) {
         watchdog.cancel();
@@ -153,9 +201,60 @@ final class StartedStream
       return;
     }
     // Later chunks only come after the subscriber asked for them, so it is in place.
-    if (!cancelled) {
-      downstream.onNext(chunk);
+    if (cancelled) {
+      return;
     }
+    if (idleNanos == 0) {
+      downstream.onNext(chunk);
+      return;
+    }
+    if (!gate.compareAndSet(IDLE, DELIVERING)) {
+      return; // the watchdog ended the stream
+    }
+    outstanding.decrementAndGet();
+    lastActivity = ticker.read();
+    try {
+      downstream.onNext(chunk);
+    } finally {
+      lastActivity = ticker.read(); // a subscriber's long onNext is not the vendor's silence
+      gate.set(IDLE);
+    }
+  }
+
+  /** Arms the idle watchdog to look again after {@code delayNanos}. */
+  private void watchIdle(long delayNanos) {
+    idleWatch = Objects.requireNonNull(scheduler).schedule(this::checkIdle, delayNanos);
+  }
+
+  private void checkIdle() {
+    synchronized (this) {
+      if (terminated) {
+        return;
+      }
+    }
+    if (cancelled) {
+      return;
+    }
+    long now = ticker.read();
+    long silent = now - lastActivity;
+    if (outstanding.get() <= 0 || gate.get() != IDLE || silent < idleNanos) {
+      if (outstanding.get() <= 0) {
+        lastActivity = now; // nothing was asked for: the silence is not the vendor's
+      }
+      watchIdle(outstanding.get() <= 0 || silent >= idleNanos ? idleNanos : idleNanos - silent);
+      return;
+    }
+    if (!gate.compareAndSet(IDLE, STALLED)) {
+      watchIdle(idleNanos); // a chunk is being delivered right now: not silent
+      return;
+    }
+    Flow.Subscription s = upstream;
+    if (s != null) {
+      s.cancel(); // closes the vendor's connection; its later signals are ignored
+    }
+    deliverTerminal(new GatewayTimeoutException(providerId, GatewayTimeoutException.Phase.IDLE,
+        providerId + " sent no chunk within the idle timeout of " + idleTimeout
+            + " while the stream had demand", null));
   }
 
   @Override
@@ -182,6 +281,15 @@ final class StartedStream
   }
 
   private void terminal(Object signal) {
+    if (idleNanos > 0) {
+      if (!gate.compareAndSet(IDLE, STALLED)) {
+        return; // the watchdog ended the stream first
+      }
+      Timing.Scheduled watch = idleWatch;
+      if (watch != null) {
+        watch.cancel();
+      }
+    }
     synchronized (this) {
       if (firstPending || emitting) {
         pendingTerminal = signal;
@@ -264,7 +372,7 @@ final class StartedStream
       return;
     }
     if (!emitFirst) {
-      upstream.request(n); // the provider answers n <= 0 itself, by rule 3.9
+      requestUpstream(n); // the provider answers n <= 0 itself, by rule 3.9
       return;
     }
     ChatChunk chunk = first;
@@ -297,12 +405,26 @@ final class StartedStream
     }
     long rest = Flows.addCap(n - 1, more);
     if (rest > 0) {
-      upstream.request(rest);
+      requestUpstream(rest);
     }
+  }
+
+  private void requestUpstream(long n) {
+    if (idleNanos > 0 && n > 0) {
+      long before = outstanding.getAndAccumulate(n, Flows::addCap);
+      if (before <= 0) {
+        lastActivity = ticker.read(); // the silence starts counting now
+      }
+    }
+    upstream.request(n);
   }
 
   @Override
   public void cancel() {
     cancelUpstream();
+    Timing.Scheduled watch = idleWatch;
+    if (watch != null) {
+      watch.cancel();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.aigateway.core.internal;
 
 import dev.aigateway.api.AllTargetsFailedException.FailedAttempt;
+import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.CircuitState;
@@ -31,6 +32,8 @@ final class TargetRun {
   // What the attempt in progress registered; run in reverse when it ends.
   private final List<EndHook> hooks = new ArrayList<>(4);
   boolean circuitOpened;
+  // What this run sends: the chain's request, or a rescue's (the conversation plus a prefill).
+  private ChatRequest request;
   // Where this candidate stands in the call, and what an inline run left to go on with.
   int index;
   int retriesUsed;
@@ -46,6 +49,17 @@ final class TargetRun {
     this.settings = settings;
     this.failures = failures;
     this.notes = notes;
+    this.request = chain.request();
+  }
+
+  /** The request this run sends, before the target's overrides and model are applied. */
+  ChatRequest request() {
+    return request;
+  }
+
+  /** Sends {@code request} instead of the chain's (a rescue's continuation). */
+  void request(ChatRequest request) {
+    this.request = request;
   }
 
   /** Records a failed attempt or a skip for the call's error message. */

@@ -27,8 +27,10 @@ import java.util.concurrent.CancellationException;
  *       own key</td></tr>
  *   <tr><td>{@link GatewayTimeoutException} of phase {@code DEADLINE}, a cancellation, the
  *       gateway's own rate limit, {@link NoRouteException}</td><td>FAIL: the call is over</td></tr>
+ *   <tr><td>any other {@link GatewayTimeoutException} (connect, first chunk, idle): a silent
+ *       vendor</td><td>FAILOVER: retrying a silent target only multiplies the wait</td></tr>
  *   <tr><td>any other retryable {@link AiGatewayException} (408, 409, 429, 5xx, 529, connection
- *       failures, timeouts, streams that failed before their first chunk)</td><td>RETRY</td></tr>
+ *       failures, streams that broke)</td><td>RETRY</td></tr>
  *   <tr><td>anything else (a non-retryable vendor error, a bug)</td><td>FAILOVER</td></tr>
  * </table>
  *
@@ -84,6 +86,9 @@ public interface FailureClassifier {
         || failure instanceof GatewayTimeoutException t
             && t.phase() == GatewayTimeoutException.Phase.DEADLINE) {
       return FailureAction.FAIL;
+    }
+    if (failure instanceof GatewayTimeoutException) {
+      return FailureAction.FAILOVER; // silent: the next target, not the same wait again
     }
     if (failure instanceof AiGatewayException e && e.retryable()) {
       return FailureAction.RETRY;

@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  *       a bad key or an over-long prompt never opens a vendor's breaker.
  *   <li><b>Timeouts</b> are not here: each has one home, {@link Timeouts} (gateway, route,
  *       request).
+ *   <li><b>Mid-stream rescue:</b> on ({@link Builder#rescueStreams}). A stream that fails after
+ *       chunks reached its subscriber, with a failure that would have been retried or failed over
+ *       before its first chunk, goes on at the next candidate (or, when there is none, at the
+ *       same target within its retry budget), continuing the answer from an assistant prefill
+ *       where the target supports one, else restarting it for a subscriber that understands
+ *       restarts; otherwise it ends with {@code onError} carrying the partial text.
  *   <li><b>Bulkhead:</b> off; {@link Builder#maxConcurrentCallsPerTarget} caps the calls in flight
  *       to one target (a gateway setting, like the breaker), past which the gateway goes to the
  *       next candidate instead of queueing.
@@ -51,8 +57,10 @@ public final class Resilience {
   final Duration cooldown;
   final int maxConcurrentCallsPerTarget;
   final FailureClassifier classifier;
+  final boolean rescueStreams;
 
   private Resilience(Builder b) {
+    this.rescueStreams = b.rescueStreams;
     this.maxRetries = b.maxRetries;
     this.backoffInitial = b.backoffInitial;
     this.backoffMax = b.backoffMax;
@@ -66,6 +74,11 @@ public final class Resilience {
     this.cooldown = b.cooldown;
     this.maxConcurrentCallsPerTarget = b.maxConcurrentCallsPerTarget;
     this.classifier = b.classifier;
+  }
+
+  /** Whether streams that fail mid-answer are rescued; see the class documentation. */
+  public boolean rescueStreams() {
+    return rescueStreams;
   }
 
   /** The defaults described above. */
@@ -175,7 +188,8 @@ public final class Resilience {
             + failureRateMinCalls + " in " + failureRateWindow : failureThreshold + " in a row")
             + ", cooldown " + cooldown : "off")
         + ", maxConcurrentPerTarget="
-        + (maxConcurrentCallsPerTarget == 0 ? "unbounded" : maxConcurrentCallsPerTarget) + "]";
+        + (maxConcurrentCallsPerTarget == 0 ? "unbounded" : maxConcurrentCallsPerTarget)
+        + ", rescueStreams=" + rescueStreams + "]";
   }
 
   /** Builds {@link Resilience}; starts from the defaults. Not thread safe. */
@@ -193,6 +207,7 @@ public final class Resilience {
     private Duration cooldown = Duration.ofSeconds(30);
     private int maxConcurrentCallsPerTarget;
     private FailureClassifier classifier = FailureClassifier.DEFAULT;
+    private boolean rescueStreams = true;
 
     private Builder() {}
 
@@ -210,6 +225,7 @@ public final class Resilience {
       cooldown = r.cooldown;
       maxConcurrentCallsPerTarget = r.maxConcurrentCallsPerTarget;
       classifier = r.classifier;
+      rescueStreams = r.rescueStreams;
     }
 
     /** Retries per target after the first attempt; 0 turns retries off. Default 2. */
@@ -305,6 +321,15 @@ public final class Resilience {
     /** How failures are classified; default {@link FailureClassifier#DEFAULT}. */
     public Builder classifier(FailureClassifier classifier) {
       this.classifier = Objects.requireNonNull(classifier, "classifier");
+      return this;
+    }
+
+    /**
+     * Rescues streams that fail after their first chunk (the default), or leaves them to end
+     * with {@code onError} carrying the partial text (false).
+     */
+    public Builder rescueStreams(boolean enabled) {
+      this.rescueStreams = enabled;
       return this;
     }
 

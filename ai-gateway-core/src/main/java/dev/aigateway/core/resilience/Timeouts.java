@@ -18,10 +18,14 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #connect()}</td><td>each attempt's connection to the vendor</td>
  *       <td>10 s (the adapters')</td><td>the attempt fails, retryable</td></tr>
  *   <tr><td>{@link #firstChunk()}</td><td>each stream attempt's wait for its first chunk</td>
- *       <td>none</td><td>{@code GatewayTimeoutException} (FIRST_CHUNK), retryable</td></tr>
+ *       <td>{@link #DEFAULT_FIRST_CHUNK} (30 s)</td><td>{@code GatewayTimeoutException}
+ *       (FIRST_CHUNK): the call fails over to the next candidate, without a retry on the silent
+ *       target</td></tr>
  *   <tr><td>{@link #idle()}</td><td>the longest silence while reading a reply: a plain
- *       call's whole reply, a stream's gap between events</td>
- *       <td>the adapters': 10 min plain, 5 min stream</td><td>the attempt fails, retryable</td></tr>
+ *       call's whole reply, a stream's gap between chunks once it has started (with demand
+ *       outstanding; a slow subscriber is not a silent vendor)</td>
+ *       <td>the adapters': 10 min plain, 5 min stream</td><td>{@code GatewayTimeoutException}
+ *       (IDLE): the call fails over; a stream that had started is rescued</td></tr>
  *   <tr><td>{@link #total()}</td><td>the whole call from its start: rate-limit waits after
  *       routing, every attempt, backoff and failover</td><td>none</td>
  *       <td>{@code GatewayTimeoutException} (DEADLINE), not retried</td></tr>
@@ -30,7 +34,16 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable; a null value means "not set here". Durations, when set, are positive.
  */
 public final class Timeouts {
+  /**
+   * The first-chunk timeout that applies when neither gateway, route nor request sets one: long
+   * enough for a loaded vendor's first token, short enough that a silent vendor does not hold a
+   * caller for minutes. Reasoning models that think before their first token need a longer one
+   * on their route.
+   */
+  public static final Duration DEFAULT_FIRST_CHUNK = Duration.ofSeconds(30);
+
   private static final Timeouts NONE = new Timeouts(null, null, null, null);
+  private static final Timeouts DEFAULTS = new Timeouts(null, DEFAULT_FIRST_CHUNK, null, null);
 
   private final @Nullable Duration connect;
   private final @Nullable Duration firstChunk;
@@ -48,6 +61,15 @@ public final class Timeouts {
   /** Nothing set: every timeout falls back to the next home. */
   public static Timeouts none() {
     return NONE;
+  }
+
+  /**
+   * The gateway's built-in values, under whatever the gateway's builder sets: the first-chunk
+   * timeout of {@link #DEFAULT_FIRST_CHUNK}; the others are left to the adapters (connect, idle)
+   * or unbounded (total).
+   */
+  public static Timeouts defaults() {
+    return DEFAULTS;
   }
 
   /** A builder with nothing set. */

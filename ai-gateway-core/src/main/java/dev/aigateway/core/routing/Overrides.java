@@ -28,8 +28,10 @@ public final class Overrides {
   private final @Nullable Double topP;
   private final @Nullable Integer maxTokens;
   private final Map<String, Object> extra;
+  private final @Nullable Boolean assistantPrefill;
 
   private Overrides(Builder b) {
+    this.assistantPrefill = b.assistantPrefill;
     this.temperature = b.temperature;
     this.topP = b.topP;
     this.maxTokens = b.maxTokens;
@@ -41,7 +43,16 @@ public final class Overrides {
     return new Builder();
   }
 
-  /** Whether nothing is overridden. */
+  /**
+   * Whether this target continues an answer from an assistant prefill, over its provider's own
+   * {@code supportsAssistantPrefill()}; null to follow the provider. Used when the gateway
+   * rescues a stream cut mid-answer (see the README's streaming section).
+   */
+  public @Nullable Boolean assistantPrefill() {
+    return assistantPrefill;
+  }
+
+  /** Whether no request parameter is overridden ({@link #assistantPrefill()} aside). */
   public boolean isEmpty() {
     return temperature == null && topP == null && maxTokens == null && extra.isEmpty();
   }
@@ -67,10 +78,13 @@ public final class Overrides {
 
   @Override
   public String toString() {
-    if (isEmpty()) {
+    if (isEmpty() && assistantPrefill == null) {
       return "Overrides[]";
     }
     StringBuilder sb = new StringBuilder("Overrides[");
+    if (assistantPrefill != null) {
+      sb.append("assistantPrefill=").append(assistantPrefill).append(' ');
+    }
     if (temperature != null) {
       sb.append("temperature=").append(temperature).append(' ');
     }
@@ -93,8 +107,19 @@ public final class Overrides {
     private @Nullable Double topP;
     private @Nullable Integer maxTokens;
     private final Map<String, Object> extra = new LinkedHashMap<>();
+    private @Nullable Boolean assistantPrefill;
 
     private Builder() {}
+
+    /**
+     * Whether this target continues an answer from an assistant prefill, whatever its provider
+     * says: true for an OpenAI-compatible server known to continue one, false for a model that
+     * rejects or ignores one.
+     */
+    public Builder assistantPrefill(boolean supported) {
+      this.assistantPrefill = supported;
+      return this;
+    }
 
     /** The sampling temperature this target uses. */
     public Builder temperature(double temperature) {

@@ -41,6 +41,8 @@ import org.jspecify.annotations.Nullable;
  *       target and follow the gateway's settings, whichever route uses the target.
  *   <li><b>Timeouts</b>: the route may set any of the {@link Timeouts}; what it leaves unset
  *       falls back to the gateway's, and a request's own values win over both.
+ *   <li><b>Stream restarts</b> ({@link Builder#streamRestarts}): whether a stream cut
+ *       mid-answer may be rescued from the start, with a restart chunk.
  * </ul>
  */
 public final class Route {
@@ -51,6 +53,7 @@ public final class Route {
   private final @Nullable String stickyKey;
   private final @Nullable Resilience resilience;
   private final @Nullable Boolean cache;
+  private final @Nullable Boolean streamRestarts;
   private final Timeouts timeouts;
   private final int totalWeight;
   private final List<Target> allTargets;
@@ -63,6 +66,7 @@ public final class Route {
     this.stickyKey = b.stickyKey;
     this.resilience = b.resilience;
     this.cache = b.cache;
+    this.streamRestarts = b.streamRestarts;
     this.timeouts = b.timeouts;
     int total = 0;
     for (RouteTarget t : targets) {
@@ -120,6 +124,14 @@ public final class Route {
     return cache;
   }
 
+  /**
+   * Whether this route's stream subscribers understand restart chunks, or null when the route
+   * does not say (a request's {@code CallOptions.STREAM_RESTARTS} wins over it).
+   */
+  public @Nullable Boolean streamRestarts() {
+    return streamRestarts;
+  }
+
   /** The sum of the split's weights; always positive. */
   public int totalWeight() {
     return totalWeight;
@@ -161,6 +173,7 @@ public final class Route {
     private @Nullable String stickyKey;
     private @Nullable Resilience resilience;
     private @Nullable Boolean cache;
+    private @Nullable Boolean streamRestarts;
     private Timeouts timeouts = Timeouts.none();
 
     private Builder(String name) {
@@ -228,6 +241,16 @@ public final class Route {
     /** Caches this route's answers (true) or never (false), whatever the gateway's setting. */
     public Builder cache(boolean enabled) {
       this.cache = enabled;
+      return this;
+    }
+
+    /**
+     * Says that the subscribers of this route's streams understand restart chunks
+     * ({@code ChatChunk.isRestart()}), so that a stream cut mid-answer may be rescued by asking
+     * again from the start when it cannot be continued; see {@code CallOptions.STREAM_RESTARTS}.
+     */
+    public Builder streamRestarts(boolean understood) {
+      this.streamRestarts = understood;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.aigateway.core.internal;
 
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
@@ -46,7 +47,7 @@ class SingleFlightTest {
         .finishReason(FinishReason.STOP).build();
   });
   private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(5);
-  private final CacheStage cache = new CacheStage(ResponseCache.defaults(), m -> null,
+  private final CacheStage cache = new CacheStage(ResponseCache.defaults(), m -> null, r -> null,
       Timing.Ticker.SYSTEM, GatewayExecutors.defaultExecutor());
   private final AiGateway gateway =
       AiGateway.builder().provider(provider).interceptor(cache).build();
@@ -165,70 +166,59 @@ class SingleFlightTest {
   }
 
   @Test
-  void concurrentStreamsShareOneVendorCall() throws Exception {
-    CountDownLatch gate = new CountDownLatch(1);
-    provider.onStream(r -> {
-      vendorCalls.incrementAndGet();
-      entered.countDown();
-      return ChunkPublisher.of(ChunkPublisher.words("fake", "m", 3)).gatedOn(gate, threads);
-    });
-    TestSubscriber<ChatChunk> leader = TestSubscriber.unbounded();
-    gateway.stream(REQUEST).subscribe(leader);
-    await(entered);
-    CountDownLatch joined = joins(N - 1);
-    List<TestSubscriber<ChatChunk>> followers = new ArrayList<>();
-    for (int i = 1; i < N; i++) {
-      TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-      gateway.stream(REQUEST).subscribe(sub);
-      followers.add(sub);
-    }
-    await(joined);
-    followers.get(0).cancel(); // one follower gives up; the others still get the answer
-    gate.countDown();
-    leader.awaitTerminal(WAIT);
-    assertThat(leader.items()).extracting(ChatChunk::textDelta).containsExactly("w0 ", "w1 ", "w2 ");
-    for (TestSubscriber<ChatChunk> sub : followers.subList(1, followers.size())) {
-      sub.awaitTerminal(WAIT);
-      assertThat(sub.violations()).isEmpty();
-      assertThat(sub.error()).isNull();
-      assertThat(sub.items()).extracting(ChatChunk::textDelta)
-          .containsExactly("w0 ", "w1 ", "w2 ");
-    }
-    assertThat(vendorCalls).hasValue(1);
-  }
-
-  @Test
-  void whenTheLeadingStreamFailsTheFollowersMakeTheirOwnCalls() {
+  void aStreamDoesNotWaitForAnIdenticalCallInFlightButMakesItsOwn() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     provider.onStream(r -> {
       if (vendorCalls.incrementAndGet() == 1) {
         entered.countDown();
-        return ChunkPublisher.failingAfter(ChunkPublisher.words("fake", "m", 3).subList(0, 1),
-            new ProviderUnavailableException("fake", 0, null, "reset", null))
-            .gatedOn(gate, threads);
+        return ChunkPublisher.of(ChunkPublisher.words("fake", "m", 3)).gatedOn(gate, threads);
       }
       return ChunkPublisher.of(ChunkPublisher.words("fake", "m", 3));
     });
     TestSubscriber<ChatChunk> leader = TestSubscriber.unbounded();
     gateway.stream(REQUEST).subscribe(leader);
     await(entered);
-    CountDownLatch joined = joins(2);
-    List<TestSubscriber<ChatChunk>> followers = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
-      gateway.stream(REQUEST).subscribe(sub);
-      followers.add(sub);
-    }
-    await(joined);
+    TestSubscriber<ChatChunk> other = TestSubscriber.unbounded();
+    gateway.stream(REQUEST).subscribe(other);
+    // Answered while the first call is still held: it did not wait for it.
+    other.awaitTerminal(WAIT);
+    assertThat(other.error()).isNull();
+    assertThat(other.items()).extracting(ChatChunk::textDelta)
+        .containsExactly("w0 ", "w1 ", "w2 ");
+    assertThat(other.items().get(0).fromCache()).isFalse();
+    assertThat(other.items().get(0).attempts()).isEqualTo(1);
+    assertThat(leader.items()).isEmpty();
+    assertThat(cache.callersWaitingFor(REQUEST)).as("no one joined the held call").isEqualTo(1);
+    assertThat(vendorCalls).hasValue(2);
     gate.countDown();
     leader.awaitTerminal(WAIT);
-    assertThat(leader.error()).isInstanceOf(ProviderUnavailableException.class);
-    for (TestSubscriber<ChatChunk> sub : followers) {
-      sub.awaitTerminal(WAIT);
-      assertThat(sub.error()).isNull();
-      assertThat(sub.items()).hasSize(3);
-    }
-    assertThat(vendorCalls).hasValue(3);
+    assertThat(leader.items()).hasSize(3);
+  }
+
+  @Test
+  void aWaitingChatStopsAtItsOwnDeadline() throws Exception {
+    dev.aigateway.api.testing.ManualTiming time = new dev.aigateway.api.testing.ManualTiming();
+    CacheStage timed = new CacheStage(ResponseCache.defaults(), m -> null,
+        r -> r.timeout(), time.timing().ticker(), GatewayExecutors.defaultExecutor());
+    AiGateway gw = AiGateway.builder().provider(provider).interceptor(timed)
+        .timing(time.timing()).build();
+    Future<ChatResponse> leading = threads.submit(() -> gw.chat(REQUEST));
+    await(entered);
+    CountDownLatch joined = new CountDownLatch(1);
+    timed.joinListener = joined::countDown;
+    ChatRequest bounded = REQUEST.toBuilder().timeout(java.time.Duration.ofSeconds(5)).build();
+    Future<ChatResponse> follower = threads.submit(() -> gw.chat(bounded));
+    await(joined);
+    assertThat(time.awaitScheduled(1, WAIT)).isTrue();
+    time.advance(java.time.Duration.ofSeconds(5));
+    assertThatThrownBy(() -> follower.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .hasCauseInstanceOf(dev.aigateway.api.GatewayTimeoutException.class)
+        .cause().hasMessageContaining("waited for an identical call");
+    assertThat(leading.isDone()).as("the leader is not affected").isFalse();
+    release.countDown();
+    assertThat(leading.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).text())
+        .isEqualTo("shared answer");
+    assertThat(vendorCalls).hasValue(1);
   }
 
   @Test

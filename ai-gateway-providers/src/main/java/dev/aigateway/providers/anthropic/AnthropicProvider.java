@@ -173,6 +173,17 @@ public final class AnthropicProvider implements ChatProvider {
     return http.stream(request, attempt);
   }
 
+  /**
+   * True: the Messages API continues an answer from a final assistant message (a prefill). The
+   * gateway uses it to continue a stream cut mid-answer. A model or setting that refuses a
+   * prefill (extended thinking, some newer models) answers 400, on which the gateway restarts
+   * the answer instead; a route target can say false to skip the try.
+   */
+  @Override
+  public boolean supportsAssistantPrefill() {
+    return true;
+  }
+
   /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
   @Override
   public void close() {
