@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * exactly once, {@code callEnd}.
  */
 final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
+  // For tests: runs in a request() that found onSubscribe not yet returned, before it records
+  // the demand; read only on that rare path.
+  static volatile @Nullable Runnable earlyRequestHook;
+
   private final ChatRequest request;
   private final GatewayEngine engine;
   private final Executor executor;
@@ -139,6 +143,10 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
             return; // subscribed() answers it
           }
         } else {
+          Runnable hook = earlyRequestHook;
+          if (hook != null) {
+            hook.run();
+          }
           Flows.addDemand(pending, n);
           if (!ready) {
             return; // subscribed() sees the demand and starts the call
