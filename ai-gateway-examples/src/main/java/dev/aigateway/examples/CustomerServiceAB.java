@@ -148,6 +148,29 @@ public final class CustomerServiceAB {
       }
 
       out.println();
+      gateway.routes().replace(support(100, 0));
+      openaiStub.cutStreamsAfter(6);
+      out.println("== 5. A stream cut mid-answer: GPT first again, and the OpenAI stub drops its"
+          + " streams after 6 words; Claude continues the answer from where it stopped");
+      String customer = CUSTOMERS.keySet().iterator().next();
+      ChatRequest question = ChatRequest.builder()
+          .model("support")
+          .system("You are a friendly customer service agent. Answer in one sentence.")
+          .user(CUSTOMERS.get(customer))
+          .clientId(customer)
+          .build();
+      out.printf(Locale.ROOT, "%-12s asks: %s  (streamed)%n", customer, CUSTOMERS.get(customer));
+      journal.start();
+      ChatResponse rescued = printStream(out, gateway.stream(question));
+      int attempts = journal.finish();
+      out.println(INDENT + "=> " + rescued.provider() + " (" + rescued.model() + ") finished the"
+          + " answer after " + attempts + " attempts; the subscriber received one answer:");
+      out.println(INDENT + "   \"" + rescued.text() + "\"");
+      out.println(INDENT + "   (the same as a whole answer: "
+          + rescued.text().equals(answer(CUSTOMERS.get(customer))) + ")");
+      openaiStub.cutStreamsAfter(-1);
+
+      out.println();
       out.println("== Summary");
       for (Target t : List.of(GPT, CLAUDE)) {
         out.printf(Locale.ROOT, "%-27s answered %2d calls; %d failed attempts, skipped %d"
@@ -327,6 +350,17 @@ public final class CustomerServiceAB {
     public synchronized void failover(CallInfo call, Target from, Target to, Throwable cause) {
       flush(", not retried on it");
       print("failed over from " + from + " to " + to);
+    }
+
+    @Override
+    public synchronized void streamRescue(CallInfo call, Target from, Target to,
+        Throwable cause, RescueKind kind) {
+      out.println();
+      flush(" mid-stream");
+      print("rescued: " + to + (kind == RescueKind.CONTINUATION
+          ? " continues the answer from the text so far (an assistant prefill)"
+          : " restarts the answer") + "; the stream goes on:");
+      out.print(INDENT + "stream: ");
     }
 
     @Override

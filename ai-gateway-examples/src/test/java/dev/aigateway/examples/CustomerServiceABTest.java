@@ -81,7 +81,7 @@ class CustomerServiceABTest {
 
   @Test
   void theLiveReplaceMovesEveryGptCustomerToClaudeAndNoOneElse() {
-    String migration = section(run(), "== 4.", "== Summary");
+    String migration = section(run(), "== 4.", "== 5.");
     assertThat(migration)
         .contains("[openai/gpt-4o-mini@0, anthropic/claude-haiku-4-5@100]")
         .doesNotContain("=> openai")
@@ -91,15 +91,28 @@ class CustomerServiceABTest {
   }
 
   @Test
+  void aStreamCutMidAnswerIsContinuedByClaudeIntoOneWholeAnswer() {
+    String rescue = section(run(), "== 5.", "== Summary");
+    assertThat(rescue)
+        .contains("stream: Your parcel left our warehouse yesterday \n")
+        .contains("attempt 1: openai/gpt-4o-mini failed with ProviderUnavailableException")
+        .contains("rescued: anthropic/claude-haiku-4-5 continues the answer from the text so far")
+        .contains("stream: and arrives on Thursday.\n")
+        .contains("=> anthropic (claude-haiku-4-5) finished the answer after 2 attempts")
+        .contains("\"Your parcel left our warehouse yesterday and arrives on Thursday.\"")
+        .contains("(the same as a whole answer: true)");
+  }
+
+  @Test
   void theSummaryCountsWhatHappened() {
     String out = run();
     assertThat(out.substring(out.indexOf("== Summary")))
-        .contains("openai/gpt-4o-mini          answered  6 calls; 4 failed attempts,"
+        .contains("openai/gpt-4o-mini          answered  6 calls; 5 failed attempts,"
             + " skipped 2 times; circuit now CLOSED")
         .contains("anthropic/claude-haiku-4-5  answered 15 calls; 0 failed attempts,"
             + " skipped 0 times; circuit now CLOSED")
-        .contains("The OpenAI stub got 10 requests and failed 4 of them; the Anthropic stub"
-            + " got 15 and failed 0.")
+        .contains("The OpenAI stub got 11 requests and failed 4 of them; the Anthropic stub"
+            + " got 16 and failed 0.")
         .contains("Every customer got an answer: yes");
   }
 }

@@ -42,6 +42,9 @@ final class AnthropicWire {
         delta.putObject("delta").put("type", "text_delta").put("text", piece);
         StubVendor.event(out, "content_block_delta", JSON.writeValueAsString(delta));
       }
+      if (r.cut()) {
+        return; // the body ends here: no finish reason, no terminal event
+      }
       StubVendor.event(out, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
       StubVendor.event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":"
           + "{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":"

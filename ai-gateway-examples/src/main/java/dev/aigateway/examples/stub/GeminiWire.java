@@ -26,7 +26,7 @@ final class GeminiWire {
         if (i > 0) {
           stub.pause();
         }
-        boolean last = i == r.pieces().size() - 1;
+        boolean last = i == r.pieces().size() - 1 && !r.cut(); // a cut stream has no finish
         String data = JSON.writeValueAsString(response(r, r.pieces().get(i), last, i + 1));
         out.write(("data: " + data + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();

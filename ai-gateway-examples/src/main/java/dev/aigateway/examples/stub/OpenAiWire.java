@@ -36,6 +36,9 @@ final class OpenAiWire {
         StubVendor.event(out, null,
             chunk(id, r.model(), JSON.createObjectNode().put("content", piece), null));
       }
+      if (r.cut()) {
+        return; // the body ends here: no finish reason, no terminal event
+      }
       StubVendor.event(out, null, chunk(id, r.model(), JSON.createObjectNode(), "stop"));
       ObjectNode last = JSON.createObjectNode();
       last.put("id", id).put("object", "chat.completion.chunk").put("model", r.model());

@@ -64,6 +64,7 @@ public final class StubVendor implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private volatile Failures failures;
+  private volatile int cutStreamsAfter = -1;
 
   private StubVendor(Function<String, String> answer, Duration pace, Failures failures)
       throws IOException {
@@ -151,6 +152,14 @@ public final class StubVendor implements AutoCloseable {
     this.failures = Objects.requireNonNull(failures, "failures");
   }
 
+  /**
+   * Makes streams stop after {@code words} words, the body ending before the finish reason as a
+   * vendor's dropped connection does; -1 (the default) for whole streams.
+   */
+  public void cutStreamsAfter(int words) {
+    this.cutStreamsAfter = words;
+  }
+
   /** The vendor formats the stub speaks. */
   enum Wire { OPENAI, ANTHROPIC, GEMINI }
 
@@ -178,8 +187,15 @@ public final class StubVendor implements AutoCloseable {
         case GEMINI -> lastUserText(request.path("contents"), "parts");
       };
       String text = answer.apply(question);
-      Reply reply = new Reply(n, model(wire, path, request), splitWords(text),
-          words(question) + 8);
+      String prefill = wire == Wire.ANTHROPIC ? lastAssistantText(request.path("messages")) : null;
+      if (prefill != null && text.startsWith(prefill)) {
+        text = text.substring(prefill.length()); // continue the answer, as Claude does
+      }
+      List<String> pieces = splitWords(text);
+      int cut = cutStreamsAfter;
+      boolean truncated = cut >= 0 && cut < pieces.size();
+      Reply reply = new Reply(n, model(wire, path, request),
+          truncated ? pieces.subList(0, cut) : pieces, words(question) + 8, truncated);
       switch (wire) {
         case OPENAI -> {
           if (request.path("stream").asBoolean(false)) {
@@ -228,8 +244,11 @@ public final class StubVendor implements AutoCloseable {
     });
   }
 
-  /** What to answer: the request's number, the model, the answer's words, the input count. */
-  record Reply(int number, String model, List<String> pieces, int inputTokens) {}
+  /**
+   * What to answer: the request's number, the model, the answer's words, the input count, and
+   * whether a stream stops after those words without its finish reason.
+   */
+  record Reply(int number, String model, List<String> pieces, int inputTokens, boolean cut) {}
 
   private static String model(Wire wire, String path, JsonNode request) {
     if (path.startsWith("/openai/deployments/")) {
@@ -287,6 +306,24 @@ public final class StubVendor implements AutoCloseable {
       }
     }
     return text;
+  }
+
+  /** The text of the conversation's last turn when it is the assistant's (a prefill), or null. */
+  private static String lastAssistantText(JsonNode turns) {
+    if (!(turns instanceof ArrayNode array) || array.isEmpty()) {
+      return null;
+    }
+    JsonNode last = array.get(array.size() - 1);
+    if (!"assistant".equals(last.path("role").asText())) {
+      return null;
+    }
+    JsonNode content = last.path("content");
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    StringBuilder sb = new StringBuilder();
+    content.forEach(p -> sb.append(p.path("text").asText("")));
+    return sb.toString();
   }
 
   /** Words with their trailing space, so that joining the pieces gives back the text. */
