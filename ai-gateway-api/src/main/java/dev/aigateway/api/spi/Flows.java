@@ -85,6 +85,22 @@ public final class Flows {
     }
   }
 
+  /**
+   * Takes one unit of {@code demand} for an item about to be delivered: false when there is none.
+   * Unbounded demand ({@link Long#MAX_VALUE}) is never used up.
+   */
+  public static boolean takeOne(AtomicLong demand) {
+    while (true) {
+      long current = demand.get();
+      if (current == 0) {
+        return false;
+      }
+      if (current == Long.MAX_VALUE || demand.compareAndSet(current, current - 1)) {
+        return true;
+      }
+    }
+  }
+
   /** {@code a + b}, capped at {@link Long#MAX_VALUE}, for non-negative values. */
   public static long addCap(long a, long b) {
     long sum = a + b;

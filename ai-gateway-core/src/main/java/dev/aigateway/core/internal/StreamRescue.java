@@ -177,15 +177,7 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
 
   /** Takes one unit of demand for a restart chunk; under lock. */
   private boolean takeOne() {
-    while (true) {
-      long r = requested.get();
-      if (r == 0) {
-        return false;
-      }
-      if (r == Long.MAX_VALUE || requested.compareAndSet(r, r - 1)) {
-        return true;
-      }
-    }
+    return Flows.takeOne(requested);
   }
 
   /** Lets {@code l} deliver: it owes what the subscriber is still owed. Under lock. */

@@ -423,15 +423,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     }
 
     private boolean take() {
-      while (true) {
-        long d = demand.get();
-        if (d == 0) {
-          return false;
-        }
-        if (d == Long.MAX_VALUE || demand.compareAndSet(d, d - 1)) {
-          return true;
-        }
-      }
+      return Flows.takeOne(demand);
     }
 
     private void deliver(ChatChunk chunk) {
