@@ -192,19 +192,34 @@ final class RawVendor implements AutoCloseable {
 
     /** Sends a 200 with {@code contentType} and a chunked body to come. */
     void sendHeaders(String contentType) throws IOException {
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + contentType
+      send(("HTTP/1.1 200 OK\r\nContent-Type: " + contentType
           + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
       headersSent.countDown();
     }
 
     /** Sends {@code text} as one chunk of the body. */
     void sendChunk(String text) throws IOException {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(bytes);
-      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      ByteArrayOutputStream chunk = new ByteArrayOutputStream(bytes.length + 16);
+      chunk.writeBytes((Integer.toHexString(bytes.length) + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      chunk.writeBytes(bytes);
+      chunk.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+      send(chunk.toByteArray());
+    }
+
+    /**
+     * Writes {@code bytes}. A write fails only when the client has closed (or reset) the
+     * connection, possibly before it read all that was sent: that is its close too.
+     */
+    private void send(byte[] bytes) throws IOException {
+      try {
+        out.write(bytes);
+        out.flush();
+      } catch (IOException e) {
+        clientClosed.countDown();
+        throw e;
+      }
     }
 
     /**
