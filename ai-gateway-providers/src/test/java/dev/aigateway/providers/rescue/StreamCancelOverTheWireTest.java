@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -42,8 +43,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code AiGateway.stream()} against a raw loopback vendor that reads its socket and so sees the
  * close the moment it happens. Each case checks that the vendor saw the close, that the
  * subscriber heard nothing after its cancel, that no OkHttp connection is left in use, and that
- * a cancel is never rescued (the fallback is sent nothing). The cases that involve two threads
- * run twenty times each.
+ * a cancel is never rescued (the fallback is sent nothing); and a cancel that comes while a
+ * rescue waits for the fallback closes the fallback's connection. The cases that involve two
+ * threads run twenty times each.
  */
 class StreamCancelOverTheWireTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -111,6 +113,7 @@ class StreamCancelOverTheWireTest {
             .executor(io).build())
         .provider(AnthropicProvider.builder().baseUrl(anthropic.url("/").toString())
             .apiKey(Secret.of("sk-ant-api03-TESTKEY0123456789abcdefghijklmnop"))
+            .httpClient(new OkHttpClient.Builder().connectionPool(pool).build())
             .executor(io).build())
         .route(Route.builder("r").target("openai", GPT).fallback("anthropic", CLAUDE)
             .streamRestarts(true).build())
@@ -225,6 +228,39 @@ class StreamCancelOverTheWireTest {
     assertThat(vendor.requestCount()).isZero();
     assertThat(pool.connectionCount()).isZero();
     assertCancelledCleanly(0);
+  }
+
+  @RepeatedTest(20)
+  void cancelWhileARescueWaitsForTheFallbacksFirstChunkClosesTheFallbacksConnection()
+      throws Exception {
+    serve(exchange -> {
+      exchange.sendHeaders("text/event-stream");
+      exchange.sendChunk(Wire.join(openAiTokens(0, 2)));
+      exchange.sendChunk(""); // the last chunk: the body ends before any finish reason
+      exchange.awaitClientClose();
+    });
+    CountDownLatch headersSent = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    anthropic.enqueue(Wire.heldOpen("text/event-stream", "", headersSent, closed));
+    Recorder sub = new Recorder(s -> s.request(Long.MAX_VALUE), 0);
+    gateway.stream(ASK).subscribe(sub);
+    sub.awaitChunks(2);
+    assertThat(headersSent.await(5, TimeUnit.SECONDS))
+        .as("the rescue asked the fallback, which answers nothing yet").isTrue();
+
+    sub.cancel();
+    assertThat(closed.await(5, TimeUnit.SECONDS)).as("the fallback sees the close").isTrue();
+    settle();
+    assertThat(sub.signalsAfterCancel()).isEmpty();
+    assertThat(sub.chunks()).isEqualTo(2);
+    assertThat(pool.connectionCount() - pool.idleConnectionCount())
+        .as("no OkHttp connection is left in use").isZero();
+    assertThat(vendor.requestCount()).isEqualTo(1);
+    assertThat(anthropic.getRequestCount()).isEqualTo(1);
+    assertThat(Wire.body(anthropic.takeRequest(5, TimeUnit.SECONDS)).get("messages").get(1)
+        .get("content").asText()).as("a continuation").isEqualTo((token(0) + token(1)).strip());
+    assertThat(events).containsExactly("rescue openai/" + GPT + " -> anthropic/" + CLAUDE,
+        "streamCancelled", "callEnd CancellationException");
   }
 
   /**
