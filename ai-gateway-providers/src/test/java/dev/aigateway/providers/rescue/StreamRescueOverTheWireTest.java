@@ -66,6 +66,8 @@ import okio.Okio;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Mid-stream rescue over the wire: {@code AiGateway.stream()} on route "r", OpenAI (a loopback
@@ -238,6 +240,27 @@ class StreamRescueOverTheWireTest {
     assertContinuedSeamlessly(sub);
     assertThat(events).contains(
         "rescue " + OPENAI + " -> " + ANTHROPIC + " CONTINUATION GatewayTimeoutException");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"malformed, MalformedResponseException",
+      "vendor error, ProviderUnavailableException"})
+  void aMalformedEventOrAVendorErrorEventAfterFortyTokensIsContinuedByTheFallback(String fault,
+      String failure) throws Exception {
+    List<String> sent = new ArrayList<>(openAiTokens(0, 40));
+    sent.add(fault.equals("malformed") ? "data: {\"id\":\"chatcmpl-rescue\",\"choices\":[{"
+        : "data: {\"error\":{\"message\":\"The server had an error while processing your "
+            + "request.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+    sent.add(openAiText(token(40))); // never read: the stream ended at the fault
+    openAi.enqueue(Wire.sse(sent));
+    anthropic.enqueue(Wire.sse(anthropicText(continuation(40, TOKENS), 25, 20)));
+    gateway(route().build());
+    TestSubscriber<ChatChunk> sub = stream(ASK, TestSubscriber.unbounded());
+    sub.awaitTerminal(WAIT);
+
+    assertContinuedSeamlessly(sub);
+    assertThat(events).contains(
+        "rescue " + OPENAI + " -> " + ANTHROPIC + " CONTINUATION " + failure);
   }
 
   /** Cut at 40: one seamless answer, B sent the 40 tokens' text as a prefill, billing summed. */
