@@ -46,7 +46,7 @@ final class ProviderStage implements ChatInterceptor {
       Timeouts timeouts = call.decision().timeouts();
       return ChatResult.ofStream(StartedStream.start(provider.stream(request, context),
           provider.id(), timeouts.firstChunk(), timeouts.idle(), call.cancellation(),
-          call.timing().scheduler(), call.timing().ticker()));
+          call.timing().scheduler(), call.timing().ticker(), provider.streamsInline()));
     } catch (RuntimeException e) {
       if (log.isDebugEnabled()) {
         log.debug("{} call to {} failed: {}", chain.isStreaming() ? "stream" : "chat", target,

@@ -100,7 +100,8 @@ final class StartedStream
   static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
       @Nullable Duration firstChunkTimeout, @Nullable Cancellation cancellation,
       Timing.Scheduler scheduler) {
-    return start(source, providerId, firstChunkTimeout, null, cancellation, scheduler, null);
+    return start(source, providerId, firstChunkTimeout, null, cancellation, scheduler, null,
+        false);
   }
 
   /**
@@ -109,21 +110,34 @@ final class StartedStream
    *
    * @param idleTimeout the longest silence between chunks with demand outstanding, or null
    * @param ticker the clock the idle timeout is measured on; required with an idle timeout
+   * @param answersInline whether the source may deliver its first signal within
+   *     {@code subscribe} ({@code ChatProvider.streamsInline()}): then the watchdog and the
+   *     cancellation hook are set up only if it did not, which spares an in-memory stream the
+   *     scheduler's cost
    */
   static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
       @Nullable Duration firstChunkTimeout, @Nullable Duration idleTimeout,
       @Nullable Cancellation cancellation, Timing.Scheduler scheduler,
-      Timing.@Nullable Ticker ticker) {
+      Timing.@Nullable Ticker ticker, boolean answersInline) {
     StartedStream stream = new StartedStream(providerId, ticker == null ? null : idleTimeout,
         scheduler, ticker);
-    Timing.Scheduled watchdog = firstChunkTimeout == null ? null
-        : scheduler.schedule(() -> stream.end(TIMED_OUT),
-            RealCall.saturatedNanos(firstChunkTimeout));
-    Cancellation.Registration registration =
-        cancellation == null ? null : cancellation.onCancel(() -> stream.end(CANCELLED));
+    Timing.Scheduled watchdog = null;
+    Cancellation.Registration registration = null;
     try {
-      // The source may read its first chunk right here, on this thread (a gateway worker).
-      source.subscribe(stream);
+      if (answersInline) {
+        source.subscribe(stream); // may answer right here
+      }
+      if (!answersInline || stream.state.get() == WAITING) {
+        watchdog = firstChunkTimeout == null ? null
+            : scheduler.schedule(() -> stream.end(TIMED_OUT),
+                RealCall.saturatedNanos(firstChunkTimeout));
+        registration =
+            cancellation == null ? null : cancellation.onCancel(() -> stream.end(CANCELLED));
+        if (!answersInline) {
+          // The source may read its first chunk right here, on this thread (a gateway worker).
+          source.subscribe(stream);
+        }
+      }
       stream.awaitFirst(providerId, firstChunkTimeout);
       if (stream.idleNanos > 0 && stream.first != null) {
         stream.lastActivity = stream.ticker.read();
