@@ -3,6 +3,7 @@ package dev.aigateway.api.spi;
 import dev.aigateway.api.AiGatewayException;
 import java.util.Objects;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +24,23 @@ public final class Flows {
   /** A subscription that ignores every call. */
   public static Flow.Subscription noopSubscription() {
     return NOOP;
+  }
+
+  /**
+   * The one-subscriber rule of a publisher, in one place: true when {@code subscriber} is the
+   * first (and {@code subscribed} is now set); otherwise it has been sent
+   * {@code onError(IllegalStateException)} and the caller must do nothing more with it.
+   *
+   * @throws NullPointerException when {@code subscriber} is null (Reactive Streams rule 1.9)
+   */
+  public static boolean firstSubscriber(AtomicBoolean subscribed,
+      Flow.Subscriber<?> subscriber) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    if (subscribed.compareAndSet(false, true)) {
+      return true;
+    }
+    rejectAdditionalSubscriber(subscriber);
+    return false;
   }
 
   /**

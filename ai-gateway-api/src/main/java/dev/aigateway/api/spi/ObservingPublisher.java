@@ -3,7 +3,6 @@ package dev.aigateway.api.spi;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.StreamAccumulator;
-import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +20,7 @@ final class ObservingPublisher implements Flow.Publisher<ChatChunk> {
 
   @Override
   public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!subscribed.compareAndSet(false, true)) {
-      Flows.rejectAdditionalSubscriber(subscriber);
+    if (!Flows.firstSubscriber(subscribed, subscriber)) {
       return;
     }
     upstream.subscribe(new Relay(subscriber, observer));

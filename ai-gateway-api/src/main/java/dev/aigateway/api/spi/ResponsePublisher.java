@@ -6,7 +6,6 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolCallDelta;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,9 +32,7 @@ final class ResponsePublisher implements Flow.Publisher<ChatChunk> {
 
   @Override
   public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!subscribed.compareAndSet(false, true)) {
-      Flows.rejectAdditionalSubscriber(subscriber);
+    if (!Flows.firstSubscriber(subscribed, subscriber)) {
       return;
     }
     subscriber.onSubscribe(new Once(subscriber, response));

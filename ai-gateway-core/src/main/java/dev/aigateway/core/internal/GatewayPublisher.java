@@ -7,7 +7,6 @@ import dev.aigateway.api.spi.Cancellation;
 import dev.aigateway.api.spi.ChatResult;
 import dev.aigateway.api.spi.Flows;
 import dev.aigateway.api.spi.GatewayExecutors;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -49,9 +48,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
 
   @Override
   public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!subscribed.compareAndSet(false, true)) {
-      Flows.rejectAdditionalSubscriber(subscriber);
+    if (!Flows.firstSubscriber(subscribed, subscriber)) {
       return;
     }
     if (closed.getAsBoolean()) {

@@ -3,7 +3,6 @@ package dev.aigateway.core.internal;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.spi.Flows;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,9 +23,7 @@ final class ReplayPublisher implements Flow.Publisher<ChatChunk> {
 
   @Override
   public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!subscribed.compareAndSet(false, true)) {
-      Flows.rejectAdditionalSubscriber(subscriber);
+    if (!Flows.firstSubscriber(subscribed, subscriber)) {
       return;
     }
     Replay replay = new Replay(subscriber, chunks);

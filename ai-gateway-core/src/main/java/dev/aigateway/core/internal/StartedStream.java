@@ -334,9 +334,7 @@ final class StartedStream
 
   @Override
   public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!subscribed.compareAndSet(false, true)) {
-      Flows.rejectAdditionalSubscriber(subscriber);
+    if (!Flows.firstSubscriber(subscribed, subscriber)) {
       return;
     }
     downstream = subscriber;

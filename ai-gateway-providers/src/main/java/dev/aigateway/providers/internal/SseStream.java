@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -82,9 +81,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
 
   @Override
   public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    if (!subscribed.compareAndSet(false, true)) {
-      Flows.rejectAdditionalSubscriber(subscriber);
+    if (!Flows.firstSubscriber(subscribed, subscriber)) {
       return;
     }
     if (transport.isClosed()) {
