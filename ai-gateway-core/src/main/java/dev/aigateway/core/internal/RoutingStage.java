@@ -36,8 +36,7 @@ final class RoutingStage implements ChatInterceptor {
     Route route = routed.route();
     Resilience resilience = route != null && route.resilience() != null
         ? route.resilience() : defaults;
-    Timeouts resolved = route == null ? timeouts : timeouts.overriddenBy(route.timeouts());
-    resolved = resolved.overriddenBy(ofRequest(request));
+    Timeouts resolved = resolve(route, request);
     Boolean restarts = request.attribute(CallOptions.STREAM_RESTARTS);
     if (restarts == null && route != null) {
       restarts = route.streamRestarts();
@@ -53,12 +52,13 @@ final class RoutingStage implements ChatInterceptor {
    * the stages that run before routing; null for none.
    */
   @org.jspecify.annotations.Nullable Duration totalFor(ChatRequest request) {
-    if (request.timeout() != null) {
-      return request.timeout();
-    }
-    Route route = router.routes().get(request.model());
-    Duration own = route == null ? null : route.timeouts().total();
-    return own != null ? own : timeouts.total();
+    return resolve(router.routes().get(request.model()), request).total();
+  }
+
+  /** The timeouts that apply: the request's over the route's over the gateway's. */
+  private Timeouts resolve(@org.jspecify.annotations.Nullable Route route, ChatRequest request) {
+    Timeouts resolved = route == null ? timeouts : timeouts.overriddenBy(route.timeouts());
+    return resolved.overriddenBy(ofRequest(request));
   }
 
   /** The request's own timeouts, or {@link Timeouts#none()} when it sets none. */

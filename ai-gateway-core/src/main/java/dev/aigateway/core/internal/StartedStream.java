@@ -96,19 +96,8 @@ final class StartedStream
    * @throws RuntimeException the source's error, when it failed before its first chunk
    * @throws GatewayTimeoutException when {@code firstChunkTimeout} passed first
    * @throws CancellationException when the call was cancelled or the thread interrupted
-   */
-  static Flow.Publisher<ChatChunk> start(Flow.Publisher<ChatChunk> source, String providerId,
-      @Nullable Duration firstChunkTimeout, @Nullable Cancellation cancellation,
-      Timing.Scheduler scheduler) {
-    return start(source, providerId, firstChunkTimeout, null, cancellation, scheduler, null,
-        false);
-  }
-
-  /**
-   * {@link #start(Flow.Publisher, String, Duration, Cancellation, Timing.Scheduler)} with an
-   * idle timeout once the stream has started (see the class documentation).
-   *
-   * @param idleTimeout the longest silence between chunks with demand outstanding, or null
+   * @param idleTimeout the longest silence between chunks with demand outstanding once the
+   *     stream has started (see the class documentation), or null
    * @param ticker the clock the idle timeout is measured on; required with an idle timeout
    * @param answersInline whether the source may deliver its first signal within
    *     {@code subscribe} ({@code ChatProvider.streamsInline()}): then the watchdog and the
@@ -250,12 +239,14 @@ final class StartedStream
       return;
     }
     long now = ticker.read();
+    if (outstanding.get() <= 0) {
+      lastActivity = now; // nothing was asked for: the silence is not the vendor's
+      watchIdle(idleNanos);
+      return;
+    }
     long silent = now - lastActivity;
-    if (outstanding.get() <= 0 || gate.get() != IDLE || silent < idleNanos) {
-      if (outstanding.get() <= 0) {
-        lastActivity = now; // nothing was asked for: the silence is not the vendor's
-      }
-      watchIdle(outstanding.get() <= 0 || silent >= idleNanos ? idleNanos : idleNanos - silent);
+    if (silent < idleNanos) {
+      watchIdle(idleNanos - silent);
       return;
     }
     if (!gate.compareAndSet(IDLE, STALLED)) {

@@ -210,24 +210,26 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
 
   /** {@code failed}'s stream broke with {@code cause}: rescue it, or end with the cause. */
   private void broke(Leg failed, Throwable cause) {
-    if (invalidDemand || !(cause instanceof RuntimeException e)
-        || AttemptStages.classify(failed.run, e) == FailureAction.FAIL || cancelled) {
+    FailureAction action = cause instanceof RuntimeException r
+        ? AttemptStages.classify(failed.run, r) : FailureAction.FAIL;
+    if (invalidDemand || action == FailureAction.FAIL || cancelled) {
       terminate(cause);
       return;
     }
+    RuntimeException e = (RuntimeException) cause;
     billed = plus(billed, failed.billed());
     failed.run.failed(e, "failed mid-stream after " + failed.delivered + " chunk(s)");
     try {
-      executor.execute(() -> GatewayExecutors.runAsWorker(() -> rescue(failed, e)));
+      executor.execute(() -> GatewayExecutors.runAsWorker(() -> rescue(failed, e, action)));
     } catch (RejectedExecutionException rejected) {
       e.addSuppressed(rejected);
       terminate(e);
     }
   }
 
-  private void rescue(Leg failed, RuntimeException cause) {
+  private void rescue(Leg failed, RuntimeException cause, FailureAction action) {
     try {
-      if (!tryCandidates(failed, cause)) {
+      if (!tryCandidates(failed, cause, action)) {
         terminate(cause);
       } else if (call.isCancelled() && leg == failed) {
         terminate(new java.util.concurrent.CancellationException(
@@ -240,7 +242,7 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
   }
 
   /** Tries the candidates after {@code failed}, then its own target; true once one took over. */
-  private boolean tryCandidates(Leg failed, RuntimeException cause) {
+  private boolean tryCandidates(Leg failed, RuntimeException cause, FailureAction action) {
     call.runsInline(false); // a worker: waits (backoff) are allowed here
     List<RouteTarget> candidates = decision.candidates();
     TargetRun from = failed.run;
@@ -250,7 +252,7 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
         order.add(i);
       }
     }
-    boolean sameAgain = AttemptStages.classify(from, cause) == FailureAction.RETRY
+    boolean sameAgain = action == FailureAction.RETRY
         && !from.circuitOpened && from.retriesUsed < from.settings.maxRetries();
     if (sameAgain) {
       order.add(from.index);
