@@ -13,6 +13,7 @@ import dev.aigateway.api.spi.Target;
 import dev.aigateway.api.spi.Timing;
 import dev.aigateway.core.cache.ResponseCache;
 import dev.aigateway.core.internal.GatewayEngine;
+import dev.aigateway.core.observation.Observability;
 import dev.aigateway.core.ratelimit.RateLimits;
 import dev.aigateway.core.ratelimit.UpstreamLimits;
 import dev.aigateway.core.resilience.Resilience;
@@ -20,6 +21,8 @@ import dev.aigateway.core.resilience.TargetGate;
 import dev.aigateway.core.resilience.Timeouts;
 import dev.aigateway.core.routing.Route;
 import dev.aigateway.core.routing.Routes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -86,8 +89,15 @@ public final class AiGateway implements ChatClient, AutoCloseable {
       defaultId = providers.keySet().iterator().next();
     }
     Executor executor = b.executor != null ? b.executor : GatewayExecutors.defaultExecutor();
-    GatewayEventListener.Factory listeners = b.listenerFactories.isEmpty()
-        ? GatewayEventListener.Factory.NONE : composite(List.copyOf(b.listenerFactories));
+    List<GatewayEventListener.Factory> factories = new ArrayList<>();
+    if (b.observationRegistry != null || b.meterRegistry != null) {
+      // First, so that the call's observation is open before any other listener hears it.
+      factories.add(Observability.listenerFactory(b.observationRegistry, b.meterRegistry,
+          b.observability, providers, this::circuitState));
+    }
+    factories.addAll(b.listenerFactories);
+    GatewayEventListener.Factory listeners = factories.isEmpty()
+        ? GatewayEventListener.Factory.NONE : composite(List.copyOf(factories));
     this.engine = new GatewayEngine(providers, defaultId, b.routes, b.interceptors, b.rateLimits,
         b.cache, b.resilience, b.timeouts, b.targetGate, b.upstreamLimits, b.timing, listeners,
         executor, closed::get);
@@ -213,6 +223,9 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     private @Nullable UpstreamLimits upstreamLimits;
     private @Nullable RateLimits rateLimits;
     private @Nullable ResponseCache cache;
+    private @Nullable ObservationRegistry observationRegistry;
+    private @Nullable MeterRegistry meterRegistry;
+    private Observability observability = Observability.defaults();
 
     private Builder() {}
 
@@ -344,6 +357,40 @@ public final class AiGateway implements ChatClient, AutoCloseable {
      */
     public Builder targetGate(TargetGate gate) {
       this.targetGate = Objects.requireNonNull(gate, "gate");
+      return this;
+    }
+
+    /**
+     * Observes every call on {@code registry}: one {@code Observation} per call (name
+     * {@code gen_ai.client.operation}, contextual name such as {@code chat gpt-4o}) with a child
+     * per attempt ({@code ai_gateway.attempt}), named and tagged after the OpenTelemetry GenAI
+     * conventions (see {@link Observability} and {@code dev.aigateway.core.observation}). With a
+     * tracing handler on the registry (micrometer-tracing and a bridge, the application's
+     * choice) each becomes a span. Not observed unless set.
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      this.observationRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Records the gateway's metrics on {@code registry}: the GenAI conventions' duration, token,
+     * time-to-first-chunk and time-per-chunk histograms with their buckets, and the gateway's
+     * own cache, rate-limit, retry, failover, rescue, skip, circuit, in-flight and cost meters
+     * (the names are in {@code GenAi}). Works with or without an observation registry. No
+     * metrics unless set.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * How calls are observed once a registry is set: conventions, prices, client tags, content
+     * capture, metric names; {@link Observability#defaults()} unless set.
+     */
+    public Builder observability(Observability observability) {
+      this.observability = Objects.requireNonNull(observability, "observability");
       return this;
     }
 

@@ -61,6 +61,12 @@ public interface CallInfo {
   /** The usage reported so far (for a stream, once the vendor sent it), or null. */
   @Nullable Usage usage();
 
+  /**
+   * For a stream, the chunks handed to the subscriber so far (restart chunks included); 0 for
+   * {@code chat()}.
+   */
+  int chunks();
+
   /** The ticker reading when the call started, in nanoseconds (see {@link Timing#ticker()}). */
   long startNanos();
 }

@@ -3,7 +3,9 @@ package dev.aigateway.api.spi;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import java.net.URI;
 import java.util.concurrent.Flow;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A vendor adapter: turns a {@link ChatRequest} into one vendor's wire format and the vendor's
@@ -23,6 +25,31 @@ public interface ChatProvider extends AutoCloseable {
 
   /** This provider's id, unique within a gateway, such as {@code openai}. */
   String id();
+
+  /**
+   * The vendor behind this provider, spelled as the OpenTelemetry GenAI conventions spell
+   * {@code gen_ai.provider.name}: {@code openai}, {@code anthropic}, {@code azure.ai.openai},
+   * {@code gcp.gemini}, {@code groq}, {@code mistral_ai}, {@code deepseek}, ... It names the
+   * vendor whatever {@link #id()} the application chose (an Anthropic provider registered as
+   * {@code claude} is still {@code anthropic}), and is what metrics and traces record.
+   *
+   * <p>The default, for a provider that is no vendor's adapter (an in-memory or an application's
+   * own provider), is {@link #id()}: a custom value, as the conventions allow for systems they do
+   * not list. Vendor adapters override it.
+   */
+  default String providerName() {
+    return id();
+  }
+
+  /**
+   * The server this provider sends its requests to, as {@code scheme://host:port} (no path, no
+   * user info, no query, so never a credential), for the {@code server.address} and
+   * {@code server.port} that traces and metrics record. Null, the default, for a provider that
+   * calls no server.
+   */
+  default @Nullable URI serverUri() {
+    return null;
+  }
 
   /** Sends the request and blocks until the whole answer has arrived. */
   ChatResponse chat(ChatRequest request);

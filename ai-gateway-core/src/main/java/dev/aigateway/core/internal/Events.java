@@ -38,9 +38,16 @@ public final class Events implements GatewayEventListener {
     if (this != NONE) {
       callEnd(call, call.elapsed(), failure);
     }
+    if (CallLog.LOG.isDebugEnabled()) {
+      CallLog.callEnded(call, call.timing().nanoTime() - call.startNanos(),
+          call.firstChunkNanos(), failure);
+    }
   }
 
   void firstChunkArrived(RealCall call) {
+    if (CallLog.LOG.isDebugEnabled()) {
+      call.firstChunkAt(call.timing().nanoTime());
+    }
     if (this != NONE) {
       firstChunk(call, call.elapsed());
     }
@@ -146,6 +153,7 @@ public final class Events implements GatewayEventListener {
 
   @Override
   public void retry(CallInfo call, Target target, int nextAttempt, Duration delay) {
+    CallLog.retry(call, target, nextAttempt, delay);
     if (this == NONE) {
       return;
     }
@@ -158,6 +166,7 @@ public final class Events implements GatewayEventListener {
 
   @Override
   public void failover(CallInfo call, Target from, Target to, Throwable cause) {
+    CallLog.failover(call, from, to, cause);
     if (this == NONE) {
       return;
     }
@@ -171,6 +180,7 @@ public final class Events implements GatewayEventListener {
   @Override
   public void streamRescue(CallInfo call, Target from, Target to, Throwable cause,
       RescueKind kind) {
+    CallLog.rescue(call, from, to, cause, kind);
     if (this == NONE) {
       return;
     }
@@ -184,6 +194,7 @@ public final class Events implements GatewayEventListener {
   @Override
   public void circuitStateChange(CallInfo call, Target target, CircuitState from,
       CircuitState to) {
+    CallLog.circuit(target, from, to);
     if (this == NONE) {
       return;
     }

@@ -102,6 +102,7 @@ final class GatewayPublisher implements Flow.Publisher<ChatChunk> {
       this.inline = inline;
       this.downstream = downstream;
       this.call = call;
+      call.streamedText(partialText);
       this.cancellation = call.cancellation();
       this.pipeline = pipeline;
       this.executor = executor;

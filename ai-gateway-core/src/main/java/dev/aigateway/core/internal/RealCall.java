@@ -182,6 +182,11 @@ public final class RealCall implements GatewayCall {
     return facts.usage;
   }
 
+  @Override
+  public int chunks() {
+    return facts.chunks;
+  }
+
   // ---- running inline, and going on after a move to a worker ----
 
   /**
@@ -277,8 +282,34 @@ public final class RealCall implements GatewayCall {
     facts.listener.cacheLookup(this, outcome);
   }
 
+  // ---- for the gateway's own observation (core.observation), which is handed this call ----
+
+  /**
+   * Has {@code sink} told, for each chunk after a stream's first, the ticker's nanoseconds since
+   * the chunk before it (on the delivering thread). Only the gateway's observation sets one, so
+   * that a call nobody times reads no clock per chunk.
+   */
+  public void onChunkGaps(java.util.function.LongConsumer sink) {
+    facts.gapSink = Objects.requireNonNull(sink, "sink");
+  }
+
+  /** The complete answer of a {@code chat()} call once it came, else null. */
+  public @Nullable ChatResponse answer() {
+    return facts.answer;
+  }
+
+  /** A stream's text delivered so far (since its last restart), or null for a chat call. */
+  public @Nullable CharSequence streamedText() {
+    return facts.streamedText;
+  }
+
+  void streamedText(CharSequence text) {
+    facts.streamedText = text;
+  }
+
   /** The answer's facts, from a complete response. */
   void answered(ChatResponse response) {
+    facts.answer = response;
     facts.provider = response.provider();
     facts.responseModel = response.model();
     if (response.id() != null) {
@@ -293,6 +324,15 @@ public final class RealCall implements GatewayCall {
   /** The answer's facts, from one streamed chunk. Called on the delivering thread. */
   void streamed(dev.aigateway.api.ChatChunk chunk) {
     Facts f = facts;
+    f.chunks++; // only the delivering thread writes it, one chunk at a time
+    java.util.function.LongConsumer gaps = f.gapSink;
+    if (gaps != null) {
+      long now = f.timing.nanoTime();
+      if (f.chunks > 1) {
+        gaps.accept(now - f.lastChunkNanos);
+      }
+      f.lastChunkNanos = now;
+    }
     if (f.provider == null || !f.provider.equals(chunk.provider())) {
       f.provider = chunk.provider();
     }
@@ -311,6 +351,16 @@ public final class RealCall implements GatewayCall {
         f.listener.usage(this, chunk.usage());
       }
     }
+  }
+
+  /** For the call log: when the first chunk came (ticker nanoseconds). */
+  void firstChunkAt(long nanos) {
+    facts.firstChunkAt = nanos - facts.startNanos;
+  }
+
+  /** For the call log: the first chunk's time since the start, or -1 when unknown. */
+  long firstChunkNanos() {
+    return facts.firstChunkAt;
   }
 
   /** The ticker's time since the call started. */
@@ -354,6 +404,12 @@ public final class RealCall implements GatewayCall {
     volatile @Nullable String responseId;
     volatile @Nullable FinishReason finishReason;
     volatile @Nullable Usage usage;
+    volatile int chunks;
+    volatile long firstChunkAt = -1;
+    volatile java.util.function.@Nullable LongConsumer gapSink;
+    long lastChunkNanos; // the delivering thread's alone
+    volatile @Nullable ChatResponse answer;
+    volatile @Nullable CharSequence streamedText;
     volatile boolean inline;
     volatile boolean resumed;
     volatile @Nullable Admission admission;

@@ -141,6 +141,18 @@ public final class AnthropicProvider implements ChatProvider {
     return http.id();
   }
 
+  /** {@code anthropic}, as the OpenTelemetry GenAI conventions name it. */
+  @Override
+  public String providerName() {
+    return "anthropic";
+  }
+
+  /** The base URL's {@code scheme://host:port}. */
+  @Override
+  public java.net.URI serverUri() {
+    return settings.serverUri();
+  }
+
   /** Sends {@code request} with the defaults (see {@link Builder}): no attempt's limits. */
   @Override
   public ChatResponse chat(ChatRequest request) {

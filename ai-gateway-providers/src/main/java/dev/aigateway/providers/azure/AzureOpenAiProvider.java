@@ -148,6 +148,18 @@ public final class AzureOpenAiProvider implements ChatProvider {
     return http.id();
   }
 
+  /** {@code azure.ai.openai}, as the OpenTelemetry GenAI conventions name it. */
+  @Override
+  public String providerName() {
+    return "azure.ai.openai";
+  }
+
+  /** The base URL's {@code scheme://host:port}. */
+  @Override
+  public java.net.URI serverUri() {
+    return settings.serverUri();
+  }
+
   /** Sends {@code request} with the defaults: no attempt's limits. */
   @Override
   public ChatResponse chat(ChatRequest request) {

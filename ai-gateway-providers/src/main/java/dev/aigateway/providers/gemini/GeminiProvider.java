@@ -206,6 +206,18 @@ public final class GeminiProvider implements ChatProvider {
     return http.id();
   }
 
+  /** {@code gcp.gemini}, as the OpenTelemetry GenAI conventions name it. */
+  @Override
+  public String providerName() {
+    return "gcp.gemini";
+  }
+
+  /** The base URL's {@code scheme://host:port}. */
+  @Override
+  public java.net.URI serverUri() {
+    return settings.serverUri();
+  }
+
   /** Sends {@code request} with the defaults (see {@link Builder}): no attempt's limits. */
   @Override
   public ChatResponse chat(ChatRequest request) {

@@ -44,6 +44,16 @@ public final class HttpSettings {
     return id;
   }
 
+  /**
+   * The server of the base URL as {@code scheme://host:port}: no path, user info or query, so
+   * nothing secret ({@link dev.aigateway.api.spi.ChatProvider#serverUri()}).
+   */
+  public java.net.URI serverUri() {
+    return java.net.URI.create(baseUrl.scheme() + "://"
+        + (baseUrl.host().contains(":") ? "[" + baseUrl.host() + "]" : baseUrl.host())
+        + ":" + baseUrl.port());
+  }
+
   /** The base URL, without a trailing slash. */
   public HttpUrl baseUrl() {
     return baseUrl;

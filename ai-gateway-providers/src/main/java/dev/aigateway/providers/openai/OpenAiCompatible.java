@@ -31,6 +31,12 @@ import dev.aigateway.providers.openai.internal.ChatCompletions;
  *       <td>compatible, no key needed</td></tr>
  * </table>
  *
+ * <p>Each preset also names its vendor for traces and metrics
+ * ({@link OpenAiProvider.Builder#providerName}, {@code gen_ai.provider.name}): the OpenTelemetry
+ * GenAI conventions' {@code mistral_ai}, {@code groq} and {@code deepseek} for the vendors they
+ * list, and the preset's id ({@code together}, {@code openrouter}, {@code ollama}, {@code vllm})
+ * as a custom value for the others; {@link #custom} uses the id it is given.
+ *
  * <p>"Compatible" means {@code max_tokens} for the output limit, which these servers accept, where
  * OpenAI itself now wants {@code max_completion_tokens}.
  */
@@ -39,48 +45,49 @@ public final class OpenAiCompatible {
 
   /** Mistral La Plateforme. */
   public static OpenAiProvider.Builder mistral() {
-    return preset("mistral", "https://api.mistral.ai/v1", new ChatCompletions.Dialect(
+    return preset("mistral", "mistral_ai", "https://api.mistral.ai/v1", new ChatCompletions.Dialect(
         ChatCompletions.MaxTokensField.MAX_TOKENS, false, "random_seed", true));
   }
 
   /** Groq. */
   public static OpenAiProvider.Builder groq() {
-    return preset("groq", "https://api.groq.com/openai/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("groq", "groq", "https://api.groq.com/openai/v1", ChatCompletions.Dialect.COMPATIBLE);
   }
 
   /** DeepSeek. */
   public static OpenAiProvider.Builder deepSeek() {
-    return preset("deepseek", "https://api.deepseek.com", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("deepseek", "deepseek", "https://api.deepseek.com", ChatCompletions.Dialect.COMPATIBLE);
   }
 
   /** Together AI. */
   public static OpenAiProvider.Builder together() {
-    return preset("together", "https://api.together.xyz/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("together", "together", "https://api.together.xyz/v1", ChatCompletions.Dialect.COMPATIBLE);
   }
 
   /** OpenRouter. */
   public static OpenAiProvider.Builder openRouter() {
-    return preset("openrouter", "https://openrouter.ai/api/v1",
+    return preset("openrouter", "openrouter", "https://openrouter.ai/api/v1",
         ChatCompletions.Dialect.COMPATIBLE);
   }
 
   /** A local Ollama server. */
   public static OpenAiProvider.Builder ollama() {
-    return preset("ollama", "http://localhost:11434/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("ollama", "ollama", "http://localhost:11434/v1", ChatCompletions.Dialect.COMPATIBLE);
   }
 
   /** A local vLLM server. */
   public static OpenAiProvider.Builder vllm() {
-    return preset("vllm", "http://localhost:8000/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("vllm", "vllm", "http://localhost:8000/v1", ChatCompletions.Dialect.COMPATIBLE);
   }
 
   /** Any other compatible server. */
   public static OpenAiProvider.Builder custom(String id, String baseUrl) {
-    return preset(id, baseUrl, ChatCompletions.Dialect.COMPATIBLE);
+    return preset(id, id, baseUrl, ChatCompletions.Dialect.COMPATIBLE);
   }
 
   private static OpenAiProvider.Builder preset(
-      String id, String baseUrl, ChatCompletions.Dialect dialect) {
-    return OpenAiProvider.builder().id(id).baseUrl(baseUrl).dialect(dialect);
+      String id, String providerName, String baseUrl, ChatCompletions.Dialect dialect) {
+    return OpenAiProvider.builder().id(id).providerName(providerName).baseUrl(baseUrl)
+        .dialect(dialect);
   }
 }

@@ -56,10 +56,12 @@ public final class OpenAiProvider implements ChatProvider {
 
   private final HttpSettings settings;
   private final String endpoint;
+  private final String providerName;
   private final HttpChatProvider http;
 
   private OpenAiProvider(Builder b) {
     this.settings = b.http.settings();
+    this.providerName = b.providerName;
     HttpUrl url = settings.endpoint("chat/completions");
     this.endpoint = url.toString();
     this.http = new HttpChatProvider(settings, ChatCompletions.ERROR_PARSER,
@@ -79,6 +81,18 @@ public final class OpenAiProvider implements ChatProvider {
   @Override
   public String id() {
     return http.id();
+  }
+
+  /** {@code openai} (a preset names its own vendor), as the OpenTelemetry GenAI conventions name it. */
+  @Override
+  public String providerName() {
+    return providerName;
+  }
+
+  /** The base URL's {@code scheme://host:port}. */
+  @Override
+  public java.net.URI serverUri() {
+    return settings.serverUri();
   }
 
   /** Sends {@code request} with the defaults of {@link Builder}: no attempt's limits. */
@@ -177,6 +191,7 @@ public final class OpenAiProvider implements ChatProvider {
     private @Nullable String organization;
     private @Nullable String project;
     private ChatCompletions.Dialect dialect = ChatCompletions.Dialect.OPENAI;
+    private String providerName = "openai";
 
     Builder() {}
 
@@ -247,6 +262,16 @@ public final class OpenAiProvider implements ChatProvider {
      */
     public Builder maxResponseSize(long bytes) {
       http.maxResponseSize(bytes);
+      return this;
+    }
+
+    /**
+     * The vendor's name in traces and metrics ({@code gen_ai.provider.name}); {@code openai}
+     * unless set. The {@link OpenAiCompatible} presets set their vendor's (the conventions'
+     * {@code groq}, {@code mistral_ai}, {@code deepseek}, ...); set it for any other server.
+     */
+    public Builder providerName(String providerName) {
+      this.providerName = HttpProviderBuilder.requireNonBlank(providerName, "providerName");
       return this;
     }
 
