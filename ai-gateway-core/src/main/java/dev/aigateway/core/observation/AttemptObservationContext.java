@@ -2,15 +2,16 @@ package dev.aigateway.core.observation;
 
 import dev.aigateway.api.spi.CallInfo;
 import dev.aigateway.api.spi.Target;
-import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The context of one attempt's observation, a child of its call's: the target it was sent to,
  * its number in the call, why it was made ({@link #kind()}), the vendor and server, and how it
- * ended. Read by an {@link AttemptObservationConvention}; final when the observation stops.
+ * ended. A sender context of kind {@code CLIENT}, without a carrier. Read by an {@link AttemptObservationConvention}; final when the observation stops.
  */
-public final class AttemptObservationContext extends Observation.Context {
+public final class AttemptObservationContext extends SenderContext<Object> {
   private final CallInfo call;
   private final Target target;
   private final int attempt;
@@ -24,6 +25,7 @@ public final class AttemptObservationContext extends Observation.Context {
 
   AttemptObservationContext(CallInfo call, Target target, int attempt, String kind,
       String providerName, @Nullable String serverAddress, int serverPort) {
+    super((carrier, key, value) -> {}, Kind.CLIENT); // a client call; nothing to propagate into
     this.call = call;
     this.target = target;
     this.attempt = attempt;

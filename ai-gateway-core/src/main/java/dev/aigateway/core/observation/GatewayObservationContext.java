@@ -2,7 +2,8 @@ package dev.aigateway.core.observation;
 
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.spi.CallInfo;
-import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.SenderContext;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -13,11 +14,15 @@ import org.jspecify.annotations.Nullable;
  * chunk. A {@link GatewayObservationConvention} reads it to name and tag the observation; the
  * values are final when the observation stops.
  *
+ * <p>A sender context of kind {@code CLIENT}, so a tracing handler makes client spans, as the
+ * conventions ask of an inference span; it has no carrier (the gateway does not put trace
+ * headers on the vendor's request).
+ *
  * <p>Content ({@link #inputMessages()}, {@link #outputMessages()},
  * {@link #systemInstructions()}) is present only when the application turned capture on
  * ({@link Observability#captureContent()}); it never holds a key.
  */
-public final class GatewayObservationContext extends Observation.Context {
+public final class GatewayObservationContext extends SenderContext<Object> {
   private final CallInfo call;
   private final ChatRequest request;
   private final @Nullable String clientTag;
@@ -32,6 +37,7 @@ public final class GatewayObservationContext extends Observation.Context {
   private volatile @Nullable String outputMessages;
 
   GatewayObservationContext(CallInfo call, ChatRequest request, @Nullable String clientTag) {
+    super((carrier, key, value) -> {}, Kind.CLIENT); // a client call; nothing to propagate into
     this.call = call;
     this.request = request;
     this.clientTag = clientTag;
