@@ -140,7 +140,13 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
         p == null ? -1 : p.port());
     Observation child = Observation.createNotStarted(o.customAttemptConvention,
         DefaultAttemptObservationConvention.INSTANCE, () -> c, registry)
-        .parentObservation(parent).start();
+        .parentObservation(parent);
+    // Started within the call's scope: a tracing handler takes the span current on this thread
+    // over the parent observation's, and here that would be the application's (the call's
+    // observation is never left open on a thread, since its events run on several).
+    try (Observation.Scope scope = parent.openScope()) {
+      child.start();
+    }
     Attempt a = new Attempt(attempt, child, c);
     if (!CURRENT.compareAndSet(this, null, a)) {
       others().put(attempt, a);
