@@ -236,6 +236,68 @@ class SecretLeakTest {
     }
   }
 
+  @Test
+  void noErrorPathLeaksTheKeysIntoAMeterATagASpanOrALogLine() throws Exception {
+    // Observed with everything opted in: content capture, every client id as a tag, prices.
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.observation.ObservationRegistry observations =
+        io.micrometer.observation.ObservationRegistry.create();
+    List<io.micrometer.observation.Observation.Context> seen =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    observations.observationConfig().observationHandler(
+        new io.micrometer.observation.ObservationHandler<>() {
+          @Override
+          public void onStop(io.micrometer.observation.Observation.Context context) {
+            seen.add(context);
+          }
+
+          @Override
+          public boolean supportsContext(io.micrometer.observation.Observation.Context c) {
+            return true;
+          }
+        });
+    dev.aigateway.core.observation.Observability everything =
+        dev.aigateway.core.observation.Observability.builder().captureContent(true)
+            .clientTags(dev.aigateway.core.observation.ClientTags.all())
+            .prices(dev.aigateway.core.observation.PriceTable.example()).build();
+    java.util.function.UnaryOperator<AiGateway.Builder> observed = b -> b
+        .observationRegistry(observations).meterRegistry(meters).observability(everything)
+        .resilience(Resilience.builder().maxRetries(0).build());
+    Caller freshGateway = Caller.of(() -> observed.apply(AiGateway.builder()
+        .provider(OpenAiFixtures.provider(server)
+            .header("X-Tenant-Token", Secret.of(HEADER_SECRET)).build())).build());
+    List<Throwable> failures = failures(freshGateway, dead -> {
+      try (AiGateway g = observed.apply(AiGateway.builder().provider(dead.build())).build()) {
+        return chatFailure(Caller.of(g), null);
+      }
+    });
+    assertNoSecretInAny(failures);
+
+    assertThat(seen).as("every path was observed").hasSizeGreaterThanOrEqualTo(20);
+    for (io.micrometer.observation.Observation.Context c : seen) {
+      StringBuilder all = new StringBuilder(c.getName() + " " + c.getContextualName());
+      c.getAllKeyValues().forEach(kv -> all.append(' ').append(kv.getKey()).append('=')
+          .append(kv.getValue()));
+      if (c.getError() != null) {
+        all.append(' ').append(everything(c.getError()));
+      }
+      assertNoSecretIn(all.toString(), "observation " + c.getContextualName());
+    }
+    assertThat(seen).as("the error type is recorded, not the message")
+        .anyMatch(c -> c.getLowCardinalityKeyValue("error.type") != null
+            && c.getLowCardinalityKeyValue("error.type").getValue().equals("authentication"));
+    assertThat(meters.getMeters()).isNotEmpty();
+    for (io.micrometer.core.instrument.Meter m : meters.getMeters()) {
+      assertNoSecretIn(m.getId().toString(), "meter " + m.getId().getName());
+    }
+    for (ILoggingEvent e : logs.list) {
+      String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+          : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      assertNoSecretIn(line, "log line '" + e.getFormattedMessage() + "'");
+    }
+  }
+
   private void assertNoSecretInAny(List<Throwable> failures) {
     assertThat(failures).hasSize(10);
     assertThat(failures).extracting(t -> t.getClass().getSimpleName()).containsExactly(
