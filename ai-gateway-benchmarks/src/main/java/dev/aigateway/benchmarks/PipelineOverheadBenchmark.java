@@ -8,6 +8,10 @@ import dev.aigateway.core.ratelimit.ClientLimit;
 import dev.aigateway.core.ratelimit.RateLimits;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.routing.Route;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,7 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * the benchmark cycles through {@value #DISTINCT} distinct requests and the cache keeps 16, so
  * each call looks up, misses, and stores its answer), a route with a 90/10 split and a fallback,
  * and the default resilience (retries, breaker). Both sides of each comparison send the same
- * requests.
+ * requests. Each gateway also runs observed ({@code observed*}): an {@code ObservationRegistry}
+ * with Micrometer's meter handler and the gateway's metrics on a {@code PrometheusMeterRegistry},
+ * so the cost of observation is the difference to its unobserved twin.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -41,6 +47,9 @@ public class PipelineOverheadBenchmark {
   private InMemoryProvider provider;
   private AiGateway gateway;
   private AiGateway everyStage;
+  private AiGateway observed;
+  private AiGateway everyStageObserved;
+  private PrometheusMeterRegistry prometheus;
   private ChatRequest direct;
   private ChatRequest viaRoute;
   private ChatRequest[] viaEveryStage;
@@ -68,6 +77,29 @@ public class PipelineOverheadBenchmark {
         .cache(ResponseCache.builder().maxEntries(16).build())
         .resilience(Resilience.defaults())
         .build();
+    // The same two gateways observed as a production application would: an ObservationRegistry
+    // with a real handler (Micrometer's meter handler, which times each observation) and the
+    // gateway's own metrics, both on a Prometheus registry.
+    prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ObservationRegistry observations = ObservationRegistry.create();
+    observations.observationConfig().observationHandler(
+        new DefaultMeterObservationHandler(prometheus));
+    observed = AiGateway.builder()
+        .provider(provider)
+        .route(Route.builder("assistant").target("mem", "mem-model").build())
+        .observationRegistry(observations).meterRegistry(prometheus)
+        .build();
+    everyStageObserved = AiGateway.builder()
+        .provider(provider)
+        .route(Route.builder("assistant").target("mem", "mem-a", 90).target("mem", "mem-b", 10)
+            .fallback("mem", "mem-c").build())
+        .rateLimits(RateLimits.builder().defaultLimit(ClientLimit.builder()
+            .requests(100_000_000L, Duration.ofMinutes(1))
+            .tokens(10_000_000_000L, Duration.ofMinutes(1)).build()).build())
+        .cache(ResponseCache.builder().maxEntries(16).build())
+        .resilience(Resilience.defaults())
+        .observationRegistry(observations).meterRegistry(prometheus)
+        .build();
     viaEveryStage = new ChatRequest[DISTINCT];
     directEveryStage = new ChatRequest[DISTINCT];
     for (int i = 0; i < DISTINCT; i++) {
@@ -86,6 +118,9 @@ public class PipelineOverheadBenchmark {
   public void tearDown() {
     gateway.close();
     everyStage.close();
+    observed.close();
+    everyStageObserved.close();
+    prometheus.close();
   }
 
   /** The provider alone: the baseline. */
@@ -137,5 +172,29 @@ public class PipelineOverheadBenchmark {
   @Benchmark
   public int everyStageStream() throws InterruptedException {
     return Drain.fully(everyStage.stream(viaEveryStage[nextIndex()]));
+  }
+
+  /** gatewayChat with observation and metrics on (see setUp). */
+  @Benchmark
+  public ChatResponse observedChat() {
+    return observed.chat(viaRoute);
+  }
+
+  /** gatewayStream with observation and metrics on. */
+  @Benchmark
+  public int observedStream() throws InterruptedException {
+    return Drain.fully(observed.stream(viaRoute));
+  }
+
+  /** everyStageChat with observation and metrics on. */
+  @Benchmark
+  public ChatResponse everyStageObservedChat() {
+    return everyStageObserved.chat(viaEveryStage[nextIndex()]);
+  }
+
+  /** everyStageStream with observation and metrics on. */
+  @Benchmark
+  public int everyStageObservedStream() throws InterruptedException {
+    return Drain.fully(everyStageObserved.stream(viaEveryStage[nextIndex()]));
   }
 }

@@ -14,20 +14,24 @@ import org.jspecify.annotations.Nullable;
 public final class AttemptObservationContext extends SenderContext<Object> {
   private final CallInfo call;
   private final Target target;
+  private final String targetName;
   private final int attempt;
   private final String kind;
   private final String providerName;
   private final @Nullable String serverAddress;
   private final int serverPort;
+  private volatile boolean ended;
   private volatile String outcome = "success";
   private volatile int httpStatus;
   private volatile @Nullable String errorType;
 
-  AttemptObservationContext(CallInfo call, Target target, int attempt, String kind,
+  AttemptObservationContext(CallInfo call, Target target, String targetName, int attempt,
+      String kind,
       String providerName, @Nullable String serverAddress, int serverPort) {
     super((carrier, key, value) -> {}, Kind.CLIENT); // a client call; nothing to propagate into
     this.call = call;
     this.target = target;
+    this.targetName = targetName;
     this.attempt = attempt;
     this.kind = kind;
     this.providerName = providerName;
@@ -43,6 +47,11 @@ public final class AttemptObservationContext extends SenderContext<Object> {
   /** Where it was sent. */
   public Target target() {
     return target;
+  }
+
+  /** The target as {@code providerId/model}. */
+  public String targetName() {
+    return targetName;
   }
 
   /** Its number within the call, from 1. */
@@ -74,6 +83,14 @@ public final class AttemptObservationContext extends SenderContext<Object> {
     return serverPort;
   }
 
+  /**
+   * Whether it has ended, so that every value here is final (the observation is about to stop).
+   * A convention asked before (at the start) may leave out what is not known yet.
+   */
+  public boolean isEnded() {
+    return ended;
+  }
+
   /** {@code success}, {@code error} or {@code cancelled}. */
   public String outcome() {
     return outcome;
@@ -93,5 +110,6 @@ public final class AttemptObservationContext extends SenderContext<Object> {
     this.outcome = outcome;
     this.httpStatus = httpStatus;
     this.errorType = errorType;
+    this.ended = true;
   }
 }

@@ -116,9 +116,9 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     o.gaugeCircuit(target);
     String why = DefaultGatewayObservationConvention.lower(reason);
     if (o.meters != null) {
-      o.meter(new Key(GenAi.TARGETS_SKIPPED, target.toString(), why, null, null, null),
+      o.meter(new Key(GenAi.TARGETS_SKIPPED, o.name(target), why, null, null, null),
           k -> o.counter(GenAi.TARGETS_SKIPPED, "Targets passed over without an attempt", null,
-              Tags.of(GenAi.TARGET, target.toString(), GenAi.SKIP_REASON, why))).increment();
+              Tags.of(GenAi.TARGET, o.name(target), GenAi.SKIP_REASON, why))).increment();
     }
     event("ai_gateway.target_skipped", "skipped " + target + ": " + why);
   }
@@ -135,8 +135,8 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
       return;
     }
     ProviderFacts p = o.provider(target.providerId());
-    AttemptObservationContext c = new AttemptObservationContext(call, target, attempt, kind,
-        p == null ? target.providerId() : p.name(), p == null ? null : p.address(),
+    AttemptObservationContext c = new AttemptObservationContext(call, target, o.name(target),
+        attempt, kind, p == null ? target.providerId() : p.name(), p == null ? null : p.address(),
         p == null ? -1 : p.port());
     Observation child = Observation.createNotStarted(o.customAttemptConvention,
         DefaultAttemptObservationConvention.INSTANCE, () -> c, registry)
@@ -188,9 +188,9 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     if (o.meters != null) {
       ProviderFacts p = o.provider(target.providerId());
       String vendor = p == null ? target.providerId() : p.name();
-      o.meter(new Key(GenAi.ATTEMPT_DURATION, target.toString(), vendor, result, error, null),
+      o.meter(new Key(GenAi.ATTEMPT_DURATION, o.name(target), vendor, result, error, null),
           k -> o.secondsHistogram(GenAi.ATTEMPT_DURATION, "Each attempt's duration",
-              withError(Tags.of(GenAi.TARGET, target.toString(), GenAi.PROVIDER_NAME, vendor,
+              withError(Tags.of(GenAi.TARGET, o.name(target), GenAi.PROVIDER_NAME, vendor,
                   GenAi.OUTCOME, result), error)))
           .record(duration.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -209,9 +209,9 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     nextKind = "retry";
     String cause = ErrorTypes.of(lastFailure);
     if (o.meters != null) {
-      o.meter(new Key(GenAi.RETRIES, target.toString(), cause, null, null, null),
+      o.meter(new Key(GenAi.RETRIES, o.name(target), cause, null, null, null),
           k -> o.counter(GenAi.RETRIES, "Retries of a target", null,
-              Tags.of(GenAi.TARGET, target.toString(), GenAi.ERROR_TYPE, cause))).increment();
+              Tags.of(GenAi.TARGET, o.name(target), GenAi.ERROR_TYPE, cause))).increment();
     }
     event("ai_gateway.retry", "retry " + target + " after " + cause);
   }
@@ -221,9 +221,9 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     nextKind = "failover";
     String why = ErrorTypes.of(cause);
     if (o.meters != null) {
-      o.meter(new Key(GenAi.FAILOVERS, from.toString(), to.toString(), why, null, null),
+      o.meter(new Key(GenAi.FAILOVERS, o.name(from), o.name(to), why, null, null),
           k -> o.counter(GenAi.FAILOVERS, "Failovers from one target to the next", null,
-              Tags.of(GenAi.TARGET, from.toString(), GenAi.TARGET_TO, to.toString(),
+              Tags.of(GenAi.TARGET, o.name(from), GenAi.TARGET_TO, o.name(to),
                   GenAi.ERROR_TYPE, why))).increment();
     }
     event("ai_gateway.failover", "failover " + from + " -> " + to + " after " + why);
@@ -236,9 +236,9 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     String why = ErrorTypes.of(cause);
     String how = DefaultGatewayObservationConvention.lower(kind);
     if (o.meters != null) {
-      o.meter(new Key(GenAi.STREAM_RESCUES, from.toString(), to.toString(), why, how, null),
+      o.meter(new Key(GenAi.STREAM_RESCUES, o.name(from), o.name(to), why, how, null),
           k -> o.counter(GenAi.STREAM_RESCUES, "Streams rescued after their first chunk", null,
-              Tags.of(GenAi.TARGET, from.toString(), GenAi.TARGET_TO, to.toString(),
+              Tags.of(GenAi.TARGET, o.name(from), GenAi.TARGET_TO, o.name(to),
                   GenAi.ERROR_TYPE, why, GenAi.RESCUE_KIND, how))).increment();
     }
     event("ai_gateway.stream_rescue", how + " " + from + " -> " + to + " after " + why);

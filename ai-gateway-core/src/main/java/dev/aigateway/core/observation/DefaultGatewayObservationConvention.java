@@ -31,7 +31,9 @@ import java.util.Locale;
  * {@code gen_ai.request.stream} (for a stream), {@code ai_gateway.attempts}, and, when content
  * capture is on, {@code gen_ai.system_instructions}, {@code gen_ai.input.messages} and
  * {@code gen_ai.output.messages}. Micrometer's tags are strings, so numbers appear as their
- * decimal text.
+ * decimal text. At the start of the observation only {@code gen_ai.operation.name} and
+ * {@code gen_ai.request.model} are given (nothing else is known yet; a sampler can decide on
+ * them); every value, when the call has ended.
  *
  * <p>To add a tag, extend this class and add to what {@code super} returns:
  * <pre>{@code
@@ -63,6 +65,12 @@ public class DefaultGatewayObservationConvention implements GatewayObservationCo
   @Override
   public KeyValues getLowCardinalityKeyValues(GatewayObservationContext context) {
     CallInfo call = context.call();
+    if (!context.isEnded()) {
+      // At the start only what is known then (and what a sampler may decide on); the rest when
+      // the call ends, when this is asked again.
+      return KeyValues.of(KeyValue.of(GenAi.OPERATION_NAME, GenAi.OPERATION_CHAT),
+          KeyValue.of(GenAi.REQUEST_MODEL, call.requestedModel()));
+    }
     List<KeyValue> kv = new ArrayList<>(12);
     kv.add(KeyValue.of(GenAi.OPERATION_NAME, GenAi.OPERATION_CHAT));
     kv.add(KeyValue.of(GenAi.REQUEST_MODEL, call.requestedModel()));
@@ -97,6 +105,9 @@ public class DefaultGatewayObservationConvention implements GatewayObservationCo
 
   @Override
   public KeyValues getHighCardinalityKeyValues(GatewayObservationContext context) {
+    if (!context.isEnded()) {
+      return KeyValues.empty(); // asked again, with everything known, when the call ends
+    }
     CallInfo call = context.call();
     ChatRequest request = context.request();
     List<KeyValue> kv = new ArrayList<>(14);

@@ -53,6 +53,7 @@ final class GatewayObservability implements GatewayEventListener.Factory {
   private final AtomicLong streamsInFlight = new AtomicLong();
   private final ConcurrentHashMap<Object, Object> cache = new ConcurrentHashMap<>();
   private final Set<Target> gauged = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<Target, String> targetNames = new ConcurrentHashMap<>();
 
   GatewayObservability(@Nullable ObservationRegistry observations, @Nullable MeterRegistry meters,
       Observability settings, Map<String, ChatProvider> providers,
@@ -107,6 +108,12 @@ final class GatewayObservability implements GatewayEventListener.Factory {
     return id == null ? null : providers.get(id);
   }
 
+  /** {@code target.toString()}, made once per target. */
+  String name(Target target) {
+    String name = targetNames.get(target);
+    return name != null ? name : targetNames.computeIfAbsent(target, Target::toString);
+  }
+
   AtomicLong inFlight(boolean streaming) {
     return streaming ? streamsInFlight : chatsInFlight;
   }
@@ -120,7 +127,7 @@ final class GatewayObservability implements GatewayEventListener.Factory {
     for (CircuitState state : CircuitState.values()) {
       Gauge.builder(GenAi.CIRCUIT_STATE_GAUGE, () -> circuits.apply(target) == state ? 1 : 0)
           .description("1 for the state the target's circuit breaker is in, else 0")
-          .tag(GenAi.TARGET, target.toString())
+          .tag(GenAi.TARGET, name(target))
           .tag(GenAi.CIRCUIT_STATE, DefaultGatewayObservationConvention.lower(state))
           .register(m);
     }

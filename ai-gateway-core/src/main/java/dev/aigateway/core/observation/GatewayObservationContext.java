@@ -29,6 +29,7 @@ public final class GatewayObservationContext extends SenderContext<Object> {
   private volatile @Nullable String providerName;
   private volatile @Nullable String serverAddress;
   private volatile int serverPort = -1;
+  private volatile boolean ended;
   private volatile String outcome = "success";
   private volatile @Nullable String errorType;
   private volatile @Nullable Duration timeToFirstChunk;
@@ -76,6 +77,14 @@ public final class GatewayObservationContext extends SenderContext<Object> {
     return serverPort;
   }
 
+  /**
+   * Whether it has ended, so that every value here is final (the observation is about to stop).
+   * A convention asked before (at the start) may leave out what is not known yet.
+   */
+  public boolean isEnded() {
+    return ended;
+  }
+
   /** {@code success}, {@code error} or {@code cancelled}. */
   public String outcome() {
     return outcome;
@@ -115,6 +124,7 @@ public final class GatewayObservationContext extends SenderContext<Object> {
   void ended(String outcome, @Nullable String errorType) {
     this.outcome = outcome;
     this.errorType = errorType;
+    this.ended = true;
   }
 
   void timeToFirstChunk(Duration ttfc) {

@@ -182,7 +182,7 @@ class GatewayObservationTest {
         .hasLowCardinalityKeyValue("gen_ai.provider.name", "openai")
         .hasLowCardinalityKeyValue("gen_ai.request.model", "gpt-4o")
         .hasLowCardinalityKeyValue("ai_gateway.target", "openai/gpt-4o")
-        .hasLowCardinalityKeyValue("ai_gateway.attempt.kind", "initial")
+        .hasHighCardinalityKeyValue("ai_gateway.attempt.kind", "initial")
         .hasLowCardinalityKeyValue("ai_gateway.outcome", "success")
         .hasHighCardinalityKeyValue("ai_gateway.attempt.number", "1")
         .hasBeenStopped();
@@ -329,10 +329,10 @@ class GatewayObservationTest {
         .isEqualTo("error");
     assertThat(attempts.get(0).getLowCardinalityKeyValue("error.type").getValue())
         .isEqualTo("provider_unavailable");
-    assertThat(attempts.get(0).getLowCardinalityKeyValue("http.response.status_code")
+    assertThat(attempts.get(0).getHighCardinalityKeyValue("http.response.status_code")
         .getValue()).isEqualTo("503");
     assertThat(attempts.get(0).getError()).isInstanceOf(ProviderUnavailableException.class);
-    assertThat(attempts.get(1).getLowCardinalityKeyValue("ai_gateway.attempt.kind").getValue())
+    assertThat(attempts.get(1).getHighCardinalityKeyValue("ai_gateway.attempt.kind").getValue())
         .isEqualTo("retry");
     assertThat(attempts.get(1).getLowCardinalityKeyValue("ai_gateway.outcome").getValue())
         .isEqualTo("success");
@@ -364,7 +364,7 @@ class GatewayObservationTest {
     List<Observation.Context> attempts = named(GenAi.ATTEMPT_OBSERVATION);
     assertThat(attempts).extracting(Observation.Context::getContextualName)
         .containsExactly("chat gpt-4o", "chat claude-sonnet-4-5");
-    assertThat(attempts).extracting(c -> c.getLowCardinalityKeyValue("ai_gateway.attempt.kind")
+    assertThat(attempts).extracting(c -> c.getHighCardinalityKeyValue("ai_gateway.attempt.kind")
         .getValue()).containsExactly("initial", "failover");
     assertThat(attempts).extracting(c -> c.getLowCardinalityKeyValue("gen_ai.provider.name")
         .getValue()).containsExactly("openai", "anthropic");
@@ -396,7 +396,7 @@ class GatewayObservationTest {
         .doesNotHaveLowCardinalityKeyValueWithKey("error.type")
         .hasEvent("ai_gateway.stream_rescue");
     List<Observation.Context> attempts = named(GenAi.ATTEMPT_OBSERVATION);
-    assertThat(attempts).extracting(c -> c.getLowCardinalityKeyValue("ai_gateway.attempt.kind")
+    assertThat(attempts).extracting(c -> c.getHighCardinalityKeyValue("ai_gateway.attempt.kind")
         .getValue() + " " + c.getLowCardinalityKeyValue("ai_gateway.outcome").getValue())
         .containsExactly("initial error", "rescue success");
     assertThat(counter("ai_gateway.stream.rescues", "ai_gateway.target", "openai/gpt-4o",
