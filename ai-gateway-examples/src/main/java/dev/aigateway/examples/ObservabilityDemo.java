@@ -41,7 +41,7 @@ import java.util.concurrent.Flow;
  * A {@link PrometheusMeterRegistry} is the gateway's meter registry, and an
  * {@link ObservationRegistry} its observation registry; {@link Observability} prices the calls
  * with {@link PriceTable#example()} and tags two clients by name ({@code acme} and
- * {@code globex}; any other client id is tagged {@code other}).
+ * {@code globex}; any other client id is tagged {@code _OTHER}).
  *
  * <p>It makes a mix of calls that touches every metric: plain chats to each vendor, a repeated
  * question answered by the response cache, a stream, a stream the OpenAI stub cuts after a few

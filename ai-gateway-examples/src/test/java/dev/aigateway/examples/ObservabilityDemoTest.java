@@ -109,9 +109,9 @@ class ObservabilityDemoTest {
   @Test
   void tokensAreCountedForInputAndOutput() {
     for (String type : List.of("input", "output")) {
-      assertThat(sum("gen_ai_client_token_usage__token__sum", Map.of("gen_ai_token_type", type)))
+      assertThat(sum("gen_ai_client_token_usage_sum", Map.of("gen_ai_token_type", type)))
           .as(type + " tokens").isPositive();
-      assertThat(sum("gen_ai_client_token_usage__token__count", Map.of("gen_ai_token_type",
+      assertThat(sum("gen_ai_client_token_usage_count", Map.of("gen_ai_token_type",
           type, "gen_ai_response_model", "gpt-4o"))).as(type + " calls of gpt-4o").isEqualTo(2);
     }
   }
@@ -221,7 +221,7 @@ class ObservabilityDemoTest {
     assertThat(referenced).contains(
         "gen_ai_client_operation_duration_seconds_bucket",
         "gen_ai_client_operation_time_to_first_chunk_seconds_bucket",
-        "gen_ai_client_token_usage__token__sum",
+        "gen_ai_client_token_usage_sum",
         "ai_gateway_cost_total",
         "ai_gateway_failovers_total",
         "ai_gateway_stream_rescues_total",

@@ -325,14 +325,6 @@ public final class RealCall implements GatewayCall {
   void streamed(dev.aigateway.api.ChatChunk chunk) {
     Facts f = facts;
     f.chunks++; // only the delivering thread writes it, one chunk at a time
-    java.util.function.LongConsumer gaps = f.gapSink;
-    if (gaps != null) {
-      long now = f.timing.nanoTime();
-      if (f.chunks > 1) {
-        gaps.accept(now - f.lastChunkNanos);
-      }
-      f.lastChunkNanos = now;
-    }
     if (f.provider == null || !f.provider.equals(chunk.provider())) {
       f.provider = chunk.provider();
     }
@@ -350,6 +342,15 @@ public final class RealCall implements GatewayCall {
       if (!f.fromCache) { // a replay spent no tokens
         f.listener.usage(this, chunk.usage());
       }
+    }
+    // After the facts, so that the gap is told with this chunk's vendor and model known.
+    java.util.function.LongConsumer gaps = f.gapSink;
+    if (gaps != null) {
+      long now = f.timing.nanoTime();
+      if (f.chunks > 1) {
+        gaps.accept(now - f.lastChunkNanos);
+      }
+      f.lastChunkNanos = now;
     }
   }
 

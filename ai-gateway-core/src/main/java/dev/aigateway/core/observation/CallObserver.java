@@ -47,9 +47,11 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
   private volatile @Nullable Throwable lastFailure;
   private volatile @Nullable Target lastTarget;
   private volatile long firstChunkNanos = -1;
+  private volatile @Nullable Target firstChunkTarget;
   // The delivering thread's alone: the chunk-gap histogram of the answering provider.
   private @Nullable Timer gapTimer;
   private @Nullable String gapProvider;
+  private @Nullable String gapModel;
 
   /** An attempt's observation. */
   private record Attempt(int number, Observation observation, AttemptObservationContext context) {}
@@ -94,7 +96,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     if (o.meters != null) {
       String value = DefaultGatewayObservationConvention.lower(outcome);
       o.meter(new Key(GenAi.RATE_LIMIT_DECISIONS, value, clientTag, null, null, null),
-          k -> o.counter(GenAi.RATE_LIMIT_DECISIONS, "Per-client rate-limit decisions", null,
+          k -> o.counter(GenAi.RATE_LIMIT_DECISIONS, "Per-client rate-limit decisions",
               withClient(Tags.of(GenAi.RATE_LIMIT_OUTCOME, value)))).increment();
     }
     event("ai_gateway.rate_limit", "rate limit " + DefaultGatewayObservationConvention.lower(outcome));
@@ -106,7 +108,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
       String value = DefaultGatewayObservationConvention.lower(outcome);
       String model = call.requestedModel();
       o.meter(new Key(GenAi.CACHE_LOOKUPS, value, model, null, null, null),
-          k -> o.counter(GenAi.CACHE_LOOKUPS, "Response cache lookups", null,
+          k -> o.counter(GenAi.CACHE_LOOKUPS, "Response cache lookups",
               Tags.of(GenAi.CACHE, value, GenAi.REQUEST_MODEL, model))).increment();
     }
   }
@@ -117,7 +119,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     String why = DefaultGatewayObservationConvention.lower(reason);
     if (o.meters != null) {
       o.meter(new Key(GenAi.TARGETS_SKIPPED, o.name(target), why, null, null, null),
-          k -> o.counter(GenAi.TARGETS_SKIPPED, "Targets passed over without an attempt", null,
+          k -> o.counter(GenAi.TARGETS_SKIPPED, "Targets passed over without an attempt",
               Tags.of(GenAi.TARGET, o.name(target), GenAi.SKIP_REASON, why))).increment();
     }
     event("ai_gateway.target_skipped", "skipped " + target + ": " + why);
@@ -210,7 +212,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     String cause = ErrorTypes.of(lastFailure);
     if (o.meters != null) {
       o.meter(new Key(GenAi.RETRIES, o.name(target), cause, null, null, null),
-          k -> o.counter(GenAi.RETRIES, "Retries of a target", null,
+          k -> o.counter(GenAi.RETRIES, "Retries of a target",
               Tags.of(GenAi.TARGET, o.name(target), GenAi.ERROR_TYPE, cause))).increment();
     }
     event("ai_gateway.retry", "retry " + target + " after " + cause);
@@ -222,7 +224,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     String why = ErrorTypes.of(cause);
     if (o.meters != null) {
       o.meter(new Key(GenAi.FAILOVERS, o.name(from), o.name(to), why, null, null),
-          k -> o.counter(GenAi.FAILOVERS, "Failovers from one target to the next", null,
+          k -> o.counter(GenAi.FAILOVERS, "Failovers from one target to the next",
               Tags.of(GenAi.TARGET, o.name(from), GenAi.TARGET_TO, o.name(to),
                   GenAi.ERROR_TYPE, why))).increment();
     }
@@ -237,7 +239,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
     String how = DefaultGatewayObservationConvention.lower(kind);
     if (o.meters != null) {
       o.meter(new Key(GenAi.STREAM_RESCUES, o.name(from), o.name(to), why, how, null),
-          k -> o.counter(GenAi.STREAM_RESCUES, "Streams rescued after their first chunk", null,
+          k -> o.counter(GenAi.STREAM_RESCUES, "Streams rescued after their first chunk",
               Tags.of(GenAi.TARGET, o.name(from), GenAi.TARGET_TO, o.name(to),
                   GenAi.ERROR_TYPE, why, GenAi.RESCUE_KIND, how))).increment();
     }
@@ -254,6 +256,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
   @Override
   public void firstChunk(CallInfo call, Duration sinceStart) {
     firstChunkNanos = sinceStart.toNanos();
+    firstChunkTarget = lastTarget;
     GatewayObservationContext c = context;
     if (c != null) {
       c.timeToFirstChunk(sinceStart);
@@ -268,17 +271,20 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
       return;
     }
     String provider = t.providerId();
+    String model = call.responseModel();
     Timer timer = gapTimer;
-    if (timer == null || !provider.equals(gapProvider)) {
-      // Resolved once per answering provider, not per chunk.
+    if (timer == null || !provider.equals(gapProvider) || !java.util.Objects.equals(model,
+        gapModel)) {
+      // Resolved again only when the answering vendor or model changes (a rescue), not per chunk.
       String name = o.settings.latestExperimental()
           ? GenAi.CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK : GenAi.CLIENT_TIME_PER_OUTPUT_CHUNK;
-      ModelTags m = modelTags(o.provider(provider), provider);
+      ModelTags m = modelTags(o.provider(provider), provider, model);
       timer = o.meter(new Key(name, m, null, null, null, null),
           k -> o.secondsHistogram(name, "Time between a stream's chunks after the first",
               m.tags()));
       gapTimer = timer;
       gapProvider = provider;
+      gapModel = model;
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -350,10 +356,14 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
         .record(duration.toNanos(), TimeUnit.NANOSECONDS);
     long ttfc = firstChunkNanos;
     if (call.isStreaming() && ttfc >= 0) {
+      // Credited to the vendor whose chunk came first, which a rescue may have replaced since.
+      Target first = firstChunkTarget;
+      ModelTags f = first == null || first.equals(lastTarget) ? m
+          : modelTags(o.provider(first.providerId()), first.providerId(), null);
       String name = latest
           ? GenAi.CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK : GenAi.CLIENT_TIME_TO_FIRST_CHUNK;
-      o.meter(new Key(name, m, null, null, null, null),
-          k -> o.secondsHistogram(name, "Time to a stream's first chunk", m.tags()))
+      o.meter(new Key(name, f, null, null, null, null),
+          k -> o.secondsHistogram(name, "Time to a stream's first chunk", f.tags()))
           .record(ttfc, TimeUnit.NANOSECONDS);
     }
     if (call.fromCache() || call.attempts() == 0) {
@@ -380,7 +390,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
           String vendor = m.vendor == null ? GenAi.NONE : m.vendor;
           o.meter(new Key(GenAi.COST, vendor, priced, clientTag, null, null),
               k -> o.counter(GenAi.COST, "What the calls cost by the price table",
-                  null, withClient(Tags.of(GenAi.PROVIDER_NAME, vendor, GenAi.RESPONSE_MODEL,
+                  withClient(Tags.of(GenAi.PROVIDER_NAME, vendor, GenAi.RESPONSE_MODEL,
                       priced, GenAi.CURRENCY, prices.currency())))).increment(cost);
         }
       }
@@ -412,7 +422,7 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
 
   private Counter counter(String name, ModelTags m, String modality) {
     return o.meter(new Key(name, m, modality, null, null, null),
-        k -> o.counter(name, "GenAI tokens used", "{token}",
+        k -> o.counter(name, "GenAI tokens used ({token})",
             m.tags().and(GenAi.TOKEN_MODALITY, modality)));
   }
 
@@ -422,8 +432,13 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
   }
 
   private ModelTags modelTags(@Nullable ProviderFacts p, @Nullable String providerId) {
+    return modelTags(p, providerId, call.responseModel());
+  }
+
+  private ModelTags modelTags(@Nullable ProviderFacts p, @Nullable String providerId,
+      @Nullable String responseModel) {
     return new ModelTags(p == null ? providerId : p.name(), p == null ? null : p.address(),
-        p == null ? -1 : p.port(), call.requestedModel(), call.responseModel(), clientTag);
+        p == null ? -1 : p.port(), call.requestedModel(), responseModel, clientTag);
   }
 
   private void event(String name, String contextual) {

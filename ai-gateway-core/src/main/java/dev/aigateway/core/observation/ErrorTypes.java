@@ -37,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  *       ({@link AllTargetsFailedException})</td></tr>
  *   <tr><td>{@code timeout}</td><td>a connect, first-chunk, idle or total timeout
  *       ({@link GatewayTimeoutException})</td></tr>
+ *   <tr><td>{@code circuit_open}, {@code bulkhead_full}, {@code upstream_limit}</td><td>the
+ *       gateway passed a target over without sending (its breaker open, its bulkhead full, its
+ *       vendor-side limit spent): the cause of the failover that follows</td></tr>
  *   <tr><td>{@code authentication}</td><td>the vendor refused the key (401, 403)</td></tr>
  *   <tr><td>{@code context_length_exceeded}</td><td>the prompt is too long for the model</td></tr>
  *   <tr><td>{@code invalid_request}</td><td>the vendor refused the request as invalid</td></tr>
@@ -57,7 +60,8 @@ public final class ErrorTypes {
 
   /** Every value {@link #of} can return, in the table's order. */
   public static final List<String> ALL = List.of("rate_limited", "access_denied", "no_route",
-      "all_targets_failed", "timeout", "authentication", "context_length_exceeded",
+      "all_targets_failed", "timeout", "circuit_open", "bulkhead_full", "upstream_limit",
+      "authentication", "context_length_exceeded",
       "invalid_request", "provider_rate_limited", "malformed_response", "provider_unavailable",
       "provider_error", "cancelled", "gateway_error", OTHER);
 
@@ -68,7 +72,17 @@ public final class ErrorTypes {
     if (failure == null) {
       return GenAi.NONE;
     }
-    if (failure instanceof ProviderException) {
+    if (failure instanceof ProviderException p) {
+      String code = p.errorCode();
+      if (p.statusCode() == 0 && code != null) {
+        // The gateway's own refusals to send (a target skipped), not a vendor's answer.
+        switch (code) {
+          case "circuit_open", "bulkhead_full", "upstream_limit":
+            return code;
+          default:
+            break;
+        }
+      }
       if (failure instanceof AuthenticationException) {
         return "authentication";
       }

@@ -149,17 +149,19 @@ final class GatewayObservability implements GatewayEventListener.Factory {
         .serviceLevelObjectives(DURATION_BUCKETS).register(meters());
   }
 
+  /**
+   * A histogram of token counts. The conventions' unit is {@code {token}}, a UCUM annotation
+   * that OpenTelemetry's own Prometheus translation drops; Micrometer's Prometheus naming would
+   * append it as {@code __token_}, so the base unit is left unset and the Prometheus names are
+   * the conventions' ({@code gen_ai_client_token_usage_bucket}). The unit is in the description.
+   */
   DistributionSummary tokenHistogram(String name, String description, Tags tags) {
-    return DistributionSummary.builder(name).description(description).baseUnit("{token}")
+    return DistributionSummary.builder(name).description(description + " ({token})")
         .tags(tags).serviceLevelObjectives(TOKEN_BUCKETS).register(meters());
   }
 
-  Counter counter(String name, String description, @Nullable String unit, Tags tags) {
-    Counter.Builder b = Counter.builder(name).description(description).tags(tags);
-    if (unit != null) {
-      b.baseUnit(unit);
-    }
-    return b.register(meters());
+  Counter counter(String name, String description, Tags tags) {
+    return Counter.builder(name).description(description).tags(tags).register(meters());
   }
 
   private MeterRegistry meters() {

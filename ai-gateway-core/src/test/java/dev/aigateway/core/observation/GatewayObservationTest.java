@@ -203,7 +203,8 @@ class GatewayObservationTest {
         .tag("gen_ai.token.type", "input").summary();
     DistributionSummary output = meters.get("gen_ai.client.token.usage").tags(callTags)
         .tag("gen_ai.token.type", "output").summary();
-    assertThat(input.getId().getBaseUnit()).isEqualTo("{token}");
+    assertThat(input.getId().getBaseUnit()).as("no Prometheus suffix").isNull();
+    assertThat(input.getId().getDescription()).contains("{token}");
     assertThat(input.takeSnapshot().histogramCounts()).hasSize(14);
     assertThat(input.takeSnapshot().histogramCounts()[13].bucket()).isEqualTo(67108864d);
     assertThat(timer("ai_gateway.attempt.duration", "ai_gateway.target", "openai/gpt-4o",
@@ -404,6 +405,15 @@ class GatewayObservationTest {
         "error.type", "provider_unavailable").count()).isEqualTo(1);
     assertThat(meters.find("ai_gateway.failovers").counters())
         .as("a rescue is not also counted as a failover").isEmpty();
+    assertThat(timer("gen_ai.client.operation.time_to_first_chunk", "gen_ai.provider.name",
+        "openai").count()).as("the first chunk came from OpenAI").isEqualTo(1);
+    assertThat(meters.find("gen_ai.client.operation.time_to_first_chunk")
+        .tag("gen_ai.provider.name", "anthropic").timers()).isEmpty();
+    assertThat(meters.get("gen_ai.client.operation.time_per_output_chunk")
+        .tag("gen_ai.provider.name", "anthropic").timers())
+        .as("the rescuer's gaps carry its own model, never the failed vendor's")
+        .anyMatch(t -> "claude-sonnet-4-5-2024".equals(t.getId().getTag("gen_ai.response.model")))
+        .noneMatch(t -> t.getId().getTag("gen_ai.response.model").startsWith("gpt-4o"));
   }
 
   @Test
@@ -533,7 +543,7 @@ class GatewayObservationTest {
         .tags("gen_ai.token.modality", "text", "gen_ai.response.model", "gpt-4o-2024")
         .counter();
     assertThat(in.count()).isEqualTo(12 + 3);
-    assertThat(in.getId().getBaseUnit()).isEqualTo("{token}");
+    assertThat(in.getId().getDescription()).contains("{token}");
     assertThat(meters.get("gen_ai.client.inference.usage.cache_read.input_tokens").counter()
         .count()).isEqualTo(4);
     assertThat(meters.get("gen_ai.client.inference.operation.input_tokens").summaries().stream()
