@@ -28,13 +28,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * conventions, without a backend). {@code meterHandler}: that registry with Micrometer's
  * {@code DefaultMeterObservationHandler} instead, which times every observation (and keeps a
  * long-task timer of it), as Spring Boot wires it. {@code both}: meterHandler plus the metrics,
- * the pipeline benchmark's observed configuration.
+ * the pipeline benchmark's observed configuration. {@code bothNoLongTask}: the same with the
+ * meter handler told to keep no long-task timers ({@code IgnoredMeters.LONG_TASK_TIMER}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ObservationCostBenchmark {
-  @Param({"none", "meters", "observations", "meterHandler", "both"})
+  @Param({"none", "meters", "observations", "meterHandler", "both", "bothNoLongTask"})
   public String wiring;
 
   private AiGateway gateway;
@@ -62,6 +63,11 @@ public class ObservationCostBenchmark {
       case "both" -> {
         observations.observationConfig()
             .observationHandler(new DefaultMeterObservationHandler(prometheus));
+        b.observationRegistry(observations).meterRegistry(prometheus);
+      }
+      case "bothNoLongTask" -> {
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(
+            prometheus, DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
         b.observationRegistry(observations).meterRegistry(prometheus);
       }
       default -> throw new IllegalArgumentException(wiring);

@@ -59,24 +59,12 @@ public class PipelineOverheadBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     provider = new InMemoryProvider();
-    gateway = AiGateway.builder()
-        .provider(provider)
-        .route(Route.builder("assistant").target("mem", "mem-model").build())
-        .build();
+    gateway = defaults().build();
     String prompt = "Summarise the following customer message in one sentence. ".repeat(16);
     viaRoute = ChatRequest.builder().model("assistant").system("You are concise.").user(prompt)
         .clientId("tenant-42").build();
     direct = viaRoute.withModel("mem-model");
-    everyStage = AiGateway.builder()
-        .provider(provider)
-        .route(Route.builder("assistant").target("mem", "mem-a", 90).target("mem", "mem-b", 10)
-            .fallback("mem", "mem-c").build())
-        .rateLimits(RateLimits.builder().defaultLimit(ClientLimit.builder()
-            .requests(100_000_000L, Duration.ofMinutes(1))
-            .tokens(10_000_000_000L, Duration.ofMinutes(1)).build()).build())
-        .cache(ResponseCache.builder().maxEntries(16).build())
-        .resilience(Resilience.defaults())
-        .build();
+    everyStage = everyStage().build();
     // The same two gateways observed as a production application would: an ObservationRegistry
     // with a real handler (Micrometer's meter handler, which times each observation) and the
     // gateway's own metrics, both on a Prometheus registry.
@@ -84,20 +72,8 @@ public class PipelineOverheadBenchmark {
     ObservationRegistry observations = ObservationRegistry.create();
     observations.observationConfig().observationHandler(
         new DefaultMeterObservationHandler(prometheus));
-    observed = AiGateway.builder()
-        .provider(provider)
-        .route(Route.builder("assistant").target("mem", "mem-model").build())
-        .observationRegistry(observations).meterRegistry(prometheus)
-        .build();
-    everyStageObserved = AiGateway.builder()
-        .provider(provider)
-        .route(Route.builder("assistant").target("mem", "mem-a", 90).target("mem", "mem-b", 10)
-            .fallback("mem", "mem-c").build())
-        .rateLimits(RateLimits.builder().defaultLimit(ClientLimit.builder()
-            .requests(100_000_000L, Duration.ofMinutes(1))
-            .tokens(10_000_000_000L, Duration.ofMinutes(1)).build()).build())
-        .cache(ResponseCache.builder().maxEntries(16).build())
-        .resilience(Resilience.defaults())
+    observed = defaults().observationRegistry(observations).meterRegistry(prometheus).build();
+    everyStageObserved = everyStage()
         .observationRegistry(observations).meterRegistry(prometheus)
         .build();
     viaEveryStage = new ChatRequest[DISTINCT];
@@ -106,6 +82,28 @@ public class PipelineOverheadBenchmark {
       viaEveryStage[i] = viaRoute.toBuilder().user("Question " + i + ": " + prompt).build();
       directEveryStage[i] = viaEveryStage[i].withModel("mem-a");
     }
+  }
+
+  /** A route only: the defaults. */
+  private AiGateway.Builder defaults() {
+    return AiGateway.builder().provider(provider)
+        .route(Route.builder("assistant").target("mem", "mem-model").build());
+  }
+
+  /**
+   * Every stage on: a per-client rate limit with request and token windows, the cache (16
+   * entries, so every call of the benchmark misses), a 90/10 split with a fallback, resilience.
+   */
+  private AiGateway.Builder everyStage() {
+    return AiGateway.builder()
+        .provider(provider)
+        .route(Route.builder("assistant").target("mem", "mem-a", 90).target("mem", "mem-b", 10)
+            .fallback("mem", "mem-c").build())
+        .rateLimits(RateLimits.builder().defaultLimit(ClientLimit.builder()
+            .requests(100_000_000L, Duration.ofMinutes(1))
+            .tokens(10_000_000_000L, Duration.ofMinutes(1)).build()).build())
+        .cache(ResponseCache.builder().maxEntries(16).build())
+        .resilience(Resilience.defaults());
   }
 
   private int nextIndex() {

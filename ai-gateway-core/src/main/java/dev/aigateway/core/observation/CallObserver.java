@@ -99,7 +99,11 @@ final class CallObserver implements GatewayEventListener, LongConsumer {
           k -> o.counter(GenAi.RATE_LIMIT_DECISIONS, "Per-client rate-limit decisions",
               withClient(Tags.of(GenAi.RATE_LIMIT_OUTCOME, value)))).increment();
     }
-    event("ai_gateway.rate_limit", "rate limit " + DefaultGatewayObservationConvention.lower(outcome));
+    if (outcome != RateLimitOutcome.ADMITTED) {
+      // Not the common case: an event on the span (a meter handler counts events, per call).
+      event("ai_gateway.rate_limit",
+          "rate limit " + DefaultGatewayObservationConvention.lower(outcome));
+    }
   }
 
   @Override
