@@ -164,7 +164,20 @@ public class DefaultGatewayObservationConvention implements GatewayObservationCo
     return lower(reason);
   }
 
+  private static final ClassValue<String[]> LOWER = new ClassValue<>() {
+    @Override
+    protected String[] computeValue(Class<?> type) {
+      Object[] constants = type.getEnumConstants();
+      String[] names = new String[constants.length];
+      for (int i = 0; i < constants.length; i++) {
+        names[i] = ((Enum<?>) constants[i]).name().toLowerCase(Locale.ROOT);
+      }
+      return names;
+    }
+  };
+
+  /** The constant's name in lower case, made once per enum type (a tag value on every call). */
   static String lower(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
+    return LOWER.get(e.getDeclaringClass())[e.ordinal()];
   }
 }

@@ -310,8 +310,9 @@ class GatewayObservationTest {
         .noneMatch(t -> t.getValue().contains("tenant-8812"));
   }
 
-  @Test
-  void aRetryIsASecondAttemptOfItsOwnKindAndIsCounted() {
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aRetryIsASecondAttemptOfItsOwnKindAndIsCounted(boolean stream) {
     AtomicInteger n = new AtomicInteger();
     openai.fake.onChat(r -> {
       if (n.getAndIncrement() == 0) {
@@ -320,9 +321,12 @@ class GatewayObservationTest {
       return ChatResponse.builder().provider("openai").model("gpt-4o").text("ok")
           .finishReason(FinishReason.STOP).usage(Usage.of(1, 1)).build();
     });
+    openai.fake.onStream(r -> n.getAndIncrement() == 0
+        ? ChunkPublisher.failingAfter(List.of(), down("openai"))
+        : ChunkPublisher.of(ChunkPublisher.words("openai", "gpt-4o", 2)));
     AiGateway gateway = builder().resilience(Resilience.builder().maxRetries(1).jitter(0)
         .build()).build();
-    gateway.chat(ChatRequest.of("support", "hi"));
+    call(gateway, ChatRequest.of("support", "hi"), stream);
 
     List<Observation.Context> attempts = named(GenAi.ATTEMPT_OBSERVATION);
     assertThat(attempts).hasSize(2);
