@@ -1,0 +1,58 @@
+package dev.aigateway.spring.autoconfigure;
+
+import dev.aigateway.api.spi.ChatInterceptor;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.core.AiGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * The gateway from {@code ai-gateway.*} properties: one {@link AiGateway} bean (injectable as
+ * {@code ChatClient} too), made when the properties name at least one provider or the
+ * application has a {@link ChatProvider} bean, and not at all when the application defines its
+ * own {@code AiGateway}.
+ *
+ * <p>Into it go: a provider per {@code ai-gateway.providers} entry (an application
+ * {@code ChatProvider} bean of the same id replaces it; one of a new id is added), the routes,
+ * resilience, cache, rate limits and observability settings; the application's
+ * {@link ChatInterceptor} beans in {@code @Order}; the context's {@code ObservationRegistry} and
+ * {@code MeterRegistry} when there are; and last every {@link AiGatewayBuilderCustomizer}, in
+ * {@code @Order}. A property that cannot be applied fails startup, reported by
+ * {@link AiGatewayFailureAnalyzer}. The bean is closed with the context.
+ */
+@AutoConfiguration
+@ConditionalOnClass(AiGateway.class)
+@EnableConfigurationProperties(AiGatewayProperties.class)
+public class AiGatewayAutoConfiguration {
+
+  /** The gateway. */
+  @Bean
+  @ConditionalOnMissingBean
+  @Conditional(ProvidersConfiguredCondition.class)
+  public AiGateway aiGateway(AiGatewayProperties properties,
+      ObjectProvider<ChatProvider> providers, ObjectProvider<ChatInterceptor> interceptors,
+      ObjectProvider<ObservationRegistry> observationRegistry,
+      ObjectProvider<MeterRegistry> meterRegistry,
+      ObjectProvider<AiGatewayBuilderCustomizer> customizers) {
+    List<ChatProvider> beans = providers.orderedStream().toList();
+    AiGateway.Builder builder = GatewayFactory.builder(properties, beans);
+    interceptors.orderedStream().forEach(builder::interceptor);
+    observationRegistry.ifAvailable(builder::observationRegistry);
+    meterRegistry.ifAvailable(builder::meterRegistry);
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new AiGatewayConfigurationException(GatewayFactory.PREFIX, String.valueOf(
+          e.getMessage()), "see the ai-gateway properties");
+    }
+  }
+}

@@ -1,0 +1,676 @@
+package dev.aigateway.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code ai-gateway.*} properties: the providers, the routes, and the settings of each
+ * stage. Bound by Spring Boot's relaxed binding, so {@code default-provider} and
+ * {@code defaultProvider} are one property. What a property cannot say, an
+ * {@link AiGatewayBuilderCustomizer} can.
+ */
+@ConfigurationProperties(prefix = "ai-gateway")
+public class AiGatewayProperties {
+
+  /**
+   * The provider that serves bare model names (not needed with one provider).
+   */
+  private @Nullable String defaultProvider;
+
+  /**
+   * The vendors, by the id routes and requests name them with.
+   */
+  private Map<String, Provider> providers = new LinkedHashMap<>();
+
+  /**
+   * The routes, by the name requests use as their model.
+   */
+  private Map<String, RouteProperties> routes = new LinkedHashMap<>();
+
+  /**
+   * Retries, circuit breakers and the gateway's timeouts.
+   */
+  private Resilience resilience = new Resilience();
+
+  /**
+   * The response cache.
+   */
+  private Cache cache = new Cache();
+
+  /**
+   * Per-client limits on requests and tokens.
+   */
+  private RateLimits rateLimits = new RateLimits();
+
+  /**
+   * What the gateway records once the application has an ObservationRegistry or a
+   * MeterRegistry.
+   */
+  private Observability observability = new Observability();
+
+  public @Nullable String getDefaultProvider() {
+    return defaultProvider;
+  }
+
+  public void setDefaultProvider(@Nullable String defaultProvider) {
+    this.defaultProvider = defaultProvider;
+  }
+
+  public Map<String, Provider> getProviders() {
+    return providers;
+  }
+
+  public void setProviders(Map<String, Provider> providers) {
+    this.providers = providers;
+  }
+
+  public Map<String, RouteProperties> getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(Map<String, RouteProperties> routes) {
+    this.routes = routes;
+  }
+
+  public Resilience getResilience() {
+    return resilience;
+  }
+
+  public void setResilience(Resilience resilience) {
+    this.resilience = resilience;
+  }
+
+  public Cache getCache() {
+    return cache;
+  }
+
+  public void setCache(Cache cache) {
+    this.cache = cache;
+  }
+
+  public RateLimits getRateLimits() {
+    return rateLimits;
+  }
+
+  public void setRateLimits(RateLimits rateLimits) {
+    this.rateLimits = rateLimits;
+  }
+
+  public Observability getObservability() {
+    return observability;
+  }
+
+  public void setObservability(Observability observability) {
+    this.observability = observability;
+  }
+
+  /** The kinds of provider the properties can make. */
+  public enum ProviderType {
+    /** OpenAI's API ({@code openai}). */
+    OPENAI,
+    /** Any server speaking OpenAI's Chat Completions ({@code openai-compatible}), by preset. */
+    OPENAI_COMPATIBLE,
+    /** Azure OpenAI ({@code azure-openai}). */
+    AZURE_OPENAI,
+    /** Anthropic's Messages API ({@code anthropic}). */
+    ANTHROPIC,
+    /** Google Gemini's Generative Language API ({@code gemini}). */
+    GEMINI
+  }
+
+  /** One vendor. */
+  public static class Provider {
+    /**
+     * The adapter: openai, openai-compatible, azure-openai, anthropic or gemini.
+     */
+    private @Nullable ProviderType type;
+
+    /**
+     * The key, usually a placeholder such as ${OPENAI_API_KEY}; never logged, and masked by
+     * the actuator's env and configprops endpoints.
+     */
+    private @Nullable String apiKey;
+
+    /**
+     * The name of an environment variable to read the key from at each request, instead of
+     * api-key.
+     */
+    private @Nullable String apiKeyEnv;
+
+    /**
+     * A file to read the key from at each request (a mounted secret), instead of api-key.
+     */
+    private @Nullable String apiKeyFile;
+
+    /**
+     * The base URL; the adapter's (or the preset's) documented one when not set. Required for
+     * azure-openai (https://my-resource.openai.azure.com).
+     */
+    private @Nullable String baseUrl;
+
+    /**
+     * For openai-compatible: groq, mistral, deepseek, together, openrouter, ollama or vllm;
+     * without a preset, base-url names the server.
+     */
+    private @Nullable String preset;
+
+    /**
+     * For azure-openai: the deployment that serves each model name.
+     */
+    private Map<String, String> deployments = new LinkedHashMap<>();
+
+    /**
+     * For azure-openai and gemini: the API version the adapter sends.
+     */
+    private @Nullable String apiVersion;
+
+    /**
+     * Headers sent with every request to this vendor.
+     */
+    private Map<String, String> headers = new LinkedHashMap<>();
+
+    /**
+     * The largest reply body the adapter reads (32MB unless set).
+     */
+    private @Nullable DataSize maxResponseSize;
+
+    public @Nullable ProviderType getType() {
+      return type;
+    }
+
+    public void setType(@Nullable ProviderType type) {
+      this.type = type;
+    }
+
+    public @Nullable String getApiKey() {
+      return apiKey;
+    }
+
+    public void setApiKey(@Nullable String apiKey) {
+      this.apiKey = apiKey;
+    }
+
+    public @Nullable String getApiKeyEnv() {
+      return apiKeyEnv;
+    }
+
+    public void setApiKeyEnv(@Nullable String apiKeyEnv) {
+      this.apiKeyEnv = apiKeyEnv;
+    }
+
+    public @Nullable String getApiKeyFile() {
+      return apiKeyFile;
+    }
+
+    public void setApiKeyFile(@Nullable String apiKeyFile) {
+      this.apiKeyFile = apiKeyFile;
+    }
+
+    public @Nullable String getBaseUrl() {
+      return baseUrl;
+    }
+
+    public void setBaseUrl(@Nullable String baseUrl) {
+      this.baseUrl = baseUrl;
+    }
+
+    public @Nullable String getPreset() {
+      return preset;
+    }
+
+    public void setPreset(@Nullable String preset) {
+      this.preset = preset;
+    }
+
+    public Map<String, String> getDeployments() {
+      return deployments;
+    }
+
+    public void setDeployments(Map<String, String> deployments) {
+      this.deployments = deployments;
+    }
+
+    public @Nullable String getApiVersion() {
+      return apiVersion;
+    }
+
+    public void setApiVersion(@Nullable String apiVersion) {
+      this.apiVersion = apiVersion;
+    }
+
+    public Map<String, String> getHeaders() {
+      return headers;
+    }
+
+    public void setHeaders(Map<String, String> headers) {
+      this.headers = headers;
+    }
+
+    public @Nullable DataSize getMaxResponseSize() {
+      return maxResponseSize;
+    }
+
+    public void setMaxResponseSize(@Nullable DataSize maxResponseSize) {
+      this.maxResponseSize = maxResponseSize;
+    }
+
+    /** Never the key. */
+    @Override
+    public String toString() {
+      return "Provider[type=" + type + ", baseUrl=" + baseUrl + ", preset=" + preset
+          + ", apiKey=" + (apiKey == null ? "none" : "[redacted]") + "]";
+    }
+  }
+
+  /** One route: weighted targets, then fallbacks. */
+  public static class RouteProperties {
+    /**
+     * The weighted targets a request is split over.
+     */
+    private List<TargetProperties> targets = new ArrayList<>();
+
+    /**
+     * The targets tried, in order, when the chosen one fails.
+     */
+    private List<TargetProperties> fallbacks = new ArrayList<>();
+
+    /**
+     * The request metadata key whose value keeps a caller on one target of the split.
+     */
+    private @Nullable String stickyBy;
+
+    /**
+     * Whether the response cache serves this route (the cache's own default when not set).
+     */
+    private @Nullable Boolean cache;
+
+    /**
+     * Whether subscribers of this route understand a restarted stream (a restart chunk).
+     */
+    private @Nullable Boolean streamRestarts;
+
+    public List<TargetProperties> getTargets() {
+      return targets;
+    }
+
+    public void setTargets(List<TargetProperties> targets) {
+      this.targets = targets;
+    }
+
+    public List<TargetProperties> getFallbacks() {
+      return fallbacks;
+    }
+
+    public void setFallbacks(List<TargetProperties> fallbacks) {
+      this.fallbacks = fallbacks;
+    }
+
+    public @Nullable String getStickyBy() {
+      return stickyBy;
+    }
+
+    public void setStickyBy(@Nullable String stickyBy) {
+      this.stickyBy = stickyBy;
+    }
+
+    public @Nullable Boolean getCache() {
+      return cache;
+    }
+
+    public void setCache(@Nullable Boolean cache) {
+      this.cache = cache;
+    }
+
+    public @Nullable Boolean getStreamRestarts() {
+      return streamRestarts;
+    }
+
+    public void setStreamRestarts(@Nullable Boolean streamRestarts) {
+      this.streamRestarts = streamRestarts;
+    }
+  }
+
+  /** A provider and a model, with a weight in its route's split. */
+  public static class TargetProperties {
+    /**
+     * The provider id.
+     */
+    private @Nullable String provider;
+
+    /**
+     * The model, in that vendor's terms.
+     */
+    private @Nullable String model;
+
+    /**
+     * The share of the route's traffic (relative to the other targets); ignored for fallbacks.
+     */
+    private int weight = 1;
+
+    public @Nullable String getProvider() {
+      return provider;
+    }
+
+    public void setProvider(@Nullable String provider) {
+      this.provider = provider;
+    }
+
+    public @Nullable String getModel() {
+      return model;
+    }
+
+    public void setModel(@Nullable String model) {
+      this.model = model;
+    }
+
+    public int getWeight() {
+      return weight;
+    }
+
+    public void setWeight(int weight) {
+      this.weight = weight;
+    }
+  }
+
+  /** Retries, breakers and timeouts. */
+  public static class Resilience {
+    /**
+     * How often a failed attempt is retried on the same target before failing over.
+     */
+    private @Nullable Integer maxRetries;
+
+    /**
+     * Consecutive failures that open a target's circuit.
+     */
+    private @Nullable Integer failureThreshold;
+
+    /**
+     * How long an open circuit stays open before a probe.
+     */
+    private @Nullable Duration cooldown;
+
+    /**
+     * How long to wait for a connection.
+     */
+    private @Nullable Duration connectTimeout;
+
+    /**
+     * How long to wait for a stream's first chunk or a plain call's answer (30s unless set).
+     */
+    private @Nullable Duration firstChunkTimeout;
+
+    /**
+     * The longest silence between two chunks of a stream.
+     */
+    private @Nullable Duration idleTimeout;
+
+    /**
+     * The call's total deadline, across retries and failovers.
+     */
+    private @Nullable Duration deadline;
+
+    public @Nullable Integer getMaxRetries() {
+      return maxRetries;
+    }
+
+    public void setMaxRetries(@Nullable Integer maxRetries) {
+      this.maxRetries = maxRetries;
+    }
+
+    public @Nullable Integer getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(@Nullable Integer failureThreshold) {
+      this.failureThreshold = failureThreshold;
+    }
+
+    public @Nullable Duration getCooldown() {
+      return cooldown;
+    }
+
+    public void setCooldown(@Nullable Duration cooldown) {
+      this.cooldown = cooldown;
+    }
+
+    public @Nullable Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    public void setConnectTimeout(@Nullable Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    public @Nullable Duration getFirstChunkTimeout() {
+      return firstChunkTimeout;
+    }
+
+    public void setFirstChunkTimeout(@Nullable Duration firstChunkTimeout) {
+      this.firstChunkTimeout = firstChunkTimeout;
+    }
+
+    public @Nullable Duration getIdleTimeout() {
+      return idleTimeout;
+    }
+
+    public void setIdleTimeout(@Nullable Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+    }
+
+    public @Nullable Duration getDeadline() {
+      return deadline;
+    }
+
+    public void setDeadline(@Nullable Duration deadline) {
+      this.deadline = deadline;
+    }
+  }
+
+  /** The response cache. */
+  public static class Cache {
+    /**
+     * Whether every model is cached unless its route says otherwise (routes can turn it on
+     * when this is off).
+     */
+    private boolean enabled;
+
+    /**
+     * The most entries kept.
+     */
+    private @Nullable Long maxEntries;
+
+    /**
+     * The most bytes the entries may hold.
+     */
+    private @Nullable DataSize maxBytes;
+
+    /**
+     * How long an entry lives.
+     */
+    private @Nullable Duration ttl;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public @Nullable Long getMaxEntries() {
+      return maxEntries;
+    }
+
+    public void setMaxEntries(@Nullable Long maxEntries) {
+      this.maxEntries = maxEntries;
+    }
+
+    public @Nullable DataSize getMaxBytes() {
+      return maxBytes;
+    }
+
+    public void setMaxBytes(@Nullable DataSize maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    public @Nullable Duration getTtl() {
+      return ttl;
+    }
+
+    public void setTtl(@Nullable Duration ttl) {
+      this.ttl = ttl;
+    }
+  }
+
+  /** Per-client limits. */
+  public static class RateLimits {
+    /**
+     * The limit of every client without one of its own.
+     */
+    private @Nullable Limit defaultLimit;
+
+    /**
+     * Limits by client id.
+     */
+    private Map<String, Limit> clients = new LinkedHashMap<>();
+
+    /**
+     * Alias of default-limit, so that rate-limits.default reads as in the README.
+     */
+    public @Nullable Limit getDefault() {
+      return defaultLimit;
+    }
+
+    public void setDefault(@Nullable Limit limit) {
+      this.defaultLimit = limit;
+    }
+
+    public Map<String, Limit> getClients() {
+      return clients;
+    }
+
+    public void setClients(Map<String, Limit> clients) {
+      this.clients = clients;
+    }
+  }
+
+  /** One client's limit. */
+  public static class Limit {
+    /**
+     * Request windows, each "count/duration" such as 10/1s or 500/1m.
+     */
+    private List<String> requests = new ArrayList<>();
+
+    /**
+     * Token windows, each "count/duration" such as 200000/1m.
+     */
+    private List<String> tokens = new ArrayList<>();
+
+    /**
+     * The models and routes this client may use (any when empty).
+     */
+    private List<String> allowedModels = new ArrayList<>();
+
+    public List<String> getRequests() {
+      return requests;
+    }
+
+    public void setRequests(List<String> requests) {
+      this.requests = requests;
+    }
+
+    public List<String> getTokens() {
+      return tokens;
+    }
+
+    public void setTokens(List<String> tokens) {
+      this.tokens = tokens;
+    }
+
+    public List<String> getAllowedModels() {
+      return allowedModels;
+    }
+
+    public void setAllowedModels(List<String> allowedModels) {
+      this.allowedModels = allowedModels;
+    }
+  }
+
+  /** What is recorded. */
+  public static class Observability {
+    /**
+     * Whether the client id becomes a metric and span tag (only for applications whose client
+     * ids are few).
+     */
+    private boolean clientTag;
+
+    /**
+     * Client ids that may be tag values (others are _OTHER); implies client-tag.
+     */
+    private List<String> clientTags = new ArrayList<>();
+
+    /**
+     * Whether prompts and answers are recorded on the call's observation (the
+     * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT variable's choice when not set).
+     */
+    private @Nullable Boolean captureContent;
+
+    /**
+     * A price table for the cost counter: classpath:prices.json or a file path (JSON or
+     * properties).
+     */
+    private @Nullable String prices;
+
+    /**
+     * Whether the newest experimental GenAI metric names are emitted (the
+     * OTEL_SEMCONV_STABILITY_OPT_IN variable's choice when not set).
+     */
+    private @Nullable Boolean latestExperimental;
+
+    public boolean isClientTag() {
+      return clientTag;
+    }
+
+    public void setClientTag(boolean clientTag) {
+      this.clientTag = clientTag;
+    }
+
+    public List<String> getClientTags() {
+      return clientTags;
+    }
+
+    public void setClientTags(List<String> clientTags) {
+      this.clientTags = clientTags;
+    }
+
+    public @Nullable Boolean getCaptureContent() {
+      return captureContent;
+    }
+
+    public void setCaptureContent(@Nullable Boolean captureContent) {
+      this.captureContent = captureContent;
+    }
+
+    public @Nullable String getPrices() {
+      return prices;
+    }
+
+    public void setPrices(@Nullable String prices) {
+      this.prices = prices;
+    }
+
+    public @Nullable Boolean getLatestExperimental() {
+      return latestExperimental;
+    }
+
+    public void setLatestExperimental(@Nullable Boolean latestExperimental) {
+      this.latestExperimental = latestExperimental;
+    }
+  }
+}

@@ -1,0 +1,402 @@
+package dev.aigateway.spring.autoconfigure;
+
+import dev.aigateway.api.Secret;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.core.AiGateway;
+import dev.aigateway.core.cache.ResponseCache;
+import dev.aigateway.core.observation.ClientTags;
+import dev.aigateway.core.observation.Observability;
+import dev.aigateway.core.observation.PriceTable;
+import dev.aigateway.core.ratelimit.ClientLimit;
+import dev.aigateway.core.ratelimit.RateLimits;
+import dev.aigateway.core.resilience.Resilience;
+import dev.aigateway.core.resilience.Timeouts;
+import dev.aigateway.core.routing.Route;
+import dev.aigateway.providers.anthropic.AnthropicProvider;
+import dev.aigateway.providers.azure.AzureOpenAiProvider;
+import dev.aigateway.providers.gemini.GeminiProvider;
+import dev.aigateway.providers.openai.OpenAiCompatible;
+import dev.aigateway.providers.openai.OpenAiProvider;
+import dev.aigateway.spring.autoconfigure.AiGatewayProperties.Limit;
+import dev.aigateway.spring.autoconfigure.AiGatewayProperties.Provider;
+import dev.aigateway.spring.autoconfigure.AiGatewayProperties.RouteProperties;
+import dev.aigateway.spring.autoconfigure.AiGatewayProperties.TargetProperties;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * Turns {@link AiGatewayProperties} into an {@link AiGateway.Builder}: one provider per entry
+ * (or the application's own {@code ChatProvider} bean of that id, which wins), the routes, and
+ * each stage's settings. Every value is checked here, so that a bad one fails startup with an
+ * {@link AiGatewayConfigurationException} naming its property, never later and never with a
+ * builder's stack trace.
+ */
+final class GatewayFactory {
+  static final String PREFIX = "ai-gateway";
+  static final Set<String> PRESETS =
+      Set.of("groq", "mistral", "deepseek", "together", "openrouter", "ollama", "vllm");
+
+  private GatewayFactory() {}
+
+  static AiGateway.Builder builder(AiGatewayProperties properties,
+      List<ChatProvider> providerBeans) {
+    AiGateway.Builder b = AiGateway.builder();
+    Map<String, ChatProvider> providers = new LinkedHashMap<>();
+    properties.getProviders().forEach((id, p) -> providers.put(id, provider(id, p)));
+    for (ChatProvider bean : providerBeans) {
+      ChatProvider replaced = providers.put(bean.id(), bean); // the application's bean wins
+      if (replaced != null) {
+        replaced.close();
+      }
+    }
+    providers.values().forEach(b::provider);
+
+    String defaultProvider = properties.getDefaultProvider();
+    if (defaultProvider != null) {
+      if (!providers.containsKey(defaultProvider)) {
+        throw new AiGatewayConfigurationException(PREFIX + ".default-provider",
+            "names no provider '" + defaultProvider + "'", "one of " + providers.keySet());
+      }
+      b.defaultProvider(defaultProvider);
+    }
+    properties.getRoutes().forEach((name, r) -> b.route(route(name, r, providers.keySet())));
+    resilience(b, properties.getResilience());
+    cache(b, properties.getCache(), properties.getRoutes());
+    rateLimits(b, properties.getRateLimits());
+    b.observability(observability(properties.getObservability()));
+    return b;
+  }
+
+  // ---- providers ----
+
+  private static ChatProvider provider(String id, Provider p) {
+    String at = PREFIX + ".providers." + id;
+    if (p.getType() == null) {
+      throw new AiGatewayConfigurationException(at + ".type", "is missing",
+          "one of openai, openai-compatible, azure-openai, anthropic, gemini");
+    }
+    Secret key = key(at, p);
+    return guarded(at, () -> switch (p.getType()) {
+      case OPENAI -> openAi(OpenAiProvider.builder().id(id), p, key);
+      case OPENAI_COMPATIBLE -> openAi(compatible(at, id, p).id(id), p, key);
+      case AZURE_OPENAI -> {
+        AzureOpenAiProvider.Builder az = AzureOpenAiProvider.builder().id(id)
+            .baseUrl(required(at + ".base-url", p.getBaseUrl(),
+                "the resource's URL, such as https://my-resource.openai.azure.com"))
+            .deployments(p.getDeployments());
+        if (key != null) {
+          az.apiKey(key);
+        }
+        if (p.getApiVersion() != null) {
+          az.apiVersion(p.getApiVersion());
+        }
+        p.getHeaders().forEach(az::header);
+        if (p.getMaxResponseSize() != null) {
+          az.maxResponseSize(p.getMaxResponseSize().toBytes());
+        }
+        yield az.build();
+      }
+      case ANTHROPIC -> {
+        AnthropicProvider.Builder an = AnthropicProvider.builder().id(id);
+        if (p.getBaseUrl() != null) {
+          an.baseUrl(p.getBaseUrl());
+        }
+        if (key != null) {
+          an.apiKey(key);
+        }
+        p.getHeaders().forEach(an::header);
+        if (p.getMaxResponseSize() != null) {
+          an.maxResponseSize(p.getMaxResponseSize().toBytes());
+        }
+        yield an.build();
+      }
+      case GEMINI -> {
+        GeminiProvider.Builder ge = GeminiProvider.builder().id(id);
+        if (p.getBaseUrl() != null) {
+          ge.baseUrl(p.getBaseUrl());
+        }
+        if (key != null) {
+          ge.apiKey(key);
+        }
+        if (p.getApiVersion() != null) {
+          ge.apiVersion(p.getApiVersion());
+        }
+        p.getHeaders().forEach(ge::header);
+        if (p.getMaxResponseSize() != null) {
+          ge.maxResponseSize(p.getMaxResponseSize().toBytes());
+        }
+        yield ge.build();
+      }
+    });
+  }
+
+  private static OpenAiProvider.Builder compatible(String at, String id, Provider p) {
+    String preset = p.getPreset();
+    if (preset == null) {
+      return OpenAiCompatible.custom(id, required(at + ".base-url", p.getBaseUrl(),
+          "the server's URL, or a preset: one of " + sorted(PRESETS)));
+    }
+    return switch (preset) {
+      case "groq" -> OpenAiCompatible.groq();
+      case "mistral" -> OpenAiCompatible.mistral();
+      case "deepseek" -> OpenAiCompatible.deepSeek();
+      case "together" -> OpenAiCompatible.together();
+      case "openrouter" -> OpenAiCompatible.openRouter();
+      case "ollama" -> OpenAiCompatible.ollama();
+      case "vllm" -> OpenAiCompatible.vllm();
+      default -> throw new AiGatewayConfigurationException(at + ".preset",
+          "is no preset ('" + preset + "')", "one of " + sorted(PRESETS)
+              + ", or no preset and a base-url");
+    };
+  }
+
+  private static OpenAiProvider openAi(OpenAiProvider.Builder o, Provider p,
+      @Nullable Secret key) {
+    if (p.getBaseUrl() != null) {
+      o.baseUrl(p.getBaseUrl());
+    }
+    if (key != null) {
+      o.apiKey(key);
+    }
+    p.getHeaders().forEach(o::header);
+    if (p.getMaxResponseSize() != null) {
+      o.maxResponseSize(p.getMaxResponseSize().toBytes());
+    }
+    return o.build();
+  }
+
+  private static @Nullable Secret key(String at, Provider p) {
+    int given = (p.getApiKey() != null ? 1 : 0) + (p.getApiKeyEnv() != null ? 1 : 0)
+        + (p.getApiKeyFile() != null ? 1 : 0);
+    if (given > 1) {
+      throw new AiGatewayConfigurationException(at + ".api-key",
+          "is given more than one way", "one of api-key, api-key-env or api-key-file");
+    }
+    if (p.getApiKey() != null) {
+      if (p.getApiKey().isBlank()) {
+        throw new AiGatewayConfigurationException(at + ".api-key", "is blank (is the "
+            + "environment variable it names set?)", "the key, or leave it out");
+      }
+      return Secret.of(p.getApiKey());
+    }
+    if (p.getApiKeyEnv() != null) {
+      return Secret.env(p.getApiKeyEnv());
+    }
+    if (p.getApiKeyFile() != null) {
+      return Secret.file(Path.of(p.getApiKeyFile()));
+    }
+    return null;
+  }
+
+  // ---- routes ----
+
+  private static Route route(String name, RouteProperties r, Set<String> providers) {
+    String at = PREFIX + ".routes." + name;
+    if (r.getTargets().isEmpty()) {
+      throw new AiGatewayConfigurationException(at + ".targets", "is empty",
+          "at least one { provider, model, weight }");
+    }
+    Route.Builder b = Route.builder(name);
+    List<TargetProperties> targets = r.getTargets();
+    for (int i = 0; i < targets.size(); i++) {
+      TargetProperties t = targets.get(i);
+      String ti = at + ".targets[" + i + "]";
+      check(ti, t, providers);
+      if (t.getWeight() < 0) {
+        throw new AiGatewayConfigurationException(ti + ".weight",
+            "is negative (" + t.getWeight() + ")", "a weight of 0 or more");
+      }
+      b.target(t.getProvider(), t.getModel(), t.getWeight());
+    }
+    List<TargetProperties> fallbacks = r.getFallbacks();
+    for (int i = 0; i < fallbacks.size(); i++) {
+      TargetProperties t = fallbacks.get(i);
+      check(at + ".fallbacks[" + i + "]", t, providers);
+      b.fallback(t.getProvider(), t.getModel());
+    }
+    if (r.getStickyBy() != null) {
+      b.stickyBy(r.getStickyBy());
+    }
+    if (r.getCache() != null) {
+      b.cache(r.getCache());
+    }
+    if (r.getStreamRestarts() != null) {
+      b.streamRestarts(r.getStreamRestarts());
+    }
+    return guarded(at, b::build);
+  }
+
+  private static void check(String at, TargetProperties t, Set<String> providers) {
+    if (t.getProvider() == null || t.getProvider().isBlank()) {
+      throw new AiGatewayConfigurationException(at + ".provider", "is missing",
+          "one of " + providers);
+    }
+    if (!providers.contains(t.getProvider())) {
+      throw new AiGatewayConfigurationException(at + ".provider",
+          "names no provider '" + t.getProvider() + "'", "one of " + providers);
+    }
+    if (t.getModel() == null || t.getModel().isBlank()) {
+      throw new AiGatewayConfigurationException(at + ".model", "is missing",
+          "the model, in that vendor's terms");
+    }
+  }
+
+  // ---- stages ----
+
+  private static void resilience(AiGateway.Builder b, AiGatewayProperties.Resilience r) {
+    String at = PREFIX + ".resilience";
+    Resilience.Builder rb = Resilience.builder();
+    if (r.getMaxRetries() != null) {
+      guarded(at + ".max-retries", () -> rb.maxRetries(r.getMaxRetries()));
+    }
+    if (r.getFailureThreshold() != null) {
+      guarded(at + ".failure-threshold", () -> rb.failureThreshold(r.getFailureThreshold()));
+    }
+    if (r.getCooldown() != null) {
+      guarded(at + ".cooldown", () -> rb.cooldown(r.getCooldown()));
+    }
+    b.resilience(guarded(at, rb::build));
+    Timeouts.Builder tb = Timeouts.builder();
+    guarded(at + ".connect-timeout", () -> tb.connect(r.getConnectTimeout()));
+    guarded(at + ".first-chunk-timeout", () -> tb.firstChunk(r.getFirstChunkTimeout()));
+    guarded(at + ".idle-timeout", () -> tb.idle(r.getIdleTimeout()));
+    guarded(at + ".deadline", () -> tb.total(r.getDeadline()));
+    b.timeouts(guarded(at, tb::build));
+  }
+
+  private static void cache(AiGateway.Builder b, AiGatewayProperties.Cache c,
+      Map<String, RouteProperties> routes) {
+    boolean anyRoute = routes.values().stream().anyMatch(r -> Boolean.TRUE.equals(r.getCache()));
+    if (!c.isEnabled() && !anyRoute && c.getMaxEntries() == null && c.getMaxBytes() == null
+        && c.getTtl() == null) {
+      return; // off, and no route turns it on
+    }
+    String at = PREFIX + ".cache";
+    ResponseCache.Builder cb = ResponseCache.builder().enabledByDefault(c.isEnabled());
+    if (c.getMaxEntries() != null) {
+      guarded(at + ".max-entries", () -> cb.maxEntries(c.getMaxEntries()));
+    }
+    if (c.getMaxBytes() != null) {
+      guarded(at + ".max-bytes", () -> cb.maxBytes(c.getMaxBytes().toBytes()));
+    }
+    if (c.getTtl() != null) {
+      guarded(at + ".ttl", () -> cb.ttl(c.getTtl()));
+    }
+    b.cache(guarded(at, cb::build));
+  }
+
+  private static void rateLimits(AiGateway.Builder b, AiGatewayProperties.RateLimits r) {
+    if (r.getDefault() == null && r.getClients().isEmpty()) {
+      return;
+    }
+    String at = PREFIX + ".rate-limits";
+    RateLimits.Builder rb = RateLimits.builder();
+    if (r.getDefault() != null) {
+      rb.defaultLimit(limit(at + ".default", r.getDefault()));
+    }
+    r.getClients().forEach((client, l) -> rb.client(client, limit(at + ".clients." + client, l)));
+    b.rateLimits(guarded(at, rb::build));
+  }
+
+  private static ClientLimit limit(String at, Limit l) {
+    ClientLimit.Builder cb = ClientLimit.builder();
+    for (int i = 0; i < l.getRequests().size(); i++) {
+      String wi = at + ".requests[" + i + "]";
+      Window w = window(wi, l.getRequests().get(i));
+      guarded(wi, () -> cb.requests(w.count, w.per));
+    }
+    for (int i = 0; i < l.getTokens().size(); i++) {
+      String wi = at + ".tokens[" + i + "]";
+      Window w = window(wi, l.getTokens().get(i));
+      guarded(wi, () -> cb.tokens(w.count, w.per));
+    }
+    if (!l.getAllowedModels().isEmpty()) {
+      cb.allowedModels(l.getAllowedModels().toArray(String[]::new));
+    }
+    return guarded(at, cb::build);
+  }
+
+  private record Window(long count, Duration per) {}
+
+  /** {@code count/duration}, such as {@code 10/1s}, {@code 500/1m} or {@code 200000/PT1H}. */
+  static Window window(String at, String text) {
+    String valid = "count/duration, such as 10/1s, 500/1m or 200000/1h";
+    int slash = text.indexOf('/');
+    if (slash <= 0 || slash == text.length() - 1) {
+      throw new AiGatewayConfigurationException(at, "'" + text + "' is not count/duration",
+          valid);
+    }
+    long count;
+    Duration per;
+    try {
+      count = Long.parseLong(text.substring(0, slash).trim());
+    } catch (NumberFormatException e) {
+      throw new AiGatewayConfigurationException(at,
+          "'" + text + "' does not start with a whole number", valid);
+    }
+    try {
+      per = DurationStyle.detectAndParse(text.substring(slash + 1).trim());
+    } catch (IllegalArgumentException e) {
+      throw new AiGatewayConfigurationException(at,
+          "'" + text + "' does not end with a duration", valid);
+    }
+    if (count <= 0 || per.isNegative() || per.isZero()) {
+      throw new AiGatewayConfigurationException(at,
+          "'" + text + "' needs a count and a duration above zero", valid);
+    }
+    return new Window(count, per);
+  }
+
+  private static Observability observability(AiGatewayProperties.Observability o) {
+    String at = PREFIX + ".observability";
+    Observability.Builder ob = Observability.builder();
+    if (!o.getClientTags().isEmpty()) {
+      ob.clientTags(ClientTags.only(Set.copyOf(o.getClientTags())));
+    } else if (o.isClientTag()) {
+      ob.clientTags(ClientTags.all());
+    }
+    if (o.getCaptureContent() != null) {
+      ob.captureContent(o.getCaptureContent());
+    }
+    if (o.getLatestExperimental() != null) {
+      ob.latestExperimental(o.getLatestExperimental());
+    }
+    if (o.getPrices() != null) {
+      String location = o.getPrices();
+      ob.prices(guarded(at + ".prices", () -> PriceTable.load(location)));
+    }
+    return ob.build();
+  }
+
+  // ---- helpers ----
+
+  private static String required(String at, @Nullable String value, String valid) {
+    if (value == null || value.isBlank()) {
+      throw new AiGatewayConfigurationException(at, "is missing", valid);
+    }
+    return value;
+  }
+
+  /** Runs a builder step; a builder's refusal becomes the property's failure. */
+  private static <T> T guarded(String at, Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (AiGatewayConfigurationException e) {
+      throw e;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new AiGatewayConfigurationException(at, String.valueOf(e.getMessage()),
+          "see the property's description");
+    }
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
+  }
+}
