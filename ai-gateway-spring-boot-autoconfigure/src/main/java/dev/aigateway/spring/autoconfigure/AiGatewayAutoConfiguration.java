@@ -8,6 +8,7 @@ import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -54,5 +55,14 @@ public class AiGatewayAutoConfiguration {
       throw new AiGatewayConfigurationException(GatewayFactory.PREFIX, String.valueOf(
           e.getMessage()), "see the ai-gateway properties");
     }
+  }
+
+  /** Replaces the routes live when their properties change (see the class). */
+  @Bean
+  @ConditionalOnBean(AiGateway.class)
+  @ConditionalOnMissingBean
+  public AiGatewayRoutesReloader aiGatewayRoutesReloader(AiGateway gateway,
+      AiGatewayProperties properties, org.springframework.core.env.Environment environment) {
+    return new AiGatewayRoutesReloader(gateway, environment, properties.getRoutes().keySet());
   }
 }

@@ -197,7 +197,7 @@ final class GatewayFactory {
 
   // ---- routes ----
 
-  private static Route route(String name, RouteProperties r, Set<String> providers) {
+  static Route route(String name, RouteProperties r, Set<String> providers) {
     String at = PREFIX + ".routes." + name;
     if (r.getTargets().isEmpty()) {
       throw new AiGatewayConfigurationException(at + ".targets", "is empty",
