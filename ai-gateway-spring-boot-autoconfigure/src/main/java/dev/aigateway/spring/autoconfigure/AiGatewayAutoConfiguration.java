@@ -42,9 +42,17 @@ public class AiGatewayAutoConfiguration {
       ObjectProvider<ChatProvider> providers, ObjectProvider<ChatInterceptor> interceptors,
       ObjectProvider<ObservationRegistry> observationRegistry,
       ObjectProvider<MeterRegistry> meterRegistry,
-      ObjectProvider<AiGatewayBuilderCustomizer> customizers) {
+      ObjectProvider<AiGatewayBuilderCustomizer> customizers,
+      org.springframework.beans.factory.ListableBeanFactory beanFactory) {
     List<ChatProvider> beans = providers.orderedStream().toList();
-    AiGateway.Builder builder = GatewayFactory.builder(properties, beans);
+    AiGateway.Builder builder = GatewayFactory.builder(properties, beans,
+        new GatewayFactory.Beans() {
+          @Override
+          public <T> T get(String name, Class<T> type) {
+            return beanFactory.containsBean(name) && beanFactory.isTypeMatch(name, type)
+                ? beanFactory.getBean(name, type) : null;
+          }
+        });
     interceptors.orderedStream().forEach(builder::interceptor);
     observationRegistry.ifAvailable(builder::observationRegistry);
     meterRegistry.ifAvailable(builder::meterRegistry);

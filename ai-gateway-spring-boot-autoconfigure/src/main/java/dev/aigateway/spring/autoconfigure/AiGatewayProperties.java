@@ -180,6 +180,20 @@ public class AiGatewayProperties {
      */
     private @Nullable DataSize maxResponseSize;
 
+    /**
+     * For azure-openai with Microsoft Entra ID: the name of the application's
+     * AzureOpenAiProvider.TokenSupplier bean, used instead of a key.
+     */
+    private @Nullable String tokenSupplier;
+
+    public @Nullable String getTokenSupplier() {
+      return tokenSupplier;
+    }
+
+    public void setTokenSupplier(@Nullable String tokenSupplier) {
+      this.tokenSupplier = tokenSupplier;
+    }
+
     public @Nullable ProviderType getType() {
       return type;
     }
@@ -295,6 +309,33 @@ public class AiGatewayProperties {
      */
     private @Nullable Boolean streamRestarts;
 
+    /**
+     * Content rules, tried in order before the split: the first whose condition matches picks
+     * its own targets.
+     */
+    private List<RuleProperties> rules = new ArrayList<>();
+
+    /**
+     * This route's own retries and timeouts; what it leaves unset is the gateway's.
+     */
+    private @Nullable Resilience resilience;
+
+    public List<RuleProperties> getRules() {
+      return rules;
+    }
+
+    public void setRules(List<RuleProperties> rules) {
+      this.rules = rules;
+    }
+
+    public @Nullable Resilience getResilience() {
+      return resilience;
+    }
+
+    public void setResilience(@Nullable Resilience resilience) {
+      this.resilience = resilience;
+    }
+
     public List<TargetProperties> getTargets() {
       return targets;
     }
@@ -353,6 +394,19 @@ public class AiGatewayProperties {
      */
     private int weight = 1;
 
+    /**
+     * What this target changes in each request sent to it.
+     */
+    private OverrideProperties overrides = new OverrideProperties();
+
+    public OverrideProperties getOverrides() {
+      return overrides;
+    }
+
+    public void setOverrides(OverrideProperties overrides) {
+      this.overrides = overrides;
+    }
+
     public @Nullable String getProvider() {
       return provider;
     }
@@ -375,6 +429,184 @@ public class AiGatewayProperties {
 
     public void setWeight(int weight) {
       this.weight = weight;
+    }
+  }
+
+  /** What a target changes in the requests sent to it. */
+  public static class OverrideProperties {
+    /**
+     * The sampling temperature this target is sent.
+     */
+    private @Nullable Double temperature;
+
+    /**
+     * The nucleus sampling mass this target is sent.
+     */
+    private @Nullable Double topP;
+
+    /**
+     * The output token limit this target is sent.
+     */
+    private @Nullable Integer maxTokens;
+
+    /**
+     * Whether this target continues an assistant prefill (mid-stream rescue by continuation).
+     */
+    private @Nullable Boolean assistantPrefill;
+
+    /**
+     * Vendor fields added to the request body.
+     */
+    private Map<String, String> extra = new LinkedHashMap<>();
+
+    public @Nullable Double getTemperature() {
+      return temperature;
+    }
+
+    public void setTemperature(@Nullable Double temperature) {
+      this.temperature = temperature;
+    }
+
+    public @Nullable Double getTopP() {
+      return topP;
+    }
+
+    public void setTopP(@Nullable Double topP) {
+      this.topP = topP;
+    }
+
+    public @Nullable Integer getMaxTokens() {
+      return maxTokens;
+    }
+
+    public void setMaxTokens(@Nullable Integer maxTokens) {
+      this.maxTokens = maxTokens;
+    }
+
+    public @Nullable Boolean getAssistantPrefill() {
+      return assistantPrefill;
+    }
+
+    public void setAssistantPrefill(@Nullable Boolean assistantPrefill) {
+      this.assistantPrefill = assistantPrefill;
+    }
+
+    public Map<String, String> getExtra() {
+      return extra;
+    }
+
+    public void setExtra(Map<String, String> extra) {
+      this.extra = extra;
+    }
+  }
+
+  /** A content rule: a condition on the request, and the targets it picks. */
+  public static class RuleProperties {
+    /**
+     * The condition; every part given must hold.
+     */
+    private When when = new When();
+
+    /**
+     * The targets when the condition holds.
+     */
+    private List<TargetProperties> targets = new ArrayList<>();
+
+    /**
+     * Their fallbacks.
+     */
+    private List<TargetProperties> fallbacks = new ArrayList<>();
+
+    public When getWhen() {
+      return when;
+    }
+
+    public void setWhen(When when) {
+      this.when = when;
+    }
+
+    public List<TargetProperties> getTargets() {
+      return targets;
+    }
+
+    public void setTargets(List<TargetProperties> targets) {
+      this.targets = targets;
+    }
+
+    public List<TargetProperties> getFallbacks() {
+      return fallbacks;
+    }
+
+    public void setFallbacks(List<TargetProperties> fallbacks) {
+      this.fallbacks = fallbacks;
+    }
+  }
+
+  /** The named request conditions a rule can test. */
+  public static class When {
+    /**
+     * The request has images.
+     */
+    private @Nullable Boolean hasImages;
+
+    /**
+     * The request offers tools.
+     */
+    private @Nullable Boolean hasTools;
+
+    /**
+     * The request's estimated input is over this many tokens.
+     */
+    private @Nullable Integer estimatedInputTokensOver;
+
+    /**
+     * Request metadata entries that must equal these values.
+     */
+    private Map<String, String> metadata = new LinkedHashMap<>();
+
+    /**
+     * Request metadata entries that must match these regular expressions.
+     */
+    private Map<String, String> metadataMatches = new LinkedHashMap<>();
+
+    public @Nullable Boolean getHasImages() {
+      return hasImages;
+    }
+
+    public void setHasImages(@Nullable Boolean hasImages) {
+      this.hasImages = hasImages;
+    }
+
+    public @Nullable Boolean getHasTools() {
+      return hasTools;
+    }
+
+    public void setHasTools(@Nullable Boolean hasTools) {
+      this.hasTools = hasTools;
+    }
+
+    public @Nullable Integer getEstimatedInputTokensOver() {
+      return estimatedInputTokensOver;
+    }
+
+    public void setEstimatedInputTokensOver(@Nullable Integer estimatedInputTokensOver) {
+      this.estimatedInputTokensOver = estimatedInputTokensOver;
+    }
+
+    public Map<String, String> getMetadata() {
+      return metadata;
+    }
+
+    public void setMetadata(Map<String, String> metadata) {
+      this.metadata = metadata;
+    }
+
+    public Map<String, String> getMetadataMatches() {
+      return metadataMatches;
+    }
+
+    public void setMetadataMatches(Map<String, String> metadataMatches) {
+      this.metadataMatches = metadataMatches;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.aigateway.spring.autoconfigure;
 
+import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.core.AiGateway;
@@ -11,7 +12,10 @@ import dev.aigateway.core.ratelimit.ClientLimit;
 import dev.aigateway.core.ratelimit.RateLimits;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.resilience.Timeouts;
+import dev.aigateway.core.routing.Overrides;
+import dev.aigateway.core.routing.RequestPredicates;
 import dev.aigateway.core.routing.Route;
+import dev.aigateway.core.routing.Rule;
 import dev.aigateway.providers.anthropic.AnthropicProvider;
 import dev.aigateway.providers.azure.AzureOpenAiProvider;
 import dev.aigateway.providers.gemini.GeminiProvider;
@@ -23,11 +27,15 @@ import dev.aigateway.spring.autoconfigure.AiGatewayProperties.RouteProperties;
 import dev.aigateway.spring.autoconfigure.AiGatewayProperties.TargetProperties;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 
@@ -45,11 +53,16 @@ final class GatewayFactory {
 
   private GatewayFactory() {}
 
+  /** Finds the application's bean of a name and type, or null. */
+  interface Beans {
+    <T> @Nullable T get(String name, Class<T> type);
+  }
+
   static AiGateway.Builder builder(AiGatewayProperties properties,
-      List<ChatProvider> providerBeans) {
+      List<ChatProvider> providerBeans, Beans beans) {
     AiGateway.Builder b = AiGateway.builder();
     Map<String, ChatProvider> providers = new LinkedHashMap<>();
-    properties.getProviders().forEach((id, p) -> providers.put(id, provider(id, p)));
+    properties.getProviders().forEach((id, p) -> providers.put(id, provider(id, p, beans)));
     for (ChatProvider bean : providerBeans) {
       ChatProvider replaced = providers.put(bean.id(), bean); // the application's bean wins
       if (replaced != null) {
@@ -76,7 +89,7 @@ final class GatewayFactory {
 
   // ---- providers ----
 
-  private static ChatProvider provider(String id, Provider p) {
+  private static ChatProvider provider(String id, Provider p, Beans beans) {
     String at = PREFIX + ".providers." + id;
     if (p.getType() == null) {
       throw new AiGatewayConfigurationException(at + ".type", "is missing",
@@ -93,6 +106,16 @@ final class GatewayFactory {
             .deployments(p.getDeployments());
         if (key != null) {
           az.apiKey(key);
+        }
+        if (p.getTokenSupplier() != null) {
+          AzureOpenAiProvider.TokenSupplier supplier =
+              beans.get(p.getTokenSupplier(), AzureOpenAiProvider.TokenSupplier.class);
+          if (supplier == null) {
+            throw new AiGatewayConfigurationException(at + ".token-supplier",
+                "names no AzureOpenAiProvider.TokenSupplier bean '" + p.getTokenSupplier() + "'",
+                "the name of such a bean of the application's");
+          }
+          az.tokenSupplier(supplier);
         }
         if (p.getApiVersion() != null) {
           az.apiVersion(p.getApiVersion());
@@ -213,13 +236,26 @@ final class GatewayFactory {
         throw new AiGatewayConfigurationException(ti + ".weight",
             "is negative (" + t.getWeight() + ")", "a weight of 0 or more");
       }
-      b.target(t.getProvider(), t.getModel(), t.getWeight());
+      b.target(t.getProvider(), t.getModel(), t.getWeight(), overrides(ti, t));
     }
     List<TargetProperties> fallbacks = r.getFallbacks();
     for (int i = 0; i < fallbacks.size(); i++) {
       TargetProperties t = fallbacks.get(i);
-      check(at + ".fallbacks[" + i + "]", t, providers);
-      b.fallback(t.getProvider(), t.getModel());
+      String fi = at + ".fallbacks[" + i + "]";
+      check(fi, t, providers);
+      b.fallback(t.getProvider(), t.getModel(), overrides(fi, t));
+    }
+    List<AiGatewayProperties.RuleProperties> rules = r.getRules();
+    for (int i = 0; i < rules.size(); i++) {
+      b.rule(rule(at + ".rules[" + i + "]", rules.get(i), providers));
+    }
+    AiGatewayProperties.Resilience own = r.getResilience();
+    if (own != null) {
+      Resilience resilience = resilienceOf(at + ".resilience", own);
+      if (resilience != null) {
+        b.resilience(resilience);
+      }
+      b.timeouts(timeoutsOf(at + ".resilience", own));
     }
     if (r.getStickyBy() != null) {
       b.stickyBy(r.getStickyBy());
@@ -231,6 +267,88 @@ final class GatewayFactory {
       b.streamRestarts(r.getStreamRestarts());
     }
     return guarded(at, b::build);
+  }
+
+  private static Overrides overrides(String at, TargetProperties t) {
+    AiGatewayProperties.OverrideProperties o = t.getOverrides();
+    Overrides.Builder ob = Overrides.builder();
+    if (o.getTemperature() != null) {
+      guarded(at + ".overrides.temperature", () -> ob.temperature(o.getTemperature()));
+    }
+    if (o.getTopP() != null) {
+      guarded(at + ".overrides.top-p", () -> ob.topP(o.getTopP()));
+    }
+    if (o.getMaxTokens() != null) {
+      guarded(at + ".overrides.max-tokens", () -> ob.maxTokens(o.getMaxTokens()));
+    }
+    if (o.getAssistantPrefill() != null) {
+      ob.assistantPrefill(o.getAssistantPrefill());
+    }
+    o.getExtra().forEach((k, v) -> guarded(at + ".overrides.extra." + k, () -> ob.extra(k, v)));
+    return ob.build();
+  }
+
+  private static Rule rule(String at,
+      AiGatewayProperties.RuleProperties r, Set<String> providers) {
+    AiGatewayProperties.When w = r.getWhen();
+    List<Predicate<ChatRequest>> parts =
+        new ArrayList<>();
+    if (Boolean.TRUE.equals(w.getHasImages())) {
+      parts.add(RequestPredicates.hasImages());
+    } else if (Boolean.FALSE.equals(w.getHasImages())) {
+      parts.add(RequestPredicates.hasImages().negate());
+    }
+    if (Boolean.TRUE.equals(w.getHasTools())) {
+      parts.add(RequestPredicates.hasTools());
+    } else if (Boolean.FALSE.equals(w.getHasTools())) {
+      parts.add(RequestPredicates.hasTools().negate());
+    }
+    if (w.getEstimatedInputTokensOver() != null) {
+      int n = w.getEstimatedInputTokensOver();
+      parts.add(guarded(at + ".when.estimated-input-tokens-over",
+          () -> RequestPredicates.estimatedInputTokensOver(n)));
+    }
+    w.getMetadata().forEach((k, v) ->
+        parts.add(RequestPredicates.metadataEquals(k, v)));
+    w.getMetadataMatches().forEach((k, regex) -> {
+      try {
+        parts.add(RequestPredicates.metadataMatches(k,
+            Pattern.compile(regex)));
+      } catch (PatternSyntaxException e) {
+        throw new AiGatewayConfigurationException(at + ".when.metadata-matches." + k,
+            "is not a regular expression: " + e.getDescription(), "a java.util.regex pattern");
+      }
+    });
+    if (parts.isEmpty()) {
+      throw new AiGatewayConfigurationException(at + ".when", "has no condition",
+          "one or more of has-images, has-tools, estimated-input-tokens-over, metadata, "
+              + "metadata-matches");
+    }
+    Predicate<ChatRequest> all = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      all = all.and(parts.get(i));
+    }
+    if (r.getTargets().isEmpty()) {
+      throw new AiGatewayConfigurationException(at + ".targets", "is empty",
+          "at least one { provider, model, weight }");
+    }
+    Rule.Builder rb = Rule.when(all);
+    for (int i = 0; i < r.getTargets().size(); i++) {
+      TargetProperties t = r.getTargets().get(i);
+      String ti = at + ".targets[" + i + "]";
+      check(ti, t, providers);
+      if (t.getWeight() < 0) {
+        throw new AiGatewayConfigurationException(ti + ".weight",
+            "is negative (" + t.getWeight() + ")", "a weight of 0 or more");
+      }
+      rb.target(t.getProvider(), t.getModel(), t.getWeight(), overrides(ti, t));
+    }
+    for (int i = 0; i < r.getFallbacks().size(); i++) {
+      TargetProperties t = r.getFallbacks().get(i);
+      check(at + ".fallbacks[" + i + "]", t, providers);
+      rb.fallback(t.getProvider(), t.getModel());
+    }
+    return guarded(at, rb::build);
   }
 
   private static void check(String at, TargetProperties t, Set<String> providers) {
@@ -252,6 +370,18 @@ final class GatewayFactory {
 
   private static void resilience(AiGateway.Builder b, AiGatewayProperties.Resilience r) {
     String at = PREFIX + ".resilience";
+    Resilience resilience = resilienceOf(at, r);
+    if (resilience != null) {
+      b.resilience(resilience);
+    }
+    b.timeouts(timeoutsOf(at, r));
+  }
+
+  /** The retry and breaker settings, or null when {@code r} sets none. */
+  private static @Nullable Resilience resilienceOf(String at, AiGatewayProperties.Resilience r) {
+    if (r.getMaxRetries() == null && r.getFailureThreshold() == null && r.getCooldown() == null) {
+      return null;
+    }
     Resilience.Builder rb = Resilience.builder();
     if (r.getMaxRetries() != null) {
       guarded(at + ".max-retries", () -> rb.maxRetries(r.getMaxRetries()));
@@ -262,13 +392,16 @@ final class GatewayFactory {
     if (r.getCooldown() != null) {
       guarded(at + ".cooldown", () -> rb.cooldown(r.getCooldown()));
     }
-    b.resilience(guarded(at, rb::build));
+    return guarded(at, rb::build);
+  }
+
+  private static Timeouts timeoutsOf(String at, AiGatewayProperties.Resilience r) {
     Timeouts.Builder tb = Timeouts.builder();
     guarded(at + ".connect-timeout", () -> tb.connect(r.getConnectTimeout()));
     guarded(at + ".first-chunk-timeout", () -> tb.firstChunk(r.getFirstChunkTimeout()));
     guarded(at + ".idle-timeout", () -> tb.idle(r.getIdleTimeout()));
     guarded(at + ".deadline", () -> tb.total(r.getDeadline()));
-    b.timeouts(guarded(at, tb::build));
+    return guarded(at, tb::build);
   }
 
   private static void cache(AiGateway.Builder b, AiGatewayProperties.Cache c,
