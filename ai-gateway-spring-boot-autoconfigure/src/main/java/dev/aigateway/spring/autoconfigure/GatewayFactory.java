@@ -227,24 +227,10 @@ final class GatewayFactory {
           "at least one { provider, model, weight }");
     }
     Route.Builder b = Route.builder(name);
-    List<TargetProperties> targets = r.getTargets();
-    for (int i = 0; i < targets.size(); i++) {
-      TargetProperties t = targets.get(i);
-      String ti = at + ".targets[" + i + "]";
-      check(ti, t, providers);
-      if (t.getWeight() < 0) {
-        throw new AiGatewayConfigurationException(ti + ".weight",
-            "is negative (" + t.getWeight() + ")", "a weight of 0 or more");
-      }
-      b.target(t.getProvider(), t.getModel(), t.getWeight(), overrides(ti, t));
-    }
-    List<TargetProperties> fallbacks = r.getFallbacks();
-    for (int i = 0; i < fallbacks.size(); i++) {
-      TargetProperties t = fallbacks.get(i);
-      String fi = at + ".fallbacks[" + i + "]";
-      check(fi, t, providers);
-      b.fallback(t.getProvider(), t.getModel(), overrides(fi, t));
-    }
+    each(at + ".targets", r.getTargets(), providers, true,
+        (t, o) -> b.target(t.getProvider(), t.getModel(), t.getWeight(), o));
+    each(at + ".fallbacks", r.getFallbacks(), providers, false,
+        (t, o) -> b.fallback(t.getProvider(), t.getModel(), o));
     List<AiGatewayProperties.RuleProperties> rules = r.getRules();
     for (int i = 0; i < rules.size(); i++) {
       b.rule(rule(at + ".rules[" + i + "]", rules.get(i), providers));
@@ -333,22 +319,29 @@ final class GatewayFactory {
           "at least one { provider, model, weight }");
     }
     Rule.Builder rb = Rule.when(all);
-    for (int i = 0; i < r.getTargets().size(); i++) {
-      TargetProperties t = r.getTargets().get(i);
-      String ti = at + ".targets[" + i + "]";
+    each(at + ".targets", r.getTargets(), providers, true,
+        (t, o) -> rb.target(t.getProvider(), t.getModel(), t.getWeight(), o));
+    each(at + ".fallbacks", r.getFallbacks(), providers, false,
+        (t, o) -> rb.fallback(t.getProvider(), t.getModel()));
+    return guarded(at, rb::build);
+  }
+
+  /**
+   * Checks each of {@code targets} (at {@code at[i]}) and hands it, with its overrides, to
+   * {@code add}: the one loop of routes' and rules' targets and fallbacks.
+   */
+  private static void each(String at, List<TargetProperties> targets, Set<String> providers,
+      boolean weighted, java.util.function.BiConsumer<TargetProperties, Overrides> add) {
+    for (int i = 0; i < targets.size(); i++) {
+      TargetProperties t = targets.get(i);
+      String ti = at + "[" + i + "]";
       check(ti, t, providers);
-      if (t.getWeight() < 0) {
+      if (weighted && t.getWeight() < 0) {
         throw new AiGatewayConfigurationException(ti + ".weight",
             "is negative (" + t.getWeight() + ")", "a weight of 0 or more");
       }
-      rb.target(t.getProvider(), t.getModel(), t.getWeight(), overrides(ti, t));
+      add.accept(t, overrides(ti, t));
     }
-    for (int i = 0; i < r.getFallbacks().size(); i++) {
-      TargetProperties t = r.getFallbacks().get(i);
-      check(at + ".fallbacks[" + i + "]", t, providers);
-      rb.fallback(t.getProvider(), t.getModel());
-    }
-    return guarded(at, rb::build);
   }
 
   private static void check(String at, TargetProperties t, Set<String> providers) {
