@@ -65,9 +65,12 @@ public class AiGatewayAutoConfiguration {
     }
   }
 
-  /** Replaces the routes live when their properties change (see the class). */
+  /**
+   * Replaces the routes live when their properties change (see the class); only for the gateway
+   * this configuration made (the bean named {@code aiGateway}), never an application's own.
+   */
   @Bean
-  @ConditionalOnBean(AiGateway.class)
+  @ConditionalOnBean(name = "aiGateway")
   @ConditionalOnMissingBean
   public AiGatewayRoutesReloader aiGatewayRoutesReloader(AiGateway gateway,
       AiGatewayProperties properties, org.springframework.core.env.Environment environment) {

@@ -161,6 +161,8 @@ class AiGatewayAutoConfigurationTest {
     runner.withPropertyValues(MANY).withUserConfiguration(OwnGateway.class).run(context -> {
       assertThat(context).hasSingleBean(AiGateway.class);
       assertThat(context.getBean(AiGateway.class).providers()).containsOnlyKeys("own");
+      assertThat(context).as("the properties' routes are never loaded into it")
+          .doesNotHaveBean(AiGatewayRoutesReloader.class);
     });
   }
 
