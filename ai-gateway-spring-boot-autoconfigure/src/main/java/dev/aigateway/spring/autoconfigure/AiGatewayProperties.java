@@ -54,6 +54,107 @@ public class AiGatewayProperties {
    */
   private Observability observability = new Observability();
 
+  /**
+   * The vendors' own limits, respected before they answer 429: a target over its budget is
+   * skipped like an open circuit.
+   */
+  private UpstreamLimits upstreamLimits = new UpstreamLimits();
+
+  public UpstreamLimits getUpstreamLimits() {
+    return upstreamLimits;
+  }
+
+  public void setUpstreamLimits(UpstreamLimits upstreamLimits) {
+    this.upstreamLimits = upstreamLimits;
+  }
+
+  /** Vendor-side budgets, per provider and per target. */
+  public static class UpstreamLimits {
+    /**
+     * Budgets of a whole provider, by provider id.
+     */
+    private Map<String, Budget> providers = new LinkedHashMap<>();
+
+    /**
+     * Budgets of one provider and model each.
+     */
+    private List<TargetBudget> targets = new ArrayList<>();
+
+    public Map<String, Budget> getProviders() {
+      return providers;
+    }
+
+    public void setProviders(Map<String, Budget> providers) {
+      this.providers = providers;
+    }
+
+    public List<TargetBudget> getTargets() {
+      return targets;
+    }
+
+    public void setTargets(List<TargetBudget> targets) {
+      this.targets = targets;
+    }
+  }
+
+  /** Requests and tokens per minute. */
+  public static class Budget {
+    /**
+     * Requests per minute (0 for no request budget).
+     */
+    private long requestsPerMinute;
+
+    /**
+     * Tokens per minute (0 for no token budget).
+     */
+    private long tokensPerMinute;
+
+    public long getRequestsPerMinute() {
+      return requestsPerMinute;
+    }
+
+    public void setRequestsPerMinute(long requestsPerMinute) {
+      this.requestsPerMinute = requestsPerMinute;
+    }
+
+    public long getTokensPerMinute() {
+      return tokensPerMinute;
+    }
+
+    public void setTokensPerMinute(long tokensPerMinute) {
+      this.tokensPerMinute = tokensPerMinute;
+    }
+  }
+
+  /** A budget of one provider and model. */
+  public static class TargetBudget extends Budget {
+    /**
+     * The provider id.
+     */
+    private @Nullable String provider;
+
+    /**
+     * The model.
+     */
+    private @Nullable String model;
+
+    public @Nullable String getProvider() {
+      return provider;
+    }
+
+    public void setProvider(@Nullable String provider) {
+      this.provider = provider;
+    }
+
+    public @Nullable String getModel() {
+      return model;
+    }
+
+    public void setModel(@Nullable String model) {
+      this.model = model;
+    }
+  }
+
   public @Nullable String getDefaultProvider() {
     return defaultProvider;
   }
@@ -179,6 +280,85 @@ public class AiGatewayProperties {
      * The largest reply body the adapter reads (32MB unless set).
      */
     private @Nullable DataSize maxResponseSize;
+
+    /**
+     * For openai: the OpenAI-Organization header.
+     */
+    private @Nullable String organization;
+
+    /**
+     * For openai: the OpenAI-Project header.
+     */
+    private @Nullable String project;
+
+    /**
+     * For openai and openai-compatible: the vendor's name in traces and metrics
+     * (gen_ai.provider.name), when the preset's or openai is not right.
+     */
+    private @Nullable String providerName;
+
+    /**
+     * For anthropic: the anthropic-version header.
+     */
+    private @Nullable String anthropicVersion;
+
+    /**
+     * For anthropic: the anthropic-beta features.
+     */
+    private List<String> anthropicBeta = new ArrayList<>();
+
+    /**
+     * For anthropic: the max_tokens sent when a request sets none.
+     */
+    private @Nullable Integer defaultMaxTokens;
+
+    public @Nullable String getOrganization() {
+      return organization;
+    }
+
+    public void setOrganization(@Nullable String organization) {
+      this.organization = organization;
+    }
+
+    public @Nullable String getProject() {
+      return project;
+    }
+
+    public void setProject(@Nullable String project) {
+      this.project = project;
+    }
+
+    public @Nullable String getProviderName() {
+      return providerName;
+    }
+
+    public void setProviderName(@Nullable String providerName) {
+      this.providerName = providerName;
+    }
+
+    public @Nullable String getAnthropicVersion() {
+      return anthropicVersion;
+    }
+
+    public void setAnthropicVersion(@Nullable String anthropicVersion) {
+      this.anthropicVersion = anthropicVersion;
+    }
+
+    public List<String> getAnthropicBeta() {
+      return anthropicBeta;
+    }
+
+    public void setAnthropicBeta(List<String> anthropicBeta) {
+      this.anthropicBeta = anthropicBeta;
+    }
+
+    public @Nullable Integer getDefaultMaxTokens() {
+      return defaultMaxTokens;
+    }
+
+    public void setDefaultMaxTokens(@Nullable Integer defaultMaxTokens) {
+      this.defaultMaxTokens = defaultMaxTokens;
+    }
 
     /**
      * For azure-openai with Microsoft Entra ID: the name of the application's
@@ -771,6 +951,33 @@ public class AiGatewayProperties {
      * Limits by client id.
      */
     private Map<String, Limit> clients = new LinkedHashMap<>();
+
+    /**
+     * What a call over its limit does: reject (at once), wait-then-reject or wait-then-proceed
+     * (up to max-wait).
+     */
+    private @Nullable String onExhausted;
+
+    /**
+     * The longest wait for wait-then-reject and wait-then-proceed.
+     */
+    private @Nullable Duration maxWait;
+
+    public @Nullable String getOnExhausted() {
+      return onExhausted;
+    }
+
+    public void setOnExhausted(@Nullable String onExhausted) {
+      this.onExhausted = onExhausted;
+    }
+
+    public @Nullable Duration getMaxWait() {
+      return maxWait;
+    }
+
+    public void setMaxWait(@Nullable Duration maxWait) {
+      this.maxWait = maxWait;
+    }
 
     /**
      * Alias of default-limit, so that rate-limits.default reads as in the README.

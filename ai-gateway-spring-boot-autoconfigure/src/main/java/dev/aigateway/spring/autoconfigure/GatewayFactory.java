@@ -3,12 +3,14 @@ package dev.aigateway.spring.autoconfigure;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.api.spi.Target;
 import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.cache.ResponseCache;
 import dev.aigateway.core.observation.ClientTags;
 import dev.aigateway.core.observation.Observability;
 import dev.aigateway.core.observation.PriceTable;
 import dev.aigateway.core.ratelimit.ClientLimit;
+import dev.aigateway.core.ratelimit.OnExhausted;
 import dev.aigateway.core.ratelimit.RateLimits;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.resilience.Timeouts;
@@ -83,6 +85,7 @@ final class GatewayFactory {
     resilience(b, properties.getResilience());
     cache(b, properties.getCache(), properties.getRoutes());
     rateLimits(b, properties.getRateLimits());
+    upstreamLimits(b, properties.getUpstreamLimits(), providers.keySet());
     b.observability(observability(properties.getObservability()));
     return b;
   }
@@ -130,6 +133,15 @@ final class GatewayFactory {
         AnthropicProvider.Builder an = AnthropicProvider.builder().id(id);
         if (p.getBaseUrl() != null) {
           an.baseUrl(p.getBaseUrl());
+        }
+        if (p.getAnthropicVersion() != null) {
+          an.version(p.getAnthropicVersion());
+        }
+        if (!p.getAnthropicBeta().isEmpty()) {
+          an.beta(p.getAnthropicBeta().toArray(String[]::new));
+        }
+        if (p.getDefaultMaxTokens() != null) {
+          an.defaultMaxTokens(p.getDefaultMaxTokens());
         }
         if (key != null) {
           an.apiKey(key);
@@ -184,6 +196,15 @@ final class GatewayFactory {
       @Nullable Secret key) {
     if (p.getBaseUrl() != null) {
       o.baseUrl(p.getBaseUrl());
+    }
+    if (p.getOrganization() != null) {
+      o.organization(p.getOrganization());
+    }
+    if (p.getProject() != null) {
+      o.project(p.getProject());
+    }
+    if (p.getProviderName() != null) {
+      o.providerName(p.getProviderName());
     }
     if (key != null) {
       o.apiKey(key);
@@ -428,7 +449,64 @@ final class GatewayFactory {
       rb.defaultLimit(limit(at + ".default", r.getDefault()));
     }
     r.getClients().forEach((client, l) -> rb.client(client, limit(at + ".clients." + client, l)));
+    if (r.getOnExhausted() != null) {
+      rb.onExhausted(onExhausted(at, r));
+    }
     b.rateLimits(guarded(at, rb::build));
+  }
+
+  private static OnExhausted onExhausted(String at,
+      AiGatewayProperties.RateLimits r) {
+    String policy = r.getOnExhausted();
+    Duration wait = r.getMaxWait();
+    String valid = "reject, wait-then-reject or wait-then-proceed (with max-wait)";
+    return switch (policy) {
+      case "reject" -> OnExhausted.reject();
+      case "wait-then-reject", "wait-then-proceed" -> {
+        if (wait == null) {
+          throw new AiGatewayConfigurationException(at + ".max-wait", "is missing for "
+              + policy, "how long a call may wait, such as 2s");
+        }
+        yield guarded(at + ".max-wait", () -> policy.equals("wait-then-reject")
+            ? OnExhausted.waitThenReject(wait)
+            : OnExhausted.waitThenProceed(wait));
+      }
+      default -> throw new AiGatewayConfigurationException(at + ".on-exhausted",
+          "is no policy ('" + policy + "')", valid);
+    };
+  }
+
+  private static void upstreamLimits(AiGateway.Builder b, AiGatewayProperties.UpstreamLimits u,
+      Set<String> providers) {
+    if (u.getProviders().isEmpty() && u.getTargets().isEmpty()) {
+      return;
+    }
+    String at = PREFIX + ".upstream-limits";
+    dev.aigateway.core.ratelimit.UpstreamLimits.Builder ub =
+        dev.aigateway.core.ratelimit.UpstreamLimits.builder();
+    u.getProviders().forEach((id, budget) -> {
+      if (!providers.contains(id)) {
+        throw new AiGatewayConfigurationException(at + ".providers." + id,
+            "names no provider '" + id + "'", "one of " + providers);
+      }
+      guarded(at + ".providers." + id, () -> ub.provider(id, budget.getRequestsPerMinute(),
+          budget.getTokensPerMinute()));
+    });
+    for (int i = 0; i < u.getTargets().size(); i++) {
+      AiGatewayProperties.TargetBudget t = u.getTargets().get(i);
+      String ti = at + ".targets[" + i + "]";
+      if (t.getProvider() == null || !providers.contains(t.getProvider())) {
+        throw new AiGatewayConfigurationException(ti + ".provider",
+            "names no provider '" + t.getProvider() + "'", "one of " + providers);
+      }
+      if (t.getModel() == null || t.getModel().isBlank()) {
+        throw new AiGatewayConfigurationException(ti + ".model", "is missing",
+            "the model, in that vendor's terms");
+      }
+      guarded(ti, () -> ub.target(new Target(t.getProvider(),
+          t.getModel()), t.getRequestsPerMinute(), t.getTokensPerMinute()));
+    }
+    b.upstreamLimits(guarded(at, ub::build));
   }
 
   private static ClientLimit limit(String at, Limit l) {
