@@ -49,7 +49,8 @@ class SecretLeakTest {
 
   private final MockWebServer server = new MockWebServer();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final List<String> julLogs = new ArrayList<>();
+  // Appended by OkHttp's threads while a test reads it.
+  private final List<String> julLogs = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Handler julHandler = new Handler() {
     @Override
     public void publish(LogRecord record) {
@@ -227,9 +228,9 @@ class SecretLeakTest {
       }
     });
     assertNoSecretInAny(failures);
-    assertThat(logs.list).as("the gateway logged the failures, so this check is not vacuous")
+    assertThat(logLines()).as("the gateway logged the failures, so this check is not vacuous")
         .isNotEmpty();
-    for (ILoggingEvent e : logs.list) {
+    for (ILoggingEvent e : logLines()) {
       String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
           : ThrowableProxyUtil.asString(e.getThrowableProxy()));
       assertNoSecretIn(line, "log line '" + e.getFormattedMessage() + "'");
@@ -291,10 +292,18 @@ class SecretLeakTest {
     for (io.micrometer.core.instrument.Meter m : meters.getMeters()) {
       assertNoSecretIn(m.getId().toString(), "meter " + m.getId().getName());
     }
-    for (ILoggingEvent e : logs.list) {
+    for (ILoggingEvent e : logLines()) {
       String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
           : ThrowableProxyUtil.asString(e.getThrowableProxy()));
       assertNoSecretIn(line, "log line '" + e.getFormattedMessage() + "'");
+    }
+  }
+
+  /** What was logged so far: a copy taken under the appender's lock (appends come from OkHttp's
+   * and the gateway's threads too). */
+  private List<ILoggingEvent> logLines() {
+    synchronized (logs) {
+      return new ArrayList<>(logs.list);
     }
   }
 
