@@ -25,7 +25,9 @@ import org.springframework.context.annotation.Conditional;
  * {@code ChatProvider} bean of the same id replaces it; one of a new id is added), the routes,
  * resilience, cache, rate limits and observability settings; the application's
  * {@link ChatInterceptor} beans in {@code @Order}; the context's {@code ObservationRegistry} and
- * {@code MeterRegistry} when there are; and last every {@link AiGatewayBuilderCustomizer}, in
+ * {@code MeterRegistry} when there are; a {@code CacheStore} bean as the response cache's store
+ * (the shared Redis one, when {@code ai-gateway.redis.url} is set); and last every
+ * {@link AiGatewayBuilderCustomizer}, in
  * {@code @Order}. A property that cannot be applied fails startup, reported by
  * {@link AiGatewayFailureAnalyzer}. The bean is closed with the context.
  */
@@ -43,6 +45,7 @@ public class AiGatewayAutoConfiguration {
       ObjectProvider<ObservationRegistry> observationRegistry,
       ObjectProvider<MeterRegistry> meterRegistry,
       ObjectProvider<AiGatewayBuilderCustomizer> customizers,
+      ObjectProvider<dev.aigateway.core.cache.CacheStore> cacheStore,
       org.springframework.beans.factory.ListableBeanFactory beanFactory) {
     List<ChatProvider> beans = providers.orderedStream().toList();
     AiGateway.Builder builder = GatewayFactory.builder(properties, beans,
@@ -52,7 +55,7 @@ public class AiGatewayAutoConfiguration {
             return beanFactory.containsBean(name) && beanFactory.isTypeMatch(name, type)
                 ? beanFactory.getBean(name, type) : null;
           }
-        });
+        }, cacheStore.getIfUnique());
     interceptors.orderedStream().forEach(builder::interceptor);
     observationRegistry.ifAvailable(builder::observationRegistry);
     meterRegistry.ifAvailable(builder::meterRegistry);
@@ -75,5 +78,22 @@ public class AiGatewayAutoConfiguration {
   public AiGatewayRoutesReloader aiGatewayRoutesReloader(AiGateway gateway,
       AiGatewayProperties properties, org.springframework.core.env.Environment environment) {
     return new AiGatewayRoutesReloader(gateway, environment, properties.getRoutes().keySet());
+  }
+
+  /** The response cache's store on Redis, when the Redis module is there and a URL is set. */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.aigateway.redis.RedisCacheStore")
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+      prefix = "ai-gateway.redis", name = "url")
+  static class RedisCache {
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(dev.aigateway.core.cache.CacheStore.class)
+    dev.aigateway.redis.RedisCacheStore aiGatewayRedisCacheStore(
+        AiGatewayProperties properties) {
+      AiGatewayProperties.Redis r = properties.getRedis();
+      return dev.aigateway.redis.RedisCacheStore.builder(r.getUrl()).namespace(r.getNamespace())
+          .commandTimeout(r.getCommandTimeout()).maxValueSize(r.getMaxValueSize().toBytes())
+          .build();
+    }
   }
 }

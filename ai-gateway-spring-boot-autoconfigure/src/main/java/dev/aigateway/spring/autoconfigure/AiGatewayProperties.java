@@ -60,6 +60,83 @@ public class AiGatewayProperties {
    */
   private UpstreamLimits upstreamLimits = new UpstreamLimits();
 
+  /**
+   * Redis, for the response cache every replica shares (needs ai-gateway-redis).
+   */
+  private Redis redis = new Redis();
+
+  public Redis getRedis() {
+    return redis;
+  }
+
+  public void setRedis(Redis redis) {
+    this.redis = redis;
+  }
+
+  /** The Redis the replicas share. */
+  public static class Redis {
+    /**
+     * The server, such as redis://127.0.0.1:6379 (rediss:// for TLS); the shared cache is off
+     * unless set.
+     */
+    private @Nullable String url;
+
+    /**
+     * The application's namespace in the keys (ai-gateway:namespace:...), so that applications
+     * can share a Redis.
+     */
+    private String namespace = "default";
+
+    /**
+     * How long one Redis command may take before the call misses the cache.
+     */
+    private Duration commandTimeout = Duration.ofMillis(500);
+
+    /**
+     * The largest answer stored.
+     */
+    private DataSize maxValueSize = DataSize.ofMegabytes(1);
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public String getNamespace() {
+      return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+      this.namespace = namespace;
+    }
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
+    public DataSize getMaxValueSize() {
+      return maxValueSize;
+    }
+
+    public void setMaxValueSize(DataSize maxValueSize) {
+      this.maxValueSize = maxValueSize;
+    }
+
+    /** The URL without its password. */
+    @Override
+    public String toString() {
+      return "Redis[url=" + (url == null ? "none" : url.replaceAll("//[^@/]*@", "//[redacted]@"))
+          + ", namespace=" + namespace + "]";
+    }
+  }
+
   public UpstreamLimits getUpstreamLimits() {
     return upstreamLimits;
   }

@@ -5,6 +5,7 @@ import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.spi.Target;
 import dev.aigateway.core.AiGateway;
+import dev.aigateway.core.cache.CacheStore;
 import dev.aigateway.core.cache.ResponseCache;
 import dev.aigateway.core.observation.ClientTags;
 import dev.aigateway.core.observation.Observability;
@@ -61,7 +62,7 @@ final class GatewayFactory {
   }
 
   static AiGateway.Builder builder(AiGatewayProperties properties,
-      List<ChatProvider> providerBeans, Beans beans) {
+      List<ChatProvider> providerBeans, Beans beans, @Nullable CacheStore store) {
     AiGateway.Builder b = AiGateway.builder();
     Map<String, ChatProvider> providers = new LinkedHashMap<>();
     properties.getProviders().forEach((id, p) -> providers.put(id, provider(id, p, beans)));
@@ -83,7 +84,7 @@ final class GatewayFactory {
     }
     properties.getRoutes().forEach((name, r) -> b.route(route(name, r, providers.keySet())));
     resilience(b, properties.getResilience());
-    cache(b, properties.getCache(), properties.getRoutes());
+    cache(b, properties.getCache(), properties.getRoutes(), store);
     rateLimits(b, properties.getRateLimits());
     upstreamLimits(b, properties.getUpstreamLimits(), providers.keySet());
     b.observability(observability(properties.getObservability()));
@@ -419,14 +420,17 @@ final class GatewayFactory {
   }
 
   private static void cache(AiGateway.Builder b, AiGatewayProperties.Cache c,
-      Map<String, RouteProperties> routes) {
+      Map<String, RouteProperties> routes, @Nullable CacheStore store) {
     boolean anyRoute = routes.values().stream().anyMatch(r -> Boolean.TRUE.equals(r.getCache()));
     if (!c.isEnabled() && !anyRoute && c.getMaxEntries() == null && c.getMaxBytes() == null
-        && c.getTtl() == null) {
+        && c.getTtl() == null && store == null) {
       return; // off, and no route turns it on
     }
     String at = PREFIX + ".cache";
     ResponseCache.Builder cb = ResponseCache.builder().enabledByDefault(c.isEnabled());
+    if (store != null) {
+      cb.store(store); // shared (Redis, or the application's own store)
+    }
     if (c.getMaxEntries() != null) {
       guarded(at + ".max-entries", () -> cb.maxEntries(c.getMaxEntries()));
     }

@@ -1,0 +1,95 @@
+package dev.aigateway.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.api.testing.FakeProvider;
+import dev.aigateway.core.AiGateway;
+import dev.aigateway.redis.RedisCacheStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * {@code ai-gateway.redis.url} puts the response cache on Redis, shared by every replica: two
+ * application contexts (two replicas) on the Redis that CI runs on 127.0.0.1:6379, each in a
+ * namespace of the test's own. Without the URL the cache stays in memory.
+ */
+class RedisCacheWiringTest {
+  private final String namespace = "test-" + UUID.randomUUID();
+
+  private static boolean redisOn6379() {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), 6379)) {
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private ApplicationContextRunner replica(FakeProvider vendor) {
+    return new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
+        .withBean("vendor", ChatProvider.class, () -> vendor)
+        .withPropertyValues("ai-gateway.cache.enabled=true",
+            "ai-gateway.redis.url=redis://127.0.0.1:6379",
+            "ai-gateway.redis.namespace=" + namespace);
+  }
+
+  private static FakeProvider vendor() {
+    return new FakeProvider("openai").onChat(r -> ChatResponse.builder().provider("openai")
+        .model(r.model()).text("shared").finishReason(FinishReason.STOP).build());
+  }
+
+  @Test
+  void twoReplicasShareTheCacheOnRedis() throws Exception {
+    assumeTrue(redisOn6379(), "no Redis on 127.0.0.1:6379 (.ci/run starts one)");
+    FakeProvider first = vendor();
+    FakeProvider second = vendor();
+    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> raw = client.connect()) {
+      replica(first).run(a -> {
+        assertThat(a).hasSingleBean(RedisCacheStore.class);
+        a.getBean(AiGateway.class).chat(ChatRequest.of("gpt-4o", "shared question"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (raw.sync().keys("ai-gateway:" + namespace + ":cache:*").isEmpty()) {
+          assertThat(System.nanoTime()).as("stored in time").isLessThan(deadline);
+          Thread.sleep(10);
+        }
+        replica(second).run(b -> {
+          ChatResponse hit = b.getBean(AiGateway.class).chat(
+              ChatRequest.of("gpt-4o", "shared question"));
+          assertThat(hit.fromCache()).isTrue();
+        });
+      });
+      assertThat(first.chatRequests()).hasSize(1);
+      assertThat(second.chatRequests()).isEmpty();
+      raw.sync().keys("ai-gateway:" + namespace + ":*").forEach(k -> raw.sync().del(k));
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void withoutAUrlTheCacheStaysInMemory() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
+        .withBean("vendor", ChatProvider.class, RedisCacheWiringTest::vendor)
+        .withPropertyValues("ai-gateway.cache.enabled=true")
+        .run(context -> {
+          assertThat(context).doesNotHaveBean(RedisCacheStore.class);
+          AiGateway gateway = context.getBean(AiGateway.class);
+          gateway.chat(ChatRequest.of("gpt-4o", "q"));
+          assertThat(gateway.chat(ChatRequest.of("gpt-4o", "q")).fromCache()).isTrue();
+        });
+  }
+}
