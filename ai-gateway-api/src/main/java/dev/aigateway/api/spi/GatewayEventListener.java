@@ -152,7 +152,12 @@ public interface GatewayEventListener {
     /** Admitted after waiting for the budget to refill. */
     WAITED,
     /** Refused: the call failed with {@link dev.aigateway.api.RateLimitExceededException}. */
-    REJECTED
+    REJECTED,
+    /**
+     * Admitted without a check: the limits' shared backend was unreachable and the limits fail
+     * open ({@code RateLimits.Builder.onBackendFailure}).
+     */
+    UNCHECKED
   }
 
   /** What the response cache said. */

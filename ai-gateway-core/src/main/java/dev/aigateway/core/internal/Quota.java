@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Quota {
   private final String name;
+  private final io.github.bucket4j.distributed.@Nullable AsyncBucketProxy asyncRequests;
+  private final io.github.bucket4j.distributed.@Nullable AsyncBucketProxy asyncTokens;
   private final @Nullable Bucket requests;
   private final List<Window> requestWindows;
   private final @Nullable Bucket tokens;
@@ -28,6 +30,15 @@ final class Quota {
 
   private Quota(String name, @Nullable Bucket requests, List<Window> requestWindows,
       @Nullable Bucket tokens, List<Window> tokenWindows) {
+    this(name, requests, requestWindows, tokens, tokenWindows, null, null);
+  }
+
+  private Quota(String name, @Nullable Bucket requests, List<Window> requestWindows,
+      @Nullable Bucket tokens, List<Window> tokenWindows,
+      io.github.bucket4j.distributed.@Nullable AsyncBucketProxy asyncRequests,
+      io.github.bucket4j.distributed.@Nullable AsyncBucketProxy asyncTokens) {
+    this.asyncRequests = asyncRequests;
+    this.asyncTokens = asyncTokens;
     this.name = name;
     this.requests = requests;
     this.requestWindows = requestWindows;
@@ -47,7 +58,32 @@ final class Quota {
         : bucket(backend, meter, "ai-gateway:" + scope + ":requests:" + id, requestWindows);
     Bucket t = tokenWindows.isEmpty() ? null
         : bucket(backend, meter, "ai-gateway:" + scope + ":tokens:" + id, tokenWindows);
+    if (backend != null && backend.isAsyncModeSupported()) {
+      // Both budgets asked at once, so that admission waits on the backend once, not per bucket.
+      io.github.bucket4j.distributed.proxy.AsyncProxyManager<String> async = backend.asAsync();
+      return new Quota(name, r, requestWindows, t, tokenWindows,
+          requestWindows.isEmpty() ? null
+              : asyncBucket(async, "ai-gateway:" + scope + ":requests:" + id, requestWindows),
+          tokenWindows.isEmpty() ? null
+              : asyncBucket(async, "ai-gateway:" + scope + ":tokens:" + id, tokenWindows));
+    }
     return new Quota(name, r, requestWindows, t, tokenWindows);
+  }
+
+  private static io.github.bucket4j.distributed.AsyncBucketProxy asyncBucket(
+      io.github.bucket4j.distributed.proxy.AsyncProxyManager<String> async, String key,
+      List<Window> windows) {
+    BucketConfiguration configuration = configuration(windows);
+    return async.builder().build(key,
+        () -> java.util.concurrent.CompletableFuture.completedFuture(configuration));
+  }
+
+  private static BucketConfiguration configuration(List<Window> windows) {
+    ConfigurationBuilder c = BucketConfiguration.builder();
+    for (Window w : windows) {
+      c.addLimit(l -> l.capacity(w.amount()).refillGreedy(w.amount(), w.period()));
+    }
+    return c.build();
   }
 
   private static Bucket bucket(
@@ -59,11 +95,7 @@ final class Quota {
       }
       return b.build();
     }
-    ConfigurationBuilder c = BucketConfiguration.builder();
-    for (Window w : windows) {
-      c.addLimit(l -> l.capacity(w.amount()).refillGreedy(w.amount(), w.period()));
-    }
-    BucketConfiguration configuration = c.build();
+    BucketConfiguration configuration = configuration(windows);
     return backend.builder().build(key, () -> configuration);
   }
 
@@ -86,6 +118,9 @@ final class Quota {
       return new Refusal(this, "tokens", windowBelow(tokenWindows, tokenCount), tokenCount,
           Long.MAX_VALUE);
     }
+    if (asyncRequests != null || asyncTokens != null) {
+      return tryAcquireAtOnce(tokenCount);
+    }
     if (requests != null) {
       ConsumptionProbe probe = requests.tryConsumeAndReturnRemaining(1);
       if (!probe.isConsumed()) {
@@ -106,9 +141,49 @@ final class Quota {
     return null;
   }
 
+  /**
+   * {@link #tryAcquire} on a shared backend: both budgets are asked at once and waited for
+   * together, one wait on the backend per call; what one took is given back (without waiting)
+   * when the other refused.
+   */
+  private @Nullable Refusal tryAcquireAtOnce(long tokenCount) {
+    var r = asyncRequests == null ? null : asyncRequests.tryConsumeAndReturnRemaining(1);
+    var t = asyncTokens == null || tokenCount <= 0 ? null
+        : asyncTokens.tryConsumeAndReturnRemaining(tokenCount);
+    ConsumptionProbe rp = r == null ? null : join(r);
+    ConsumptionProbe tp = t == null ? null : join(t);
+    if (rp != null && !rp.isConsumed()) {
+      if (tp != null && tp.isConsumed()) {
+        asyncTokens.addTokens(tokenCount);
+      }
+      return new Refusal(this, "requests", refusing(requests, requestWindows, 1), 1,
+          rp.getNanosToWaitForRefill());
+    }
+    if (tp != null && !tp.isConsumed()) {
+      if (rp != null) {
+        asyncRequests.addTokens(1);
+      }
+      return new Refusal(this, "tokens", refusing(tokens, tokenWindows, tokenCount),
+          tokenCount, tp.getNanosToWaitForRefill());
+    }
+    return null;
+  }
+
+  private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException re ? re
+          : new IllegalStateException("the rate-limit backend failed", cause);
+    }
+  }
+
   /** Takes one request and {@code tokenCount} tokens whatever the budget says (into debt). */
   void force(long tokenCount) {
-    if (requests != null) {
+    if (asyncRequests != null) {
+      asyncRequests.consumeIgnoringRateLimits(1);
+    } else if (requests != null) {
       requests.consumeIgnoringRateLimits(1);
     }
     adjustTokens(tokenCount);
@@ -116,7 +191,9 @@ final class Quota {
 
   /** Gives back what a successful {@link #tryAcquire} took. */
   void release(long tokenCount) {
-    if (requests != null) {
+    if (asyncRequests != null) {
+      asyncRequests.addTokens(1);
+    } else if (requests != null) {
       requests.addTokens(1);
     }
     adjustTokens(-tokenCount);
@@ -125,6 +202,14 @@ final class Quota {
   /** Charges {@code delta} more tokens (into debt if need be), or refunds {@code -delta}. */
   void adjustTokens(long delta) {
     if (tokens == null || delta == 0) {
+      return;
+    }
+    if (asyncTokens != null) { // reconciliation does not wait for the backend
+      if (delta > 0) {
+        asyncTokens.consumeIgnoringRateLimits(delta);
+      } else {
+        asyncTokens.addTokens(-delta);
+      }
       return;
     }
     if (delta > 0) {

@@ -8,12 +8,14 @@ import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.RateLimitExceededException;
+import dev.aigateway.api.RateLimitStoreUnavailableException;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatObserver;
 import dev.aigateway.api.spi.ChatResult;
 import dev.aigateway.api.spi.GatewayEventListener.RateLimitOutcome;
 import dev.aigateway.api.spi.Timing;
+import dev.aigateway.core.ratelimit.BackendFailure;
 import dev.aigateway.core.ratelimit.ClientLimit;
 import dev.aigateway.core.ratelimit.OnExhausted;
 import dev.aigateway.core.ratelimit.RateLimits;
@@ -138,11 +140,18 @@ final class RateLimitStage implements ChatInterceptor {
       estimate = quota.countsTokens() ? estimate(request) : 0;
       try {
         admit(call, request, quota, estimate);
+        backendUp();
       } catch (AiGatewayException | CancellationException | WouldBlock e) {
         throw e;
       } catch (RuntimeException e) {
-        throw new AiGatewayException("the rate-limit backend failed while admitting a call of "
-            + quota.name() + ": " + e, e, true);
+        backendDown(e);
+        if (limits.onBackendFailure() == BackendFailure.FAIL_CLOSED) {
+          throw new RateLimitStoreUnavailableException(request.clientId(),
+              "the rate-limit store is unavailable; " + quota.name() + " was not admitted: "
+                  + e.getClass().getSimpleName(), e);
+        }
+        decided(call, RateLimitOutcome.UNCHECKED, 0);
+        return chain.proceed(request); // fail open: unchecked, and nothing to reconcile
       }
     }
     ChatResult result;
@@ -171,6 +180,24 @@ final class RateLimitStage implements ChatInterceptor {
       return result;
     }
     return result.observe(new Reconciler(quota, estimate, call));
+  }
+
+  // One log line per outage of the backend, and one when it is back.
+  private final java.util.concurrent.atomic.AtomicBoolean backendDown =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void backendDown(RuntimeException e) {
+    if (backendDown.compareAndSet(false, true)) {
+      log.warn("the rate-limit backend is unavailable; calls are {} until it is back: {}",
+          limits.onBackendFailure() == BackendFailure.FAIL_OPEN ? "admitted unchecked"
+              : "refused", e.toString());
+    }
+  }
+
+  private void backendUp() {
+    if (backendDown.get() && backendDown.compareAndSet(true, false)) {
+      log.info("the rate-limit backend is back; calls are checked again");
+    }
   }
 
   private long estimate(ChatRequest request) {

@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><th>value</th><th>failure</th></tr>
  *   <tr><td>{@code rate_limited}</td><td>the gateway's own per-client limit refused the call
  *       ({@link RateLimitExceededException})</td></tr>
+ *   <tr><td>{@code rate_limit_store_unavailable}</td><td>the limits' shared store could not be
+ *       reached and they fail closed</td></tr>
  *   <tr><td>{@code access_denied}</td><td>the client may not use that model
  *       ({@link AccessDeniedException})</td></tr>
  *   <tr><td>{@code no_route}</td><td>the model names no route or provider
@@ -59,7 +61,8 @@ public final class ErrorTypes {
   public static final String OTHER = "_OTHER";
 
   /** Every value {@link #of} can return, in the table's order. */
-  public static final List<String> ALL = List.of("rate_limited", "access_denied", "no_route",
+  public static final List<String> ALL = List.of("rate_limited", "rate_limit_store_unavailable",
+      "access_denied", "no_route",
       "all_targets_failed", "timeout", "circuit_open", "bulkhead_full", "upstream_limit",
       "authentication", "context_length_exceeded",
       "invalid_request", "provider_rate_limited", "malformed_response", "provider_unavailable",
@@ -106,6 +109,9 @@ public final class ErrorTypes {
     if (failure instanceof AiGatewayException) {
       if (failure instanceof RateLimitExceededException) {
         return "rate_limited";
+      }
+      if (failure instanceof dev.aigateway.api.RateLimitStoreUnavailableException) {
+        return "rate_limit_store_unavailable";
       }
       if (failure instanceof AccessDeniedException) {
         return "access_denied";

@@ -37,9 +37,11 @@ import org.jspecify.annotations.Nullable;
  *       once for {@code chat()}, when the stream ends for {@code stream()}.
  * </ol>
  *
- * <p><b>Backend failures.</b> When the bucket backend fails while admitting a call, the call
- * fails with a retryable {@link dev.aigateway.api.AiGatewayException} that names the client (it
- * fails closed: nothing is sent); a failure while reconciling after the call is logged and
+ * <p><b>Backend failures.</b> When the bucket backend fails while admitting a call, the call is
+ * admitted unchecked by default ({@link BackendFailure#FAIL_OPEN}: an {@code UNCHECKED}
+ * decision, counted, and the outage logged once), or refused with a
+ * {@link dev.aigateway.api.RateLimitStoreUnavailableException} ({@link BackendFailure#FAIL_CLOSED},
+ * {@link Builder#onBackendFailure}); a failure while reconciling after the call is logged and
  * ignored, so it never breaks an answer that was already given.
  *
  * <p>Calls of clients without any limit (no own limit and no default) pass through untouched.
@@ -73,6 +75,7 @@ public final class RateLimits {
   private final OnExhausted onExhausted;
   private final TokenCounter tokenCounter;
   private final @Nullable ProxyManager<String> backend;
+  private final BackendFailure onBackendFailure;
 
   private RateLimits(Builder b) {
     this.defaultLimit = b.defaultLimit;
@@ -81,6 +84,7 @@ public final class RateLimits {
     this.onExhausted = b.onExhausted;
     this.tokenCounter = b.tokenCounter;
     this.backend = b.backend;
+    this.onBackendFailure = b.onBackendFailure;
   }
 
   /** A new builder: no limits, anonymous client {@code "anonymous"}, reject at once. */
@@ -118,6 +122,11 @@ public final class RateLimits {
     return backend;
   }
 
+  /** What a call does when the backend cannot be reached; {@link BackendFailure#FAIL_OPEN}. */
+  public BackendFailure onBackendFailure() {
+    return onBackendFailure;
+  }
+
   /** The limit that applies to {@code clientId} (never null), or null when none does. */
   public @Nullable ClientLimit limitFor(String clientId) {
     ClientLimit own = clients.get(clientId);
@@ -138,6 +147,13 @@ public final class RateLimits {
     private OnExhausted onExhausted = OnExhausted.reject();
     private TokenCounter tokenCounter = TokenCounter.standard();
     private @Nullable ProxyManager<String> backend;
+    private BackendFailure onBackendFailure = BackendFailure.FAIL_OPEN;
+
+    /** What a call does when the backend cannot be reached; {@code FAIL_OPEN} unless set. */
+    public Builder onBackendFailure(BackendFailure policy) {
+      this.onBackendFailure = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     private Builder() {}
 

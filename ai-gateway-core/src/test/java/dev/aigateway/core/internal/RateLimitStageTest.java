@@ -403,10 +403,12 @@ class RateLimitStageTest {
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
-  void aBackendFailureFailsTheCallClosedWithoutCallingTheVendor(boolean stream) {
+  void aBackendFailureFailsTheCallClosedWithoutCallingTheVendorWhenSoSet(boolean stream) {
     InMemoryProxyManager store = new InMemoryProxyManager(RateLimitStage.meter(time.ticker()));
-    AiGateway gateway = gateway(b -> b.backend(store).defaultLimit(ClientLimit.builder()
-        .requests(5, Duration.ofMinutes(1)).tokens(100, Duration.ofMinutes(1)).build()));
+    AiGateway gateway = gateway(b -> b.backend(store)
+        .onBackendFailure(dev.aigateway.core.ratelimit.BackendFailure.FAIL_CLOSED)
+        .defaultLimit(ClientLimit.builder()
+            .requests(5, Duration.ofMinutes(1)).tokens(100, Duration.ofMinutes(1)).build()));
     assertThat(call(gateway, request("app", 1), stream).ok()).isTrue();
     assertThat(store.states).containsOnlyKeys(
         "ai-gateway:client:requests:app", "ai-gateway:client:tokens:app");
@@ -414,9 +416,30 @@ class RateLimitStageTest {
     store.down = true;
     Outcome failed = call(gateway, request("app", 1), stream);
 
-    assertThat(failed.error()).isExactlyInstanceOf(dev.aigateway.api.AiGatewayException.class)
+    assertThat(failed.error())
+        .isExactlyInstanceOf(dev.aigateway.api.RateLimitStoreUnavailableException.class)
+        .hasMessageContaining("rate-limit store is unavailable")
         .hasMessageContaining("client 'app'").hasRootCauseMessage("store down");
     assertThat(((dev.aigateway.api.AiGatewayException) failed.error()).retryable()).isTrue();
     assertThat(calls(openai)).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
+  void aBackendFailureAdmitsTheCallUncheckedByDefaultAndChecksAgainWhenItIsBack(
+      boolean stream) {
+    InMemoryProxyManager store = new InMemoryProxyManager(RateLimitStage.meter(time.ticker()));
+    AiGateway gateway = gateway(b -> b.backend(store).defaultLimit(ClientLimit.builder()
+        .requests(2, Duration.ofMinutes(1)).build()));
+    assertThat(call(gateway, request("app", 1), stream).ok()).isTrue();
+    store.down = true;
+    assertThat(call(gateway, request("app", 1), stream).ok()).as("unchecked").isTrue();
+    assertThat(call(gateway, request("app", 1), stream).ok()).as("unchecked").isTrue();
+    assertThat(calls(openai)).isEqualTo(3);
+    store.down = false;
+    assertThat(call(gateway, request("app", 1), stream).ok()).as("the second of 2").isTrue();
+    assertThat(call(gateway, request("app", 1), stream).error())
+        .as("checked again: over the limit").isInstanceOf(
+            dev.aigateway.api.RateLimitExceededException.class);
   }
 }

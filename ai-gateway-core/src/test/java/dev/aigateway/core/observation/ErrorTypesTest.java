@@ -41,6 +41,8 @@ class ErrorTypesTest {
     cases.put(new GatewayTimeoutException("p", GatewayTimeoutException.Phase.IDLE, "idle", null),
         "timeout");
     cases.put(new RateLimitExceededException("acme", "over the limit", null), "rate_limited");
+    cases.put(new dev.aigateway.api.RateLimitStoreUnavailableException("acme", "store down",
+        null), "rate_limit_store_unavailable");
     cases.put(new AccessDeniedException("acme", "gpt-4o", "not allowed"), "access_denied");
     cases.put(new NoRouteException("nope", "no route"), "no_route");
     cases.put(new AllTargetsFailedException("all failed", List.of(

@@ -26,7 +26,8 @@ import org.springframework.context.annotation.Conditional;
  * resilience, cache, rate limits and observability settings; the application's
  * {@link ChatInterceptor} beans in {@code @Order}; the context's {@code ObservationRegistry} and
  * {@code MeterRegistry} when there are; a {@code CacheStore} bean as the response cache's store
- * (the shared Redis one, when {@code ai-gateway.redis.url} is set); and last every
+ * (the shared Redis one, when {@code ai-gateway.redis.url} is set, which also puts the rate
+ * limits on Redis); and last every
  * {@link AiGatewayBuilderCustomizer}, in
  * {@code @Order}. A property that cannot be applied fails startup, reported by
  * {@link AiGatewayFailureAnalyzer}. The bean is closed with the context.
@@ -46,6 +47,7 @@ public class AiGatewayAutoConfiguration {
       ObjectProvider<MeterRegistry> meterRegistry,
       ObjectProvider<AiGatewayBuilderCustomizer> customizers,
       ObjectProvider<dev.aigateway.core.cache.CacheStore> cacheStore,
+      ObjectProvider<LimitsBackend> limitsBackend,
       org.springframework.beans.factory.ListableBeanFactory beanFactory) {
     List<ChatProvider> beans = providers.orderedStream().toList();
     AiGateway.Builder builder = GatewayFactory.builder(properties, beans,
@@ -55,7 +57,7 @@ public class AiGatewayAutoConfiguration {
             return beanFactory.containsBean(name) && beanFactory.isTypeMatch(name, type)
                 ? beanFactory.getBean(name, type) : null;
           }
-        }, cacheStore.getIfUnique());
+        }, cacheStore.getIfUnique(), limitsBackend.getIfUnique());
     interceptors.orderedStream().forEach(builder::interceptor);
     observationRegistry.ifAvailable(builder::observationRegistry);
     meterRegistry.ifAvailable(builder::meterRegistry);
@@ -94,6 +96,18 @@ public class AiGatewayAutoConfiguration {
       return dev.aigateway.redis.RedisCacheStore.builder(r.getUrl()).namespace(r.getNamespace())
           .commandTimeout(r.getCommandTimeout()).maxValueSize(r.getMaxValueSize().toBytes())
           .build();
+    }
+
+    @Bean(destroyMethod = "close")
+    dev.aigateway.redis.RedisRateLimits aiGatewayRedisRateLimits(AiGatewayProperties properties) {
+      AiGatewayProperties.Redis r = properties.getRedis();
+      return dev.aigateway.redis.RedisRateLimits.builder(r.getUrl())
+          .namespace(r.getNamespace()).commandTimeout(r.getCommandTimeout()).build();
+    }
+
+    @Bean
+    LimitsBackend aiGatewayRedisLimitsBackend(dev.aigateway.redis.RedisRateLimits limits) {
+      return limits::backend;
     }
   }
 }

@@ -76,8 +76,8 @@ public class AiGatewayProperties {
   /** The Redis the replicas share. */
   public static class Redis {
     /**
-     * The server, such as redis://127.0.0.1:6379 (rediss:// for TLS); the shared cache is off
-     * unless set.
+     * The server, such as redis://127.0.0.1:6379 (rediss:// for TLS); the limits and the cache
+     * stay in each JVM unless set.
      */
     private @Nullable String url;
 
@@ -1039,6 +1039,20 @@ public class AiGatewayProperties {
      * The longest wait for wait-then-reject and wait-then-proceed.
      */
     private @Nullable Duration maxWait;
+
+    /**
+     * When the shared limits' Redis is unreachable: fail-open (admit unchecked, counted; the
+     * default) or fail-closed (refuse with RateLimitStoreUnavailableException).
+     */
+    private @Nullable String onBackendFailure;
+
+    public @Nullable String getOnBackendFailure() {
+      return onBackendFailure;
+    }
+
+    public void setOnBackendFailure(@Nullable String onBackendFailure) {
+      this.onBackendFailure = onBackendFailure;
+    }
 
     public @Nullable String getOnExhausted() {
       return onExhausted;

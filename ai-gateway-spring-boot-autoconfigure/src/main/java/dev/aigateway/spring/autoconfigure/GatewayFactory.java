@@ -62,7 +62,8 @@ final class GatewayFactory {
   }
 
   static AiGateway.Builder builder(AiGatewayProperties properties,
-      List<ChatProvider> providerBeans, Beans beans, @Nullable CacheStore store) {
+      List<ChatProvider> providerBeans, Beans beans, @Nullable CacheStore store,
+      @Nullable LimitsBackend limitsBackend) {
     AiGateway.Builder b = AiGateway.builder();
     Map<String, ChatProvider> providers = new LinkedHashMap<>();
     properties.getProviders().forEach((id, p) -> providers.put(id, provider(id, p, beans)));
@@ -85,8 +86,8 @@ final class GatewayFactory {
     properties.getRoutes().forEach((name, r) -> b.route(route(name, r, providers.keySet())));
     resilience(b, properties.getResilience());
     cache(b, properties.getCache(), properties.getRoutes(), store);
-    rateLimits(b, properties.getRateLimits());
-    upstreamLimits(b, properties.getUpstreamLimits(), providers.keySet());
+    rateLimits(b, properties.getRateLimits(), limitsBackend);
+    upstreamLimits(b, properties.getUpstreamLimits(), providers.keySet(), limitsBackend);
     b.observability(observability(properties.getObservability()));
     return b;
   }
@@ -443,12 +444,24 @@ final class GatewayFactory {
     b.cache(guarded(at, cb::build));
   }
 
-  private static void rateLimits(AiGateway.Builder b, AiGatewayProperties.RateLimits r) {
+  private static void rateLimits(AiGateway.Builder b, AiGatewayProperties.RateLimits r,
+      @Nullable LimitsBackend shared) {
     if (r.getDefault() == null && r.getClients().isEmpty()) {
       return;
     }
     String at = PREFIX + ".rate-limits";
     RateLimits.Builder rb = RateLimits.builder();
+    if (shared != null) {
+      rb.backend(shared.backend()); // exact across replicas
+    }
+    if (r.getOnBackendFailure() != null) {
+      rb.onBackendFailure(switch (r.getOnBackendFailure()) {
+        case "fail-open" -> dev.aigateway.core.ratelimit.BackendFailure.FAIL_OPEN;
+        case "fail-closed" -> dev.aigateway.core.ratelimit.BackendFailure.FAIL_CLOSED;
+        default -> throw new AiGatewayConfigurationException(at + ".on-backend-failure",
+            "is no policy ('" + r.getOnBackendFailure() + "')", "fail-open or fail-closed");
+      });
+    }
     if (r.getDefault() != null) {
       rb.defaultLimit(limit(at + ".default", r.getDefault()));
     }
@@ -481,13 +494,16 @@ final class GatewayFactory {
   }
 
   private static void upstreamLimits(AiGateway.Builder b, AiGatewayProperties.UpstreamLimits u,
-      Set<String> providers) {
+      Set<String> providers, @Nullable LimitsBackend shared) {
     if (u.getProviders().isEmpty() && u.getTargets().isEmpty()) {
       return;
     }
     String at = PREFIX + ".upstream-limits";
     dev.aigateway.core.ratelimit.UpstreamLimits.Builder ub =
         dev.aigateway.core.ratelimit.UpstreamLimits.builder();
+    if (shared != null) {
+      ub.backend(shared.backend());
+    }
     u.getProviders().forEach((id, budget) -> {
       if (!providers.contains(id)) {
         throw new AiGatewayConfigurationException(at + ".providers." + id,

@@ -21,11 +21,11 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * {@code ai-gateway.redis.url} puts the response cache on Redis, shared by every replica: two
- * application contexts (two replicas) on the Redis that CI runs on 127.0.0.1:6379, each in a
- * namespace of the test's own. Without the URL the cache stays in memory.
+ * {@code ai-gateway.redis.url} puts the rate limits and the response cache on Redis, shared by
+ * every replica: two application contexts (two replicas) on the Redis that CI runs on
+ * 127.0.0.1:6379, in a namespace of the test's own. Without the URL both stay in memory.
  */
-class RedisCacheWiringTest {
+class RedisWiringTest {
   private final String namespace = "test-" + UUID.randomUUID();
 
   private static boolean redisOn6379() {
@@ -80,12 +80,43 @@ class RedisCacheWiringTest {
   }
 
   @Test
+  void twoReplicasShareTheLimitsOnRedis() {
+    assumeTrue(redisOn6379(), "no Redis on 127.0.0.1:6379 (.ci/run starts one)");
+    java.util.concurrent.atomic.AtomicInteger admitted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    String[] limits = {"ai-gateway.rate-limits.default.requests[0]=3/1m",
+        "ai-gateway.rate-limits.on-backend-failure=fail-closed"};
+    replica(vendor()).withPropertyValues(limits).run(a -> replica(vendor())
+        .withPropertyValues(limits).run(b -> {
+          for (int i = 0; i < 6; i++) {
+            AiGateway g = (i % 2 == 0 ? a : b).getBean(AiGateway.class);
+            try {
+              g.chat(ChatRequest.builder().model("gpt-4o").user("q" + i).clientId("acme")
+                  .cacheMode(dev.aigateway.api.CacheMode.BYPASS).build());
+              admitted.incrementAndGet();
+            } catch (dev.aigateway.api.RateLimitExceededException refused) {
+              // the fleet's fourth call and later
+            }
+          }
+        }));
+    assertThat(admitted).as("3 a minute across both replicas").hasValue(3);
+    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> raw = client.connect()) {
+      assertThat(raw.sync().keys("ai-gateway:" + namespace + ":client:*"))
+          .containsExactly("ai-gateway:" + namespace + ":client:requests:acme");
+      raw.sync().keys("ai-gateway:" + namespace + ":*").forEach(k -> raw.sync().del(k));
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
   void withoutAUrlTheCacheStaysInMemory() {
     // Spring maps the environment variable AI_GATEWAY_REDIS_URL to ai-gateway.redis.url.
     assumeTrue(System.getenv("AI_GATEWAY_REDIS_URL") == null, "the environment sets a URL");
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
-        .withBean("vendor", ChatProvider.class, RedisCacheWiringTest::vendor)
+        .withBean("vendor", ChatProvider.class, RedisWiringTest::vendor)
         .withPropertyValues("ai-gateway.cache.enabled=true")
         .run(context -> {
           assertThat(context).doesNotHaveBean(RedisCacheStore.class);
