@@ -85,8 +85,8 @@ public class AiGatewayAutoConfiguration {
   /** The response cache's store on Redis, when the Redis module is there and a URL is set. */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "dev.aigateway.redis.RedisCacheStore")
-  @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
-      prefix = "ai-gateway.redis", name = "url")
+  @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression(
+      "!'${ai-gateway.redis.url:}'.isBlank()") // set, and not blank (blank turns it off)
   static class RedisCache {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(dev.aigateway.core.cache.CacheStore.class)

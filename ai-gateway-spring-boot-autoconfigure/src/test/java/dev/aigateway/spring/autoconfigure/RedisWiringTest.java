@@ -28,8 +28,14 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class RedisWiringTest {
   private final String namespace = "test-" + UUID.randomUUID();
 
+  /** The shared Redis CI ensures on 127.0.0.1:6379, or the one a developer names. */
+  private static final String URL = System.getenv("AI_GATEWAY_REDIS_URL") == null
+      || System.getenv("AI_GATEWAY_REDIS_URL").isBlank() ? "redis://127.0.0.1:6379"
+      : System.getenv("AI_GATEWAY_REDIS_URL");
+
   private static boolean redisOn6379() {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), 6379)) {
+    java.net.URI uri = java.net.URI.create(URL);
+    try (Socket s = new Socket(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort())) {
       return true;
     } catch (Exception e) {
       return false;
@@ -41,7 +47,7 @@ class RedisWiringTest {
         .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
         .withBean("vendor", ChatProvider.class, () -> vendor)
         .withPropertyValues("ai-gateway.cache.enabled=true",
-            "ai-gateway.redis.url=redis://127.0.0.1:6379",
+            "ai-gateway.redis.url=" + URL,
             "ai-gateway.redis.namespace=" + namespace);
   }
 
@@ -52,10 +58,10 @@ class RedisWiringTest {
 
   @Test
   void twoReplicasShareTheCacheOnRedis() throws Exception {
-    assumeTrue(redisOn6379(), "no Redis on 127.0.0.1:6379 (.ci/run starts one)");
+    assumeTrue(redisOn6379(), "no Redis at " + URL + " (.ci/run starts one)");
     FakeProvider first = vendor();
     FakeProvider second = vendor();
-    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    RedisClient client = RedisClient.create(URL);
     try (StatefulRedisConnection<String, String> raw = client.connect()) {
       replica(first).run(a -> {
         assertThat(a).hasSingleBean(RedisCacheStore.class);
@@ -81,7 +87,7 @@ class RedisWiringTest {
 
   @Test
   void twoReplicasShareTheLimitsOnRedis() {
-    assumeTrue(redisOn6379(), "no Redis on 127.0.0.1:6379 (.ci/run starts one)");
+    assumeTrue(redisOn6379(), "no Redis at " + URL + " (.ci/run starts one)");
     java.util.concurrent.atomic.AtomicInteger admitted =
         new java.util.concurrent.atomic.AtomicInteger();
     String[] limits = {"ai-gateway.rate-limits.default.requests[0]=3/1m",
@@ -100,7 +106,7 @@ class RedisWiringTest {
           }
         }));
     assertThat(admitted).as("3 a minute across both replicas").hasValue(3);
-    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    RedisClient client = RedisClient.create(URL);
     try (StatefulRedisConnection<String, String> raw = client.connect()) {
       assertThat(raw.sync().keys("ai-gateway:" + namespace + ":client:*"))
           .containsExactly("ai-gateway:" + namespace + ":client:requests:acme");
@@ -112,12 +118,12 @@ class RedisWiringTest {
 
   @Test
   void withoutAUrlTheCacheStaysInMemory() {
-    // Spring maps the environment variable AI_GATEWAY_REDIS_URL to ai-gateway.redis.url.
-    assumeTrue(System.getenv("AI_GATEWAY_REDIS_URL") == null, "the environment sets a URL");
+    // Spring maps the environment variable AI_GATEWAY_REDIS_URL (which CI sets) to
+    // ai-gateway.redis.url: a blank value turns the shared store off.
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
         .withBean("vendor", ChatProvider.class, RedisWiringTest::vendor)
-        .withPropertyValues("ai-gateway.cache.enabled=true")
+        .withPropertyValues("ai-gateway.cache.enabled=true", "ai-gateway.redis.url=")
         .run(context -> {
           assertThat(context).doesNotHaveBean(RedisCacheStore.class);
           AiGateway gateway = context.getBean(AiGateway.class);
