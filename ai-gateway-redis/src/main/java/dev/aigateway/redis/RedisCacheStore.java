@@ -2,10 +2,8 @@ package dev.aigateway.redis;
 
 import dev.aigateway.core.cache.CacheKey;
 import dev.aigateway.core.cache.CacheStore;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -51,18 +49,8 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
   private final AtomicBoolean down = new AtomicBoolean();
 
   private RedisCacheStore(Builder b) {
-    RedisClient client = b.client;
-    this.ownedClient = client == null ? RedisClient.create(b.url) : null;
-    RedisClient use = client != null ? client : ownedClient;
-    if (client == null) {
-      // Our own client: fail fast while disconnected instead of queueing, time out every
-      // command. A client the application gives keeps the options it was given.
-      use.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-          .build());
-    }
+    this.ownedClient = b.client == null ? Connections.ownClient(b.url, b.commandTimeout) : null;
+    RedisClient use = b.client != null ? b.client : ownedClient;
     this.connection = use.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     this.connection.setTimeout(b.commandTimeout);
     this.commands = connection.async();
@@ -196,10 +184,7 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
      * that two applications can share a Redis; {@code default} unless set.
      */
     public Builder namespace(String namespace) {
-      if (namespace == null || namespace.isBlank() || namespace.contains(" ")) {
-        throw new IllegalArgumentException("namespace must be a non-blank word: " + namespace);
-      }
-      this.namespace = namespace;
+      this.namespace = Connections.namespace(namespace);
       return this;
     }
 
@@ -214,11 +199,7 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
 
     /** How long one command may take before it fails (and the call misses); 500 ms. */
     public Builder commandTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("commandTimeout must be > 0: " + timeout);
-      }
-      this.commandTimeout = timeout;
+      this.commandTimeout = Connections.commandTimeout(timeout);
       return this;
     }
 

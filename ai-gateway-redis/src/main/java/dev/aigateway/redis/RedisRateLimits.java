@@ -3,9 +3,7 @@ package dev.aigateway.redis;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
@@ -40,16 +38,8 @@ public final class RedisRateLimits implements AutoCloseable {
   private final String namespace;
 
   private RedisRateLimits(Builder b) {
-    RedisClient client = b.client;
-    this.ownedClient = client == null ? RedisClient.create(b.url) : null;
-    RedisClient use = client != null ? client : ownedClient;
-    if (client == null) {
-      use.setOptions(ClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout))
-          .build());
-    }
+    this.ownedClient = b.client == null ? Connections.ownClient(b.url, b.commandTimeout) : null;
+    RedisClient use = b.client != null ? b.client : ownedClient;
     this.connection = use.connect(ByteArrayCodec.INSTANCE);
     this.connection.setTimeout(b.commandTimeout);
     this.namespace = b.namespace;
@@ -111,20 +101,13 @@ public final class RedisRateLimits implements AutoCloseable {
 
     /** The application's namespace in the keys; {@code default} unless set. */
     public Builder namespace(String namespace) {
-      if (namespace == null || namespace.isBlank() || namespace.contains(" ")) {
-        throw new IllegalArgumentException("namespace must be a non-blank word: " + namespace);
-      }
-      this.namespace = namespace;
+      this.namespace = Connections.namespace(namespace);
       return this;
     }
 
     /** How long one Redis command may take before the backend counts as failed; 500 ms. */
     public Builder commandTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("commandTimeout must be > 0: " + timeout);
-      }
-      this.commandTimeout = timeout;
+      this.commandTimeout = Connections.commandTimeout(timeout);
       return this;
     }
 

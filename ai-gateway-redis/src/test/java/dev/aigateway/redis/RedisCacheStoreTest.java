@@ -1,7 +1,6 @@
 package dev.aigateway.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -12,12 +11,9 @@ import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.cache.CacheKey;
 import dev.aigateway.core.cache.ResponseCache;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,29 +21,7 @@ import org.junit.jupiter.api.Test;
  * two gateways (two replicas) sharing answers, the size limit, and Redis killed and started
  * again during traffic: misses, never errors, and the cache is back without a restart.
  */
-class RedisCacheStoreTest {
-  private RedisServer redis;
-  private RedisClient inspector;
-  private StatefulRedisConnection<String, String> raw;
-
-  @BeforeEach
-  void start() throws Exception {
-    assumeTrue(RedisServer.available(), "redis-server is not installed");
-    redis = RedisServer.start();
-    inspector = RedisClient.create(redis.url());
-    raw = inspector.connect();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (raw != null) {
-      raw.close();
-      inspector.shutdown();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-  }
+class RedisCacheStoreTest extends OnOwnRedis {
 
   private static FakeProvider vendor(String id) {
     return new FakeProvider(id).onChat(r -> ChatResponse.builder().id("r-" + id).provider(id)
@@ -134,17 +108,6 @@ class RedisCacheStoreTest {
       });
       assertThat(gateway.chat(ChatRequest.of("gpt-4o", "q2")).fromCache()).isTrue();
       assertThat(store.isDown()).isFalse();
-    }
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out");
-      }
-      Thread.sleep(20);
     }
   }
 }

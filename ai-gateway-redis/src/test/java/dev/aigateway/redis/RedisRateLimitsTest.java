@@ -2,7 +2,6 @@ package dev.aigateway.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -18,7 +17,6 @@ import dev.aigateway.core.ratelimit.BackendFailure;
 import dev.aigateway.core.ratelimit.ClientLimit;
 import dev.aigateway.core.ratelimit.RateLimits;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,29 +35,7 @@ import org.junit.jupiter.api.Test;
  * traffic under each policy: open admits unchecked (counted), closed refuses with the typed
  * error, and both check again once Redis is back, with no restart.
  */
-class RedisRateLimitsTest {
-  private RedisServer redis;
-  private RedisClient inspector;
-  private StatefulRedisConnection<String, String> raw;
-
-  @BeforeEach
-  void start() throws Exception {
-    assumeTrue(RedisServer.available(), "redis-server is not installed");
-    redis = RedisServer.start();
-    inspector = RedisClient.create(redis.url());
-    raw = inspector.connect();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (raw != null) {
-      raw.close();
-      inspector.shutdown();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-  }
+class RedisRateLimitsTest extends OnOwnRedis {
 
   private static FakeProvider vendor() {
     return new FakeProvider("openai").onChat(r -> ChatResponse.builder().provider("openai")
@@ -191,17 +165,6 @@ class RedisRateLimitsTest {
           return false;
         }
       });
-    }
-  }
-
-  private static void waitUntil(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out");
-      }
-      Thread.sleep(20);
     }
   }
 }
