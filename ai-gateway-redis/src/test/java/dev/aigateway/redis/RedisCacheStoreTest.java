@@ -10,7 +10,6 @@ import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.cache.CacheKey;
 import dev.aigateway.core.cache.ResponseCache;
-import io.lettuce.core.RedisClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -16,7 +16,6 @@ import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.ratelimit.BackendFailure;
 import dev.aigateway.core.ratelimit.ClientLimit;
 import dev.aigateway.core.ratelimit.RateLimits;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
