@@ -43,10 +43,13 @@ public final class RedisRateLimits implements AutoCloseable {
     this.connection = use.connect(ByteArrayCodec.INSTANCE);
     this.connection.setTimeout(b.commandTimeout);
     this.namespace = b.namespace;
-    ProxyManager<byte[]> raw = Bucket4jLettuce.casBasedBuilder(connection)
+    var builder = Bucket4jLettuce.casBasedBuilder(connection)
         .expirationAfterWrite(ExpirationAfterWriteStrategy
-            .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-        .build();
+            .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)));
+    if (b.clock != null) {
+      builder.clientClock(b.clock);
+    }
+    ProxyManager<byte[]> raw = builder.build();
     this.backend = raw.withMapper((String key) -> redisKey(key).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -93,6 +96,7 @@ public final class RedisRateLimits implements AutoCloseable {
     private final @Nullable String url;
     private String namespace = "default";
     private Duration commandTimeout = Duration.ofMillis(500);
+    private io.github.bucket4j.@Nullable TimeMeter clock;
 
     private Builder(@Nullable RedisClient client, @Nullable String url) {
       this.client = client;
@@ -108,6 +112,12 @@ public final class RedisRateLimits implements AutoCloseable {
     /** How long one Redis command may take before the backend counts as failed; 500 ms. */
     public Builder commandTimeout(Duration timeout) {
       this.commandTimeout = Connections.commandTimeout(timeout);
+      return this;
+    }
+
+    /** The buckets' clock; the replica's own unless a test holds time still. */
+    Builder clock(io.github.bucket4j.TimeMeter clock) {
+      this.clock = clock;
       return this;
     }
 
