@@ -17,12 +17,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Computes a request's {@link CacheKey}. Every field is fed with a tag of its own and its length,
  * so that no two different requests feed the same words ("ab","c" differs from "a","bc"), and
- * fields at their default are fed as if absent. Stateless.
+ * fields at their default are fed as if absent. Stateless. The hash is XXH3-128 (see
+ * {@link KeyHasher}); its seed is bumped whenever the canonical form changes, so that entries a
+ * remote store kept from an older version simply stop matching.
  */
 final class RequestKeys {
-  // Bumped whenever the canonical form changes, so old entries simply stop matching.
-  private static final long SEED = 0x6169_6777_0001L;
-
   private static final int MODEL = 1;
   private static final int MESSAGE = 2;
   private static final int TEXT = 3;
@@ -59,7 +58,7 @@ final class RequestKeys {
   private RequestKeys() {}
 
   static CacheKey of(ChatRequest request, boolean partitionByClient) {
-    Murmur3 h = new Murmur3(SEED);
+    KeyHasher h = KeyHasher.open();
     h.putString(MODEL, request.model());
     List<Message> messages = request.messages();
     for (int i = 0, n = messages.size(); i < n; i++) {
@@ -118,7 +117,7 @@ final class RequestKeys {
     return h.finish();
   }
 
-  private static void message(Murmur3 h, Message m) {
+  private static void message(KeyHasher h, Message m) {
     List<ContentPart> parts = m.parts();
     List<ToolCall> calls = m.toolCalls();
     h.putTagged(MESSAGE, m.role().ordinal());
@@ -146,7 +145,7 @@ final class RequestKeys {
     h.putTagged(FIELD_END, 0);
   }
 
-  private static void nullable(Murmur3 h, @Nullable String s) {
+  private static void nullable(KeyHasher h, @Nullable String s) {
     if (s == null) {
       h.putTagged(NULL, 0);
     } else {
@@ -158,7 +157,7 @@ final class RequestKeys {
     return d == 0.0 ? 0L : Double.doubleToLongBits(d); // -0.0 is 0.0
   }
 
-  private static void map(Murmur3 h, Map<?, ?> map) {
+  private static void map(KeyHasher h, Map<?, ?> map) {
     String[] keys = new String[map.size()];
     int i = 0;
     for (Object k : map.keySet()) {
@@ -171,7 +170,7 @@ final class RequestKeys {
     }
   }
 
-  private static void json(Murmur3 h, @Nullable Object value) {
+  private static void json(KeyHasher h, @Nullable Object value) {
     if (value == null) {
       h.putTagged(J_NULL, 0);
     } else if (value instanceof String s) {

@@ -188,49 +188,110 @@ class CacheKeyTest {
   }
 
   @Test
-  void murmurMatchesTheReferenceForWholeBlocks() {
-    // MurmurHash3_x64_128 of the 16 bytes 00 01 .. 0f with seed 0, from the reference C code.
-    Murmur3 h = new Murmur3(0);
-    h.putLong(0x0706050403020100L);
-    h.putLong(0x0f0e0d0c0b0a0908L);
-    CacheKey k = h.finish();
-    assertThat(k).isEqualTo(referenceOf16Bytes());
+  void theKeyDependsOnTheCharactersNotOnHowTheStringIsHeld() {
+    // The same text built three ways: a literal, from a char array, and cut out of a longer
+    // string that holds a character above U+00FF elsewhere (the JVM may store these differently).
+    String text = "Résumé, please. ".repeat(600); // 9,600 chars: three chunks
+    String fromChars = new String(text.toCharArray());
+    String cutOut = ("\u2014" + text).substring(1);
+    assertThat(key(ChatRequest.of("m", fromChars))).isEqualTo(key(ChatRequest.of("m", text)));
+    assertThat(key(ChatRequest.of("m", cutOut))).isEqualTo(key(ChatRequest.of("m", text)));
   }
 
-  /** An independent, byte-wise transcription of the reference algorithm for one 16-byte block. */
-  private static CacheKey referenceOf16Bytes() {
-    byte[] data = new byte[16];
-    for (int i = 0; i < 16; i++) {
-      data[i] = (byte) i;
+  @Test
+  void aChangeAtEveryChunkEdgeChangesTheKey() {
+    int chunk = KeyHasher.CHUNK;
+    String latin = "abcdefgh".repeat(chunk * 3 / 8 + 1); // a little over three chunks
+    CacheKey base = key(ChatRequest.of("m", latin));
+    int[] places = {0, KeyHasher.SHORT, chunk - 1, chunk, chunk + 1, 2 * chunk - 1, 2 * chunk,
+        3 * chunk, latin.length() - 1};
+    for (int at : places) {
+      char[] changed = latin.toCharArray();
+      changed[at] = 'x';
+      assertThat(key(ChatRequest.of("m", new String(changed))))
+          .as("a Latin-1 change at char %d", at).isNotEqualTo(base);
+      changed[at] = '\u0161'; // the chunk becomes wide
+      CacheKey wide = key(ChatRequest.of("m", new String(changed)));
+      assertThat(wide).as("a wide change at char %d", at).isNotEqualTo(base);
+      changed[at] = latin.charAt(at); // and back to what it was: the same key again
+      assertThat(key(ChatRequest.of("m", new String(changed)))).isEqualTo(base);
     }
-    long c1 = 0x87c37b91114253d5L;
-    long c2 = 0x4cf5ad432745937fL;
-    long h1 = 0;
-    long h2 = 0;
-    long k1 = java.nio.ByteBuffer.wrap(data, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-    long k2 = java.nio.ByteBuffer.wrap(data, 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-    k1 *= c1; k1 = Long.rotateLeft(k1, 31); k1 *= c2; h1 ^= k1;
-    h1 = Long.rotateLeft(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
-    k2 *= c2; k2 = Long.rotateLeft(k2, 33); k2 *= c1; h2 ^= k2;
-    h2 = Long.rotateLeft(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
-    h1 ^= 16; h2 ^= 16;
-    h1 += h2; h2 += h1;
-    h1 = fmix(h1); h2 = fmix(h2);
-    h1 += h2; h2 += h1;
-    return CacheKey.of(h1, h2);
+    // a string that ends exactly on a chunk edge differs from one a char longer or shorter
+    String whole = latin.substring(0, 2 * chunk);
+    assertThat(key(ChatRequest.of("m", whole)))
+        .isNotEqualTo(key(ChatRequest.of("m", whole + "a")))
+        .isNotEqualTo(key(ChatRequest.of("m", whole.substring(1))));
   }
 
-  private static long fmix(long k) {
-    k ^= k >>> 33; k *= 0xff51afd7ed558ccdL; k ^= k >>> 33; k *= 0xc4ceb9fe1a85ec53L;
-    return k ^ (k >>> 33);
+  @Test
+  void aLoneSurrogateIsHashedNotReplaced() {
+    String a = "x".repeat(100) + "\uD800" + "y".repeat(100);
+    String b = "x".repeat(100) + "\uDC00" + "y".repeat(100);
+    String c = "x".repeat(100) + "?" + "y".repeat(100);
+    assertThat(key(ChatRequest.of("m", a))).isNotEqualTo(key(ChatRequest.of("m", b)))
+        .isNotEqualTo(key(ChatRequest.of("m", c)));
+  }
+
+  @Test
+  void largeImagesAreHashedWhole() {
+    byte[] image = new byte[100_000];
+    for (int i = 0; i < image.length; i++) {
+      image[i] = (byte) (i * 31);
+    }
+    byte[] changed = image.clone();
+    changed[99_999] ^= 1;
+    ChatRequest one = ChatRequest.builder().model("m")
+        .message(Message.user(ContentPart.image(image, "image/png"))).build();
+    ChatRequest other = ChatRequest.builder().model("m")
+        .message(Message.user(ContentPart.image(changed, "image/png"))).build();
+    ChatRequest same = ChatRequest.builder().model("m")
+        .message(Message.user(ContentPart.image(image.clone(), "image/png"))).build();
+    assertThat(key(one)).isNotEqualTo(key(other)).isEqualTo(key(same));
+  }
+
+  @Test
+  void manyThreadsHashingAtOnceAgreeWithOneThread() throws Exception {
+    // The hashers are pooled across threads: a hasher handed to two threads at once would mix
+    // their inputs and give keys that differ from the single-threaded ones.
+    List<ChatRequest> requests = new java.util.ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      requests.add(ChatRequest.of("m", ("request " + i + " ").repeat(50 + i * 40)));
+    }
+    List<CacheKey> expected = requests.stream().map(CacheKeyTest::key).toList();
+    int threads = 8;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int offset = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          int wrong = 0;
+          for (int round = 0; round < 200; round++) {
+            int i = (round * 7 + offset) % requests.size();
+            if (!key(requests.get(i)).equals(expected.get(i))) {
+              wrong++;
+            }
+          }
+          return wrong;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> f : done) {
+        assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
   void everyCharCountsAcrossTheBlocksAStringIsHashedIn() {
-    String latin = "Résumé: ".repeat(200); // longer than the 512-char blocks it is read in
-    String wide = "Résumé: ".repeat(199) + "Résumé\u2014 "; // one char above 0xFF, at the end
+    String latin = "Résumé: ".repeat(600); // longer than the chunks it is read in
+    String wide = "Résumé: ".repeat(599) + "Résumé\u2014 "; // one char above 0xFF, at the end
     assertThat(key(ChatRequest.of("m", latin))).isNotEqualTo(key(ChatRequest.of("m", wide)));
-    for (int at : new int[] {0, 7, 8, 15, 16, 511, 512, 513, latin.length() - 1}) {
+    for (int at : new int[] {0, 7, 8, 15, 16, 4095, 4096, 4097, latin.length() - 1}) {
       char[] changed = latin.toCharArray();
       changed[at] = changed[at] == 'x' ? 'y' : 'x';
       assertThat(key(ChatRequest.of("m", new String(changed))))
