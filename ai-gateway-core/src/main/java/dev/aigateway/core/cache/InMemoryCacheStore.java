@@ -8,6 +8,7 @@ import dev.aigateway.api.spi.Timing;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -23,8 +24,12 @@ import org.jspecify.annotations.Nullable;
  * is approximate (it picks victims by frequency and recency) and may briefly lag a write. A
  * value larger than {@code maxBytes} is not kept.
  *
- * <p><b>Time.</b> Expiry reads the given ticker, so tests move time instead of sleeping. Cache
- * maintenance runs on the calling thread: the store starts no threads.
+ * <p><b>Time and threads.</b> Expiry reads the given ticker, so tests move time instead of
+ * sleeping. Caffeine's maintenance (eviction, expiry, its frequency sketch) runs on the
+ * calling thread unless an executor is given: measured side by side, handing it off made the
+ * median no better and the p99 several times worse, since each hand-off wakes a thread. The
+ * store starts no threads. A read never returns an expired entry, whether or not the
+ * maintenance has removed it yet; with an executor, the bounds may be exceeded until it ran.
  */
 public final class InMemoryCacheStore implements CacheStore {
   private static final CompletableFuture<byte @Nullable []> MISS =
@@ -47,6 +52,17 @@ public final class InMemoryCacheStore implements CacheStore {
    * @throws IllegalArgumentException when {@code maxEntries} or {@code maxBytes} is below 1
    */
   public InMemoryCacheStore(long maxEntries, long maxBytes, Timing.Ticker ticker) {
+    this(maxEntries, maxBytes, ticker, Runnable::run);
+  }
+
+  /**
+   * A store with these bounds whose entries expire by {@code ticker}, with its maintenance on
+   * {@code maintenance}.
+   *
+   * @throws IllegalArgumentException when {@code maxEntries} or {@code maxBytes} is below 1
+   */
+  public InMemoryCacheStore(long maxEntries, long maxBytes, Timing.Ticker ticker,
+      Executor maintenance) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1 but was " + maxEntries);
     }
@@ -54,6 +70,7 @@ public final class InMemoryCacheStore implements CacheStore {
       throw new IllegalArgumentException("maxBytes must be >= 1 but was " + maxBytes);
     }
     Objects.requireNonNull(ticker, "ticker");
+    Objects.requireNonNull(maintenance, "maintenance");
     this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
     long share = (maxBytes + maxEntries - 1) / maxEntries;
@@ -64,7 +81,7 @@ public final class InMemoryCacheStore implements CacheStore {
         .<CacheKey, Entry>weigher((k, e) -> Math.max(e.value.length, floor))
         .expireAfter(new PerEntryTtl())
         .ticker(caffeineTicker)
-        .executor(Runnable::run)
+        .executor(maintenance)
         .build();
   }
 

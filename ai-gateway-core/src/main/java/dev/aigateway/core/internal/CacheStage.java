@@ -115,8 +115,11 @@ final class CacheStage implements ChatInterceptor {
     Objects.requireNonNull(ticker, "ticker");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.store = config.store();
+    // Caffeine's maintenance stays on the calling thread: handing it to an executor made the
+    // median no better and the p99 of hits and misses 5 to 10 times worse (README, the cache's
+    // own cost), since every drain it schedules wakes a thread.
     this.answers = store != null ? null
-        : new InMemoryAnswers(config.maxEntries(), config.maxBytes(), ticker);
+        : new InMemoryAnswers(config.maxEntries(), config.maxBytes(), ticker, Runnable::run);
     this.lookupTimeoutNanos = config.lookupTimeout().toNanos();
   }
 

@@ -10,6 +10,7 @@ import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.spi.Timing;
 import dev.aigateway.core.cache.CacheKey;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,13 +18,16 @@ import org.jspecify.annotations.Nullable;
  * encodes nothing and a hit decodes nothing (the byte-level {@code CacheStore} SPI is for remote
  * stores, which need bytes). Bounded like {@code InMemoryCacheStore}, by entries and by bytes
  * together (each entry weighs its estimated size, at least {@code maxBytes / maxEntries}), with a
- * TTL per entry on the gateway's ticker. Maintenance runs on the calling thread. Thread safe.
+ * TTL per entry on the gateway's ticker. Caffeine's maintenance (eviction, expiry, the
+ * frequency sketch) runs on the given executor; the gateway gives {@code Runnable::run}, the
+ * calling thread (see {@code CacheStage} for why). A read finds an expired entry absent even
+ * before the maintenance removed it. Thread safe.
  */
 final class InMemoryAnswers {
   private final Cache<CacheKey, Entry> cache;
   private final long maxBytes;
 
-  InMemoryAnswers(long maxEntries, long maxBytes, Timing.Ticker ticker) {
+  InMemoryAnswers(long maxEntries, long maxBytes, Timing.Ticker ticker, Executor maintenance) {
     this.maxBytes = maxBytes;
     long share = (maxBytes + maxEntries - 1) / maxEntries;
     int floor = (int) Math.min(Integer.MAX_VALUE, share);
@@ -33,8 +37,14 @@ final class InMemoryAnswers {
             Math.max(e.weight, floor)))
         .expireAfter(new PerEntryTtl())
         .ticker(ticker::read)
-        .executor(Runnable::run)
+        .executor(maintenance)
         .build();
+  }
+
+  /** How many entries are held, after pending maintenance has run (for tests). */
+  long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
   }
 
   @Nullable CachedAnswer get(CacheKey key) {

@@ -37,7 +37,7 @@ class InMemoryAnswersTest {
 
   @Test
   void aHitIsTheSameObjectEveryTimeReadyAsAHit() {
-    InMemoryAnswers store = new InMemoryAnswers(10, 100_000, time.timing().ticker());
+    InMemoryAnswers store = new InMemoryAnswers(10, 100_000, time.timing().ticker(), Runnable::run);
     CacheKey key = CacheKey.of(1, 2);
     store.put(key, answer("hello"), Duration.ofMinutes(1));
     CachedAnswer first = store.get(key);
@@ -51,8 +51,23 @@ class InMemoryAnswersTest {
   }
 
   @Test
+  void maintenanceRunsOnTheGivenExecutorNotOnTheWriter() {
+    java.util.concurrent.ConcurrentLinkedQueue<Runnable> queued =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    InMemoryAnswers store = new InMemoryAnswers(4, 100_000, time.timing().ticker(), queued::add);
+    for (int i = 0; i < 50; i++) {
+      store.put(CacheKey.of(7, i), answer("answer " + i), Duration.ofMinutes(1));
+    }
+    assertThat(queued).as("the writes handed their maintenance over").isNotEmpty();
+    for (Runnable r; (r = queued.poll()) != null; ) {
+      r.run();
+    }
+    assertThat(store.size()).as("and it kept the bound once it ran").isBetween(1L, 4L);
+  }
+
+  @Test
   void entriesExpireOnTheTickerAndTheBytesBoundHolds() {
-    InMemoryAnswers store = new InMemoryAnswers(100, 1_000, time.timing().ticker());
+    InMemoryAnswers store = new InMemoryAnswers(100, 1_000, time.timing().ticker(), Runnable::run);
     store.put(CacheKey.of(1, 1), answer("a"), Duration.ofSeconds(60));
     time.advance(Duration.ofSeconds(59));
     assertThat(store.get(CacheKey.of(1, 1))).isNotNull();
