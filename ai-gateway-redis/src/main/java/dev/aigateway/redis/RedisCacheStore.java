@@ -3,6 +3,7 @@ package dev.aigateway.redis;
 import dev.aigateway.core.cache.CacheKey;
 import dev.aigateway.core.cache.CacheStore;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -49,7 +50,7 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
   private final AtomicBoolean down = new AtomicBoolean();
 
   private RedisCacheStore(Builder b) {
-    this.ownedClient = b.client == null ? Connections.ownClient(b.url, b.commandTimeout) : null;
+    this.ownedClient = b.client == null ? Connections.ownClient(b.uri, b.commandTimeout) : null;
     RedisClient use = b.client != null ? b.client : ownedClient;
     this.connection = use.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     this.connection.setTimeout(b.commandTimeout);
@@ -58,9 +59,20 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
     this.maxValueSize = b.maxValueSize;
   }
 
-  /** A builder on the Redis at {@code url} ({@code redis://host:6379}, {@code rediss://...}). */
+  /**
+   * A builder on the Redis at {@code url} ({@code redis://host:6379}, {@code rediss://...},
+   * {@code redis://user:password@host:6379/2}), in Lettuce's URI syntax.
+   *
+   * @throws IllegalArgumentException when {@code url} is not a Redis URI (the message does not
+   *     repeat it, since it may hold a password)
+   */
   public static Builder builder(String url) {
-    return new Builder(null, Objects.requireNonNull(url, "url"));
+    return new Builder(null, Connections.uri(url));
+  }
+
+  /** A builder on the Redis that {@code uri} names, with a client of the store's own. */
+  public static Builder builder(RedisURI uri) {
+    return new Builder(null, Objects.requireNonNull(uri, "uri"));
   }
 
   /** A builder on the application's own {@code client} (which it keeps and closes). */
@@ -169,14 +181,14 @@ public final class RedisCacheStore implements CacheStore, AutoCloseable {
   /** Builds a {@link RedisCacheStore}. Not thread safe. */
   public static final class Builder {
     private final @Nullable RedisClient client;
-    private final @Nullable String url;
+    private final @Nullable RedisURI uri;
     private String namespace = "default";
     private long maxValueSize = 1024 * 1024;
     private Duration commandTimeout = Duration.ofMillis(500);
 
-    private Builder(@Nullable RedisClient client, @Nullable String url) {
+    private Builder(@Nullable RedisClient client, @Nullable RedisURI uri) {
       this.client = client;
-      this.url = url;
+      this.uri = uri;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class RedisRateLimits implements AutoCloseable {
   private final String namespace;
 
   private RedisRateLimits(Builder b) {
-    this.ownedClient = b.client == null ? Connections.ownClient(b.url, b.commandTimeout) : null;
+    this.ownedClient = b.client == null ? Connections.ownClient(b.uri, b.commandTimeout) : null;
     RedisClient use = b.client != null ? b.client : ownedClient;
     this.connection = use.connect(ByteArrayCodec.INSTANCE);
     this.connection.setTimeout(b.commandTimeout);
@@ -53,9 +54,20 @@ public final class RedisRateLimits implements AutoCloseable {
     this.backend = raw.withMapper((String key) -> redisKey(key).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A builder on the Redis at {@code url} ({@code redis://host:6379}, {@code rediss://...}). */
+  /**
+   * A builder on the Redis at {@code url} ({@code redis://host:6379}, {@code rediss://...},
+   * {@code redis://user:password@host:6379/2}), in Lettuce's URI syntax.
+   *
+   * @throws IllegalArgumentException when {@code url} is not a Redis URI (the message does not
+   *     repeat it, since it may hold a password)
+   */
   public static Builder builder(String url) {
-    return new Builder(null, Objects.requireNonNull(url, "url"));
+    return new Builder(null, Connections.uri(url));
+  }
+
+  /** A builder on the Redis that {@code uri} names, with a client of the store's own. */
+  public static Builder builder(RedisURI uri) {
+    return new Builder(null, Objects.requireNonNull(uri, "uri"));
   }
 
   /** A builder on the application's own {@code client} (which it keeps and closes). */
@@ -93,14 +105,14 @@ public final class RedisRateLimits implements AutoCloseable {
   /** Builds {@link RedisRateLimits}. Not thread safe. */
   public static final class Builder {
     private final @Nullable RedisClient client;
-    private final @Nullable String url;
+    private final @Nullable RedisURI uri;
     private String namespace = "default";
     private Duration commandTimeout = Duration.ofMillis(500);
     private io.github.bucket4j.@Nullable TimeMeter clock;
 
-    private Builder(@Nullable RedisClient client, @Nullable String url) {
+    private Builder(@Nullable RedisClient client, @Nullable RedisURI uri) {
       this.client = client;
-      this.url = url;
+      this.uri = uri;
     }
 
     /** The application's namespace in the keys; {@code default} unless set. */
