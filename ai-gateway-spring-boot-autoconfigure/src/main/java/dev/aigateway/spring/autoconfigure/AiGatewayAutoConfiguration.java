@@ -26,8 +26,9 @@ import org.springframework.context.annotation.Conditional;
  * resilience, cache, rate limits and observability settings; the application's
  * {@link ChatInterceptor} beans in {@code @Order}; the context's {@code ObservationRegistry} and
  * {@code MeterRegistry} when there are; a {@code CacheStore} bean as the response cache's store
- * (the shared Redis one, when {@code ai-gateway.redis.url} is set, which also puts the rate
- * limits on Redis); and last every
+ * (the shared Redis one, when {@code ai-gateway.redis.url} is set, or when it is not set and
+ * Spring Boot's {@code spring.data.redis.*} names a server; that also puts the rate limits on
+ * Redis); and last every
  * {@link AiGatewayBuilderCustomizer}, in
  * {@code @Order}. A property that cannot be applied fails startup, reported by
  * {@link AiGatewayFailureAnalyzer}. The bean is closed with the context.
@@ -82,27 +83,41 @@ public class AiGatewayAutoConfiguration {
     return new AiGatewayRoutesReloader(gateway, environment, properties.getRoutes().keySet());
   }
 
-  /** The response cache's store on Redis, when the Redis module is there and a URL is set. */
+  /**
+   * The response cache's store and the rate limits on Redis, when the Redis module is there and
+   * a Redis is named: by {@code ai-gateway.redis.url}, or, when that is not set, by Spring Boot's
+   * {@code spring.data.redis.*} (see {@link RedisConnectionSource}).
+   */
   @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "dev.aigateway.redis.RedisCacheStore")
-  @org.springframework.boot.autoconfigure.condition.ConditionalOnExpression(
-      "!'${ai-gateway.redis.url:}'.isBlank()") // set, and not blank (blank turns it off)
+  @Conditional(RedisConnectionSource.Configured.class)
   static class RedisCache {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(dev.aigateway.core.cache.CacheStore.class)
     dev.aigateway.redis.RedisCacheStore aiGatewayRedisCacheStore(
-        AiGatewayProperties properties) {
+        AiGatewayProperties properties, org.springframework.core.env.Environment environment) {
       AiGatewayProperties.Redis r = properties.getRedis();
-      return dev.aigateway.redis.RedisCacheStore.builder(r.getUrl()).namespace(r.getNamespace())
-          .commandTimeout(r.getCommandTimeout()).maxValueSize(r.getMaxValueSize().toBytes())
-          .build();
+      return dev.aigateway.redis.RedisCacheStore.builder(server(environment))
+          .namespace(r.getNamespace()).commandTimeout(r.getCommandTimeout())
+          .maxValueSize(r.getMaxValueSize().toBytes()).build();
     }
 
     @Bean(destroyMethod = "close")
-    dev.aigateway.redis.RedisRateLimits aiGatewayRedisRateLimits(AiGatewayProperties properties) {
+    dev.aigateway.redis.RedisRateLimits aiGatewayRedisRateLimits(AiGatewayProperties properties,
+        org.springframework.core.env.Environment environment) {
       AiGatewayProperties.Redis r = properties.getRedis();
-      return dev.aigateway.redis.RedisRateLimits.builder(r.getUrl())
+      return dev.aigateway.redis.RedisRateLimits.builder(server(environment))
           .namespace(r.getNamespace()).commandTimeout(r.getCommandTimeout()).build();
+    }
+
+    private static io.lettuce.core.RedisURI server(
+        org.springframework.core.env.Environment environment) {
+      io.lettuce.core.RedisURI uri = RedisConnectionSource.of(environment);
+      if (uri == null) { // the condition matched, so only a setting changed since would do this
+        throw new AiGatewayConfigurationException(RedisConnectionSource.URL, "no Redis is named",
+            "set " + RedisConnectionSource.URL + " or spring.data.redis.host");
+      }
+      return uri;
     }
 
     @Bean

@@ -76,8 +76,9 @@ public class AiGatewayProperties {
   /** The Redis the replicas share. */
   public static class Redis {
     /**
-     * The server, such as redis://127.0.0.1:6379 (rediss:// for TLS); the limits and the cache
-     * stay in each JVM unless set.
+     * The server, such as redis://127.0.0.1:6379 (rediss:// for TLS). When not set, the server
+     * spring.data.redis.* names, if any; blank turns Redis off. Without either, the limits and
+     * the cache stay in each JVM.
      */
     private @Nullable String url;
 

@@ -28,10 +28,20 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class RedisWiringTest {
   private final String namespace = "test-" + UUID.randomUUID();
 
-  /** The shared Redis CI ensures on 127.0.0.1:6379, or the one a developer names. */
-  private static final String URL = System.getenv("AI_GATEWAY_REDIS_URL") == null
-      || System.getenv("AI_GATEWAY_REDIS_URL").isBlank() ? "redis://127.0.0.1:6379"
-      : System.getenv("AI_GATEWAY_REDIS_URL");
+  /**
+   * The Redis that {@code AI_GATEWAY_REDIS_URL} names ({@code .ci/run} exports it; the build
+   * hands it to this JVM as a system property, not as the variable, which Spring would bind),
+   * else 127.0.0.1:6379.
+   */
+  private static final String URL = redisUrl();
+
+  private static String redisUrl() {
+    String given = System.getProperty("aigateway.test.redis-url", "");
+    if (given.isBlank() || given.startsWith("${")) { // unset, or Maven left the placeholder
+      given = System.getenv().getOrDefault("AI_GATEWAY_REDIS_URL", "");
+    }
+    return given.isBlank() ? "redis://127.0.0.1:6379" : given;
+  }
 
   private static boolean redisOn6379() {
     java.net.URI uri = java.net.URI.create(URL);
@@ -117,13 +127,64 @@ class RedisWiringTest {
   }
 
   @Test
-  void withoutAUrlTheCacheStaysInMemory() {
-    // Spring maps the environment variable AI_GATEWAY_REDIS_URL (which CI sets) to
-    // ai-gateway.redis.url: a blank value turns the shared store off.
+  void springDataRedisNamesTheServerWhenTheGatewaysUrlIsNotSet() {
+    assumeTrue(redisOn6379(), "no Redis at " + URL + " (.ci/run starts one)");
+    java.net.URI uri = java.net.URI.create(URL);
+    String[] limits = {"ai-gateway.rate-limits.default.requests[0]=2/1m",
+        "ai-gateway.rate-limits.on-backend-failure=fail-closed"};
+    ApplicationContextRunner bySpringData = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
+        .withBean("vendor", ChatProvider.class, RedisWiringTest::vendor)
+        .withPropertyValues("spring.data.redis.host=" + uri.getHost(),
+            "spring.data.redis.port=" + (uri.getPort() < 0 ? 6379 : uri.getPort()),
+            "ai-gateway.redis.namespace=" + namespace)
+        .withPropertyValues(limits);
+    java.util.concurrent.atomic.AtomicInteger admitted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    bySpringData.run(a -> replica(vendor()).withPropertyValues(limits).run(b -> {
+      assertThat(a).hasSingleBean(RedisCacheStore.class);
+      for (int i = 0; i < 4; i++) {
+        AiGateway g = (i % 2 == 0 ? a : b).getBean(AiGateway.class);
+        try {
+          g.chat(ChatRequest.builder().model("gpt-4o").user("q" + i).clientId("acme")
+              .cacheMode(dev.aigateway.api.CacheMode.BYPASS).build());
+          admitted.incrementAndGet();
+        } catch (dev.aigateway.api.RateLimitExceededException refused) {
+          // the fleet's third call and later
+        }
+      }
+    }));
+    assertThat(admitted).as("one limit on one server, whichever way it was named").hasValue(2);
+    RedisClient client = RedisClient.create(URL);
+    try (StatefulRedisConnection<String, String> raw = client.connect()) {
+      raw.sync().keys("ai-gateway:" + namespace + ":*").forEach(k -> raw.sync().del(k));
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void withNeitherSetBothStayInMemory() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
         .withBean("vendor", ChatProvider.class, RedisWiringTest::vendor)
-        .withPropertyValues("ai-gateway.cache.enabled=true", "ai-gateway.redis.url=")
+        .withPropertyValues("ai-gateway.cache.enabled=true")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context).doesNotHaveBean(RedisCacheStore.class);
+          assertThat(context).doesNotHaveBean(dev.aigateway.redis.RedisRateLimits.class);
+        });
+  }
+
+  @Test
+  void withoutAUrlTheCacheStaysInMemory() {
+    // a blank ai-gateway.redis.url turns the shared store off, even with spring.data.redis.*
+    // naming a server
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
+        .withBean("vendor", ChatProvider.class, RedisWiringTest::vendor)
+        .withPropertyValues("ai-gateway.cache.enabled=true", "ai-gateway.redis.url=",
+            "spring.data.redis.host=127.0.0.1")
         .run(context -> {
           assertThat(context).doesNotHaveBean(RedisCacheStore.class);
           AiGateway gateway = context.getBean(AiGateway.class);
