@@ -63,8 +63,23 @@ class RedisRateLimitsTest extends OnOwnRedis {
     try {
       ClientLimit limit = ClientLimit.builder().requests(50, Duration.ofMinutes(1))
           .tokens(1_000_000, Duration.ofMinutes(1)).build();
+      // Time held still at the test's start: at 50 a minute a token refills every 1.2 s, which a
+      // slow machine can take to run the 150 calls, and the 51st would then rightly be admitted.
+      long now = System.currentTimeMillis() * 1_000_000L;
+      io.github.bucket4j.TimeMeter still = new io.github.bucket4j.TimeMeter() {
+        @Override
+        public long currentTimeNanos() {
+          return now;
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+          return true;
+        }
+      };
       for (int i = 0; i < 3; i++) {
-        RedisRateLimits s = RedisRateLimits.builder(redis.url()).namespace("shop").build();
+        RedisRateLimits s = RedisRateLimits.builder(redis.url()).namespace("shop").clock(still)
+            .build();
         stores.add(s);
         replicas.add(replica(s, limit, BackendFailure.FAIL_CLOSED, GatewayEventListener.NONE));
       }
