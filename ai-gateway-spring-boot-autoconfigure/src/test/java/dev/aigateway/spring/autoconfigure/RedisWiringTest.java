@@ -95,6 +95,23 @@ class RedisWiringTest {
     }
   }
 
+  /** Client acme's calls, alternating between the two replicas: how many were admitted. */
+  private static int callsAdmitted(org.springframework.context.ApplicationContext a,
+      org.springframework.context.ApplicationContext b, int calls) {
+    int admitted = 0;
+    for (int i = 0; i < calls; i++) {
+      AiGateway g = (i % 2 == 0 ? a : b).getBean(AiGateway.class);
+      try {
+        g.chat(ChatRequest.builder().model("gpt-4o").user("q" + i).clientId("acme")
+            .cacheMode(dev.aigateway.api.CacheMode.BYPASS).build());
+        admitted++;
+      } catch (dev.aigateway.api.RateLimitExceededException refused) {
+        // beyond the fleet's limit
+      }
+    }
+    return admitted;
+  }
+
   @Test
   void twoReplicasShareTheLimitsOnRedis() {
     assumeTrue(redisOn6379(), "no Redis at " + URL + " (.ci/run starts one)");
@@ -103,18 +120,7 @@ class RedisWiringTest {
     String[] limits = {"ai-gateway.rate-limits.default.requests[0]=3/1m",
         "ai-gateway.rate-limits.on-backend-failure=fail-closed"};
     replica(vendor()).withPropertyValues(limits).run(a -> replica(vendor())
-        .withPropertyValues(limits).run(b -> {
-          for (int i = 0; i < 6; i++) {
-            AiGateway g = (i % 2 == 0 ? a : b).getBean(AiGateway.class);
-            try {
-              g.chat(ChatRequest.builder().model("gpt-4o").user("q" + i).clientId("acme")
-                  .cacheMode(dev.aigateway.api.CacheMode.BYPASS).build());
-              admitted.incrementAndGet();
-            } catch (dev.aigateway.api.RateLimitExceededException refused) {
-              // the fleet's fourth call and later
-            }
-          }
-        }));
+        .withPropertyValues(limits).run(b -> admitted.set(callsAdmitted(a, b, 6))));
     assertThat(admitted).as("3 a minute across both replicas").hasValue(3);
     RedisClient client = RedisClient.create(URL);
     try (StatefulRedisConnection<String, String> raw = client.connect()) {
@@ -143,16 +149,7 @@ class RedisWiringTest {
         new java.util.concurrent.atomic.AtomicInteger();
     bySpringData.run(a -> replica(vendor()).withPropertyValues(limits).run(b -> {
       assertThat(a).hasSingleBean(RedisCacheStore.class);
-      for (int i = 0; i < 4; i++) {
-        AiGateway g = (i % 2 == 0 ? a : b).getBean(AiGateway.class);
-        try {
-          g.chat(ChatRequest.builder().model("gpt-4o").user("q" + i).clientId("acme")
-              .cacheMode(dev.aigateway.api.CacheMode.BYPASS).build());
-          admitted.incrementAndGet();
-        } catch (dev.aigateway.api.RateLimitExceededException refused) {
-          // the fleet's third call and later
-        }
-      }
+      admitted.set(callsAdmitted(a, b, 4));
     }));
     assertThat(admitted).as("one limit on one server, whichever way it was named").hasValue(2);
     RedisClient client = RedisClient.create(URL);
