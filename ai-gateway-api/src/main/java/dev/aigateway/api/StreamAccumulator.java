@@ -51,7 +51,7 @@ public final class StreamAccumulator {
       }
       call.arguments.append(delta.argumentsDelta());
     }
-    if (chunk.id() != null) {
+    if (chunk.id() != null && !chunk.id().isEmpty()) { // an empty id is no id
       id = chunk.id();
     }
     provider = chunk.provider();

@@ -331,7 +331,7 @@ public final class RealCall implements GatewayCall {
     if (f.responseModel == null || !f.responseModel.equals(chunk.model())) {
       f.responseModel = chunk.model();
     }
-    if (chunk.id() != null && f.responseId == null) {
+    if (f.responseId == null && chunk.id() != null && !chunk.id().isEmpty()) {
       f.responseId = chunk.id();
     }
     if (chunk.finishReason() != null) {

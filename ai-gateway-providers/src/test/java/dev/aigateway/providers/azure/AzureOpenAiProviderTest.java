@@ -199,6 +199,9 @@ class AzureOpenAiProviderTest {
     assertThat(folded.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
     assertThat(folded.usage().inputTokens()).isEqualTo(7);
     assertThat(folded.model()).isEqualTo("gpt-4o-2024-08-06");
+    // the prompt filter chunk's empty id is not the response's id: the first non-empty one is
+    assertThat(folded.id()).isEqualTo("c1");
+    assertThat(sub.items()).allSatisfy(c -> assertThat(c.id()).isEqualTo("c1"));
   }
 
   @Test

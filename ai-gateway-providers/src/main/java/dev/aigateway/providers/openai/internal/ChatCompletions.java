@@ -517,8 +517,8 @@ public final class ChatCompletions {
         throw streamError(data);
       }
       sawAnything = true;
-      if (id == null) {
-        id = chunk.id;
+      if (id == null && chunk.id != null && !chunk.id.isEmpty()) {
+        id = chunk.id; // the first non-empty: Azure opens with a prompt filter chunk whose id is ""
       }
       if (chunk.model != null && !chunk.model.isEmpty()) {
         model = chunk.model;
