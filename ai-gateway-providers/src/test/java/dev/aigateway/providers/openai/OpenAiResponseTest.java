@@ -59,6 +59,20 @@ class OpenAiResponseTest {
   }
 
   @Test
+  void anAudioAnswerIsReadAsItsTranscript() {
+    ChatResponse r = reply(json(200, """
+        {"id":"chatcmpl-a1","object":"chat.completion","model":"gpt-4o-audio-preview",
+         "choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":null,
+           "audio":{"id":"audio_1","data":"UklGRiQAAABXQVZF","expires_at":1729018505,
+                    "transcript":"Yes, golden retrievers are good family dogs."}},
+           "finish_reason":"stop"}],
+         "usage":{"prompt_tokens":17,"completion_tokens":12,"total_tokens":29}}
+        """));
+    assertThat(r.text()).isEqualTo("Yes, golden retrievers are good family dogs.");
+    assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+  }
+
+  @Test
   void parallelToolCalls() {
     ChatResponse r = reply(json(200, TOOL_CALLS_RESPONSE));
     assertThat(r.text()).isEmpty();

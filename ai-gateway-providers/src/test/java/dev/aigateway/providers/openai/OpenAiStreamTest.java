@@ -81,6 +81,18 @@ class OpenAiStreamTest {
   }
 
   @Test
+  void anAudioStreamIsReadAsItsTranscript() {
+    TestSubscriber<ChatChunk> sub = stream(sse(new String[] {
+        "{\"id\":\"c-a\",\"model\":\"gpt-4o-audio-preview\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"audio\":{\"id\":\"audio_1\",\"transcript\":\"Yes, \"}},\"finish_reason\":null}]}",
+        "{\"id\":\"c-a\",\"model\":\"gpt-4o-audio-preview\",\"choices\":[{\"index\":0,\"delta\":{\"audio\":{\"data\":\"UklGRiQAAABXQVZF\",\"transcript\":\"they are.\"}},\"finish_reason\":null}]}",
+        "{\"id\":\"c-a\",\"model\":\"gpt-4o-audio-preview\",\"choices\":[{\"index\":0,\"delta\":{\"audio\":{\"expires_at\":1729018505}},\"finish_reason\":\"stop\"}]}",
+        "[DONE]"}));
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).startsWith("Yes, ", "they are.");
+    assertThat(fold(sub).text()).isEqualTo("Yes, they are.");
+  }
+
+  @Test
   void parallelToolCallsSplitAcrossChunksReassembleByIndex() {
     TestSubscriber<ChatChunk> sub = stream(sse(TOOL_STREAM));
     ChatResponse r = fold(sub);

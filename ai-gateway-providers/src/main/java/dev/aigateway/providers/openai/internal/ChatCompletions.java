@@ -354,6 +354,10 @@ public final class ChatCompletions {
           provider + ": the response's first choice has no message", null);
     }
     String text = contentText(message.get("content"));
+    if (text.isEmpty()) { // an audio answer (modalities audio): its words are the transcript
+      String transcript = Json.text(message.path("audio"), "transcript");
+      text = transcript == null ? "" : transcript;
+    }
     String refusal = Json.text(message, "refusal");
     List<ToolCall> calls = new ArrayList<>(0);
     JsonNode toolCalls = message.get("tool_calls");

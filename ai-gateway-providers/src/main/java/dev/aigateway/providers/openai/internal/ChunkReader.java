@@ -78,6 +78,7 @@ final class ChunkReader {
   private void readChoice(JsonParser p) throws IOException {
     int index = 0;
     String text = "";
+    String transcript = null;
     String refused = null;
     List<ToolCallDelta> calls = null;
     String finish = null;
@@ -97,6 +98,7 @@ final class ChunkReader {
             JsonToken v = p.nextToken();
             switch (d) {
               case "content" -> text = content(p, v);
+              case "audio" -> transcript = transcript(p, v);
               case "refusal" -> refused = text(p, v);
               case "tool_calls" -> calls = readToolCalls(p, v);
               default -> p.skipChildren();
@@ -106,12 +108,34 @@ final class ChunkReader {
         default -> p.skipChildren();
       }
     }
+    if (text.isEmpty() && transcript != null) { // an audio answer's words
+      text = transcript;
+    }
     if (index == 0) { // only the first choice is streamed
       content = text;
       refusal = refused;
       toolCalls = calls;
       finishReason = finish;
     }
+  }
+
+  /** The {@code transcript} of an audio delta (its {@code data}, the audio, is skipped). */
+  private static @Nullable String transcript(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return null;
+    }
+    String transcript = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      if (field.equals("transcript")) {
+        transcript = text(p, v);
+      } else {
+        p.skipChildren();
+      }
+    }
+    return transcript;
   }
 
   private static @Nullable List<ToolCallDelta> readToolCalls(JsonParser p, JsonToken value)
