@@ -52,8 +52,21 @@ public final class HttpErrors {
       String provider, Response response, VendorError.Parser parser, Clock clock,
       Redactor redactor) {
     String body = readBody(response);
-    return map(provider, response.code(), response.headers(), contentType(response), body,
-        parser, clock, redactor);
+    ProviderException mapped = map(provider, response.code(), response.headers(),
+        contentType(response), body, parser, clock, redactor);
+    if (response.code() == 404 && parseVendorError(body, parser) == null) {
+      // Not the vendor's own "model not found" but a page that is not there: almost always a
+      // base URL without its version path. Say which URL was called (without its query).
+      okhttp3.HttpUrl url = response.request().url();
+      String called = url.scheme() + "://" + url.host()
+          + (url.port() == okhttp3.HttpUrl.defaultPort(url.scheme()) ? "" : ":" + url.port())
+          + url.encodedPath();
+      return new InvalidRequestException(provider, 404, mapped.errorCode(),
+          redactor.scrub(mapped.getMessage() + "; " + response.request().method() + " "
+              + called + " does not exist: check the base URL (an OpenAI-compatible server's"
+              + " usually ends in /v1)"), null);
+    }
+    return mapped;
   }
 
   /** The exception for status {@code status} with {@code body}. */

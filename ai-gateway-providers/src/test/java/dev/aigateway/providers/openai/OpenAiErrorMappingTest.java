@@ -177,6 +177,25 @@ class OpenAiErrorMappingTest {
 
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
+  void aPageNotFoundNamesTheUrlThatWasCalled(boolean stream) {
+    // a base URL without its /v1: the server's own 404 page, not a vendor error
+    Throwable t = fail(new MockResponse.Builder().code(404).setHeader("Content-Type", "text/html")
+        .body("<html><head><title>404 Not Found</title></head><body>nginx</body></html>")
+        .build(), stream);
+    assertThat(t).isExactlyInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("HTTP 404").hasMessageContaining("404 Not Found")
+        .hasMessageContaining("POST http://" + server.getHostName() + ":" + server.getPort()
+            + "/v1/chat/completions does not exist")
+        .hasMessageContaining("check the base URL");
+    // the vendor's own 404 (a model it does not know) is left as the vendor said it
+    Throwable model = fail(json(404, error("invalid_request_error", "model_not_found",
+        "The model does not exist")), stream);
+    assertThat(model).hasMessageContaining("model_not_found")
+        .hasMessageNotContaining("check the base URL");
+  }
+
+  @ParameterizedTest(name = "stream={0}")
+  @ValueSource(booleans = {false, true})
   void topLevelErrorBodiesOfCompatibleServersAreRead(boolean stream) {
     Throwable t = fail(json(422, "{\"object\":\"error\",\"message\":\"Extra inputs are not"
         + " permitted\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}"), stream);
