@@ -166,6 +166,8 @@ class ReadmeCodeTest {
     }
   }
 
+  private static final Pattern MEMBERS = Pattern.compile("(?m)^@[A-Z]\\w*");
+
   private record Source(String where, String code) {}
 
   private static void compileAll(List<Source> blocks) throws IOException {
@@ -175,9 +177,13 @@ class ReadmeCodeTest {
     for (int n = 0; n < blocks.size(); n++) {
       Source b = blocks.get(n);
       String name = "Block" + n;
+      // A block of statements is a method's body; one that declares members (a field or
+      // method with an annotation, as a test class's are) is a class's body.
+      // (Such a block declares what it uses, so the given names are left out of it.)
+      String body = MEMBERS.matcher(b.code()).find() ? b.code()
+          : CONTEXT + "\n  void run() throws Exception {\n" + b.code() + "\n  }";
       String code = "package readme;\n" + IMPORTS + "\n// " + b.where() + "\n"
-          + "@SuppressWarnings(\"unused\")\nclass " + name + " {\n" + CONTEXT
-          + "\n  void run() throws Exception {\n" + b.code() + "\n  }\n}\n";
+          + "@SuppressWarnings(\"unused\")\nclass " + name + " {\n" + body + "\n}\n";
       units.add(new SimpleJavaFileObject(URI.create("string:///readme/" + name + ".java"),
           JavaFileObject.Kind.SOURCE) {
         @Override
