@@ -77,6 +77,9 @@ public final class StructuredOutput<T> {
       .addModule(new JavaTimeModule())
       .addModule(new Jdk8Module())
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // Decimals exactly as written (19.90 stays 19.90 for a BigDecimal), not through a double.
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
