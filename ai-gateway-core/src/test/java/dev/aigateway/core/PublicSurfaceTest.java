@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The core module's public surface: no public type outside {@code dev.aigateway.core.internal}
  * shows an internal type, or a Failsafe, Caffeine, Bucket4j, jtokkit, SLF4J, Jackson or victools
- * type (structured output uses the last two inside), in a public or protected signature, except the two clearly named {@code backend(ProxyManager)} methods that
- * take a Bucket4j proxy manager for distributed limits (and their getters); and its packages,
- * with the api's, depend on each other without cycles.
+ * type (structured output uses the last two inside), in a public or protected signature,
+ * except the two clearly named {@code backend(ProxyManager)} methods that take a Bucket4j proxy
+ * manager for distributed limits (and their getters); and its packages, with the api's, depend
+ * on each other without cycles.
  */
 class PublicSurfaceTest {
   private static final Set<String> THIRD_PARTY = Set.of("dev.failsafe",
