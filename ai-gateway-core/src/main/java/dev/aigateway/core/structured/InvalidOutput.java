@@ -19,14 +19,15 @@ public enum InvalidOutput {
    * One more attempt on the same target, at once (no backoff, and not taken from the retry budget
    * for transient failures), when the problem is one another sample may fix (not JSON, or JSON
    * that does not fit); the second answer is used if it fits, and otherwise the call fails with
-   * its error (the first one suppressed in it). An answer cut at the output limit, refused, or a
-   * tool call is not retried.
+   * its error (for {@code chat()}, the first one suppressed in it). An answer cut at the output
+   * limit, or refused, is not retried.
    */
   RETRY_ONCE,
   /**
    * The next candidate of the route (its fallbacks), as for a failed attempt; when none is left,
    * the call fails as any failed-over call does: with the error itself for a single candidate,
-   * with {@code AllTargetsFailedException} listing every attempt for several.
+   * with {@code AllTargetsFailedException} listing every attempt for a {@code chat()} with
+   * several, and with the last answer's error for a stream.
    */
   FAILOVER
 }

@@ -1,12 +1,14 @@
 package dev.aigateway.core.structured;
 
 import com.fasterxml.classmate.ResolvedType;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.victools.jsonschema.generator.CustomDefinition;
 import com.github.victools.jsonschema.generator.FieldScope;
+import com.github.victools.jsonschema.generator.MemberScope;
 import com.github.victools.jsonschema.generator.MethodScope;
 import com.github.victools.jsonschema.generator.Option;
 import com.github.victools.jsonschema.generator.OptionPreset;
@@ -90,8 +92,7 @@ final class SchemaDerivation {
             .with(new JacksonModule(JacksonOption.RESPECT_JSONPROPERTY_ORDER))
             .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT, Option.PLAIN_DEFINITION_KEYS)
             .without(Option.SCHEMA_VERSION_INDICATOR);
-    // Declaration order, not victools' alphabetical default (the sort is stable).
-    b.forTypesInGeneral().withPropertySorter((x, y) -> 0);
+    b.forTypesInGeneral().withPropertySorter(SchemaDerivation::byJacksonOrder);
     b.forFields().withNullableCheck(SchemaDerivation::nullable);
     b.forMethods().withNullableCheck(m -> false);
     b.forTypesInGeneral().withCustomDefinitionProvider((javaType, context) -> {
@@ -108,6 +109,32 @@ final class SchemaDerivation {
       return null;
     });
     return new SchemaGenerator(b.build());
+  }
+
+  /**
+   * The order of {@code @JsonPropertyOrder} where the type has one (the names it lists first, in
+   * its order; {@code alphabetic} for the rest), else declaration order: not victools'
+   * alphabetical default. The sort is stable, so 0 keeps the declaration's order.
+   */
+  private static int byJacksonOrder(MemberScope<?, ?> x, MemberScope<?, ?> y) {
+    JsonPropertyOrder order =
+        x.getDeclaringType().getErasedType().getAnnotation(JsonPropertyOrder.class);
+    if (order == null) {
+      return 0;
+    }
+    List<String> listed = List.of(order.value());
+    String a = x.getSchemaPropertyName();
+    String b = y.getSchemaPropertyName();
+    int byList = Integer.compare(rank(listed, a), rank(listed, b));
+    if (byList != 0 || !order.alphabetic() || listed.contains(a)) {
+      return byList;
+    }
+    return a.compareTo(b);
+  }
+
+  private static int rank(List<String> listed, String name) {
+    int i = listed.indexOf(name);
+    return i < 0 ? listed.size() : i;
   }
 
   private static void refuseUnsupported(ResolvedType javaType) {

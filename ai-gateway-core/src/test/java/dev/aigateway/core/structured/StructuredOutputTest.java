@@ -8,8 +8,11 @@ import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -92,6 +95,12 @@ class StructuredOutputTest {
 
   record Category(String name, List<Category> children) {}
 
+  @JsonPropertyOrder({"total", "currency"})
+  record Price(String currency, BigDecimal total, String unit) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Customer(String firstName, int orderCount) {}
+
   record Tagged(Map<String, String> tags) {}
 
   record Anything(Object value) {}
@@ -164,6 +173,20 @@ class StructuredOutputTest {
          "$defs": {"Address": {"type": "object",
            "properties": {"street": {"type": "string"}, "city": {"type": "string"}},
            "required": ["street", "city"], "additionalProperties": false}}}"""));
+  }
+
+  @Test
+  void jsonPropertyOrderAndJsonNamingShapeTheSchemaAndTheReadingAlike() throws Exception {
+    List<String> order = new ArrayList<>();
+    json(StructuredOutput.of(Price.class).schema()).get("properties").fieldNames()
+        .forEachRemaining(order::add);
+    assertThat(order).containsExactly("total", "currency", "unit");
+
+    StructuredOutput<Customer> customer = StructuredOutput.of(Customer.class);
+    assertThat(json(customer.schema()).get("required"))
+        .isEqualTo(json("[\"first_name\", \"order_count\"]"));
+    assertThat(customer.parse("{\"first_name\": \"Ada\", \"order_count\": 3}"))
+        .isEqualTo(new Customer("Ada", 3));
   }
 
   @Test
