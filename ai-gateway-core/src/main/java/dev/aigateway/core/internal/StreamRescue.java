@@ -16,6 +16,7 @@ import dev.aigateway.api.spi.GatewayExecutors;
 import dev.aigateway.core.resilience.FailureAction;
 import dev.aigateway.core.routing.RouteTarget;
 import dev.aigateway.core.routing.TokenEstimate;
+import dev.aigateway.core.structured.StructuredOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,9 +57,10 @@ import org.jspecify.annotations.Nullable;
  * <p>An answer that ended but does not fit the structured output its request asked for (a
  * {@link StructuredOutputException} in place of the stream's completion) follows the route's
  * {@code InvalidOutput} policy instead: RETRY_ONCE asks the same target once more, FAILOVER the
- * candidates after it, FAIL ends the stream with the error. It is never continued from a
- * prefill (the answer was whole, and wrong): when text had been delivered it is a restart, so
- * only for a subscriber that understands restarts.
+ * candidates after it, FAIL ends the stream with the error. A stream that asks for a structured
+ * output is never continued from a prefill, whatever broke it (its answer is checked whole, per
+ * attempt, and an answer that did not fit was whole, and wrong): when text had been delivered it
+ * is a restart, so only for a subscriber that understands restarts.
  *
  * <p>The chunk carrying usage counts what was billed across the attempts: a failed attempt's
  * reported usage, or, when it broke before reporting any, an estimate (its request's
@@ -257,6 +259,9 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
     List<RouteTarget> candidates = decision.candidates();
     TargetRun from = failed.run;
     boolean invalid = cause instanceof StructuredOutputException;
+    // A structured answer is checked whole, per attempt: a continuation's attempt would hold only
+    // the rest of the JSON, so such a stream is restarted, never continued.
+    boolean structured = StructuredOutput.expectedBy(chain.request()) != null;
     List<Integer> order = new ArrayList<>(candidates.size());
     if (!invalid || action == FailureAction.FAILOVER) {
       for (int i = from.index + 1; i < candidates.size(); i++) {
@@ -275,7 +280,7 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
     for (int index : order) {
       RouteTarget candidate = candidates.get(index);
       Mode mode = !substance ? Mode.FRESH
-          : !toolCalls && !invalid && stage.takesPrefill(candidate) ? Mode.CONTINUATION
+          : !toolCalls && !structured && stage.takesPrefill(candidate) ? Mode.CONTINUATION
               : Mode.RESTART;
       if (mode == Mode.RESTART && !decision.streamRestarts()) {
         continue; // it could only restart the answer, which this subscriber does not expect

@@ -8,6 +8,7 @@ import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.StructuredOutputException;
 import dev.aigateway.api.StructuredOutputException.Problem;
 import dev.aigateway.api.Usage;
@@ -23,6 +24,7 @@ import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.cache.ResponseCache;
 import dev.aigateway.core.observation.ErrorTypes;
 import dev.aigateway.core.resilience.Resilience;
+import dev.aigateway.core.routing.Overrides;
 import dev.aigateway.core.routing.Route;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -389,6 +391,29 @@ class StructuredOutputGatewayTest {
     });
     assertThat(sub.items()).noneMatch(ChatChunk::isRestart);
     assertThat(primary.received).hasSize(1);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aStructuredStreamCutMidAnswerIsRestartedNeverContinuedFromAPrefill() {
+    primary.fake.onStream(r -> {
+      primary.received.add(r);
+      return ChunkPublisher.failingAfter(List.of(ChatChunk.of(null, "primary", r.model(),
+          GOOD.substring(0, 25), null, null, null)),
+          new ProviderUnavailableException("primary", 0, null, "primary: connection reset", null));
+    });
+    AiGateway gateway = AiGateway.builder().provider(primary.fake).provider(backup.fake)
+        .route(Route.builder("orders").target("primary", "p-1")
+            .fallback("backup", "b-1", Overrides.builder().assistantPrefill(true).build())
+            .build())
+        .resilience(Resilience.builder().maxRetries(0).jitter(0).build())
+        .timing(time.timing()).eventListener(new Log()).build();
+
+    Order order = order(gateway, true);
+
+    assertThat(order).isEqualTo(EXPECTED);
+    assertThat(events).contains("rescue primary/p-1 -> backup/b-1 RESTART");
+    assertThat(backup.received).singleElement().satisfies(r ->
+        assertThat(r.messages()).as("no assistant prefill").hasSize(1));
   }
 
   @org.junit.jupiter.api.Test
