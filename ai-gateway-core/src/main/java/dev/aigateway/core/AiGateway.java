@@ -21,6 +21,7 @@ import dev.aigateway.core.resilience.TargetGate;
 import dev.aigateway.core.resilience.Timeouts;
 import dev.aigateway.core.routing.Route;
 import dev.aigateway.core.routing.Routes;
+import dev.aigateway.core.structured.StructuredOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
@@ -60,6 +61,12 @@ import org.slf4j.LoggerFactory;
  * listener; the listener, made per call by the {@link Builder#eventListenerFactory}, hears every
  * step. {@link ChatResponse#attempts()} and {@link ChatResponse#fromCache()} are decided from
  * the call, once, for chat and stream alike.
+ *
+ * <p><b>Structured output.</b> {@link #chat(ChatRequest, Class)} asks for the JSON Schema of a
+ * record or bean and returns the answer read into it; each attempt's answer is checked where it
+ * arrives, so a route can retry or fail over on one that does not fit
+ * ({@code Route.Builder.onInvalidOutput}). For a stream, fold it with
+ * {@link StructuredOutput#fold(ChatClient, ChatRequest)}.
  *
  * <p><b>Errors.</b> A call with one candidate fails with that vendor's own typed exception
  * (a bad key is an {@link dev.aigateway.api.AuthenticationException}); a call with several fails
@@ -134,6 +141,62 @@ public final class AiGateway implements ChatClient, AutoCloseable {
     Objects.requireNonNull(request, "request");
     checkOpen();
     return engine.chatAsync(request);
+  }
+
+  /**
+   * Asks for an answer of {@code type}, a record or bean, and returns it: the request goes out
+   * with the type's JSON Schema as its response format ({@link StructuredOutput#of}), and the
+   * answer is read into the type. Runs on the calling thread, like {@link #chat(ChatRequest)}.
+   *
+   * @throws IllegalArgumentException when {@code type} cannot be expressed in strict JSON Schema
+   * @throws dev.aigateway.api.StructuredOutputException when the answer does not fit (after the
+   *     route's {@code onInvalidOutput} policy: retried once, or failed over to every
+   *     candidate, in which case a call with several candidates fails with
+   *     {@link dev.aigateway.api.AllTargetsFailedException} listing each answer's error)
+   */
+  public <T> T chat(ChatRequest request, Class<T> type) {
+    return chat(request, StructuredOutput.of(type));
+  }
+
+  /** {@link #chat(ChatRequest, Class)} with a {@link StructuredOutput} made beforehand. */
+  public <T> T chat(ChatRequest request, StructuredOutput<T> output) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(output, "output");
+    return output.parse(chat(output.request(request)));
+  }
+
+  /**
+   * {@link #chat(ChatRequest, Class)} on the gateway's executor: the future completes with the
+   * value, or exceptionally with the same errors. Cancelling it cancels the call.
+   */
+  public <T> CompletableFuture<T> chatAsync(ChatRequest request, Class<T> type) {
+    return chatAsync(request, StructuredOutput.of(type));
+  }
+
+  /** {@link #chatAsync(ChatRequest, Class)} with a {@link StructuredOutput} made beforehand. */
+  public <T> CompletableFuture<T> chatAsync(ChatRequest request, StructuredOutput<T> output) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(output, "output");
+    CompletableFuture<ChatResponse> call = chatAsync(output.request(request));
+    CompletableFuture<T> value = new CompletableFuture<>() {
+      @Override
+      public boolean cancel(boolean mayInterruptIfRunning) {
+        call.cancel(mayInterruptIfRunning);
+        return super.cancel(mayInterruptIfRunning);
+      }
+    };
+    call.whenComplete((response, failure) -> {
+      if (failure != null) {
+        value.completeExceptionally(failure);
+        return;
+      }
+      try {
+        value.complete(output.parse(response));
+      } catch (RuntimeException e) {
+        value.completeExceptionally(e);
+      }
+    });
+    return value;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.GatewayTimeoutException;
 import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.StructuredOutputException;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.ChatObserver;
@@ -15,6 +16,8 @@ import dev.aigateway.api.spi.GatewayEventListener.SkipReason;
 import dev.aigateway.core.resilience.FailureAction;
 import dev.aigateway.core.resilience.TargetGate;
 import dev.aigateway.core.resilience.Timeouts;
+import dev.aigateway.core.structured.InvalidOutput;
+import dev.aigateway.core.structured.StructuredOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -34,10 +37,17 @@ final class AttemptStages {
 
   private AttemptStages() {}
 
-  /** The classifier's verdict, FAIL when the call was cancelled or the classifier broke. */
+  /**
+   * The classifier's verdict, FAIL when the call was cancelled or the classifier broke. An answer
+   * that does not fit its structured output is not the classifier's to judge: the route's
+   * {@link InvalidOutput} policy decides.
+   */
   static FailureAction classify(TargetRun run, Throwable e) {
     if (e instanceof CancellationException || run.call.isCancelled()) {
       return FailureAction.FAIL;
+    }
+    if (e instanceof StructuredOutputException invalid) {
+      return onInvalidOutput(run, invalid);
     }
     try {
       FailureAction action = run.settings.classifier().classify(e);
@@ -48,9 +58,22 @@ final class AttemptStages {
     }
   }
 
+  /** What the route's policy makes of an answer that does not fit. */
+  static FailureAction onInvalidOutput(TargetRun run, StructuredOutputException invalid) {
+    return switch (run.call.decision().invalidOutput()) {
+      case FAIL -> FailureAction.FAIL;
+      case RETRY_ONCE -> invalid.retryable() && !run.invalidOutputRetried
+          ? FailureAction.RETRY : FailureAction.FAIL;
+      case FAILOVER -> FailureAction.FAILOVER;
+    };
+  }
+
   static boolean counts(TargetRun run, Throwable e) {
     if (e instanceof CancellationException || run.call.isCancelled()) {
       return false;
+    }
+    if (e instanceof StructuredOutputException) {
+      return false; // the vendor answered; the model missed the type
     }
     try {
       return run.settings.classifier().countsAgainstTarget(e);
@@ -72,12 +95,28 @@ final class AttemptStages {
         run.pendingDelay = null;
         Waits.pause(run.call, delay, "waiting to retry");
       }
+      StructuredOutputException invalidBefore = null;
       while (true) {
         try {
           return next.proceed(run);
         } catch (TargetRun.Skipped | WouldBlock s) {
           throw s;
         } catch (RuntimeException e) {
+          if (invalidBefore != null && e != invalidBefore) {
+            e.addSuppressed(invalidBefore); // the answer the retry was for
+            invalidBefore = null;
+          }
+          if (e instanceof StructuredOutputException invalid) {
+            if (classify(run, e) != FailureAction.RETRY) {
+              throw e;
+            }
+            // Once, at once: another sample of the same model, not a wait for a vendor to heal.
+            run.invalidOutputRetried = true;
+            invalidBefore = invalid;
+            run.call.events().retry(run.call, run.target, run.call.attempts() + 1,
+                Duration.ZERO);
+            continue;
+          }
           if (classify(run, e) != FailureAction.RETRY || run.circuitOpened
               || retries >= run.settings.maxRetries()) {
             throw e; // the failover stage decides what comes next
@@ -275,20 +314,75 @@ final class AttemptStages {
             + (run.circuitOpened && !wasOpen ? " failed and opened its circuit breaker" : " failed"));
         throw e;
       }
+      StructuredOutput<?> expected = StructuredOutput.expectedBy(prepared);
       if (!result.isStream()) {
         ChatResponse response = result.response();
         call.answered(response);
         if (response.usage() != null) {
           events.usage(call, response.usage());
         }
+        StructuredOutputException invalid = expected == null ? null : check(expected, response);
+        if (invalid != null) {
+          // Billed and answered, but not the value asked for: a failed attempt, and the route's
+          // policy decides what comes next.
+          events.attemptEnded(call, run.target, attempt, AttemptOutcome.FAILURE, started,
+              invalid);
+          TargetRun.end(hooks, AttemptOutcome.FAILURE, invalid, response.usage());
+          run.failed(invalid, "attempt " + attempt + " answered with output that does not fit "
+              + expected.type().getSimpleName());
+          throw invalid;
+        }
         events.attemptEnded(call, run.target, attempt, AttemptOutcome.SUCCESS, started, null);
         TargetRun.end(hooks, AttemptOutcome.SUCCESS, null, response.usage());
         return result;
+      }
+      if (expected != null) {
+        // Checked when the stream ends: an answer that does not fit ends it with onError
+        // instead of onComplete, which the rescue handles by the route's policy.
+        result = result.observe(new OutputCheck(expected));
       }
       if (hooks.isEmpty() && !events.enabled()) {
         return result; // nothing to hear the end of: no observer, no per-chunk cost
       }
       return result.observe(new AttemptEnd(run, hooks, attempt, started));
+    }
+  }
+
+  /**
+   * The error of an answer that does not fit {@code expected}, or null when it fits. An answer
+   * that calls tools is passed on unchecked: the application runs them and asks again.
+   */
+  static @Nullable StructuredOutputException check(StructuredOutput<?> expected,
+      ChatResponse response) {
+    if (!response.toolCalls().isEmpty()) {
+      return null;
+    }
+    try {
+      expected.parse(response);
+      return null;
+    } catch (StructuredOutputException e) {
+      return e;
+    }
+  }
+
+  /** Checks a stream attempt's answer when it completes; see {@link #check}. */
+  private static final class OutputCheck implements ChatObserver {
+    private final StructuredOutput<?> expected;
+
+    OutputCheck(StructuredOutput<?> expected) {
+      this.expected = expected;
+    }
+
+    @Override
+    public void onComplete(@Nullable ChatResponse response) {
+      StructuredOutputException invalid = response == null
+          ? new StructuredOutputException(StructuredOutputException.Problem.NOT_JSON,
+              expected.type().getName(), "", "the stream completed without any chunk", "", null,
+              null, null)
+          : check(expected, response);
+      if (invalid != null) {
+        throw invalid; // the observing publisher turns it into the stream's onError
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import dev.aigateway.api.spi.Target;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.resilience.Timeouts;
 import dev.aigateway.core.routing.RouteTarget;
+import dev.aigateway.core.structured.InvalidOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,11 +21,15 @@ import org.jspecify.annotations.Nullable;
  * @param timeouts the resolved timeouts
  * @param streamRestarts whether the stream's subscriber understands restart chunks (request over
  *     route; false when neither says)
+ * @param invalidOutput what an answer that does not fit its structured output leads to (the
+ *     route's policy; FAIL without a route)
  */
 record RoutingDecision(@Nullable String route, List<RouteTarget> candidates,
-    Resilience resilience, Timeouts timeouts, boolean streamRestarts) {
+    Resilience resilience, Timeouts timeouts, boolean streamRestarts,
+    InvalidOutput invalidOutput) {
   RoutingDecision {
     Objects.requireNonNull(candidates, "candidates");
+    Objects.requireNonNull(invalidOutput, "invalidOutput");
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException("a routing decision needs at least one candidate");
     }

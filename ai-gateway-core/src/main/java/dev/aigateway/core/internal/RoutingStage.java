@@ -7,6 +7,7 @@ import dev.aigateway.api.spi.ChatResult;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.resilience.Timeouts;
 import dev.aigateway.core.routing.Route;
+import dev.aigateway.core.structured.InvalidOutput;
 import java.time.Duration;
 
 /**
@@ -42,7 +43,8 @@ final class RoutingStage implements ChatInterceptor {
       restarts = route.streamRestarts();
     }
     call.routed(new RoutingDecision(route == null ? null : route.name(), routed.candidates(),
-        resilience, resolved, Boolean.TRUE.equals(restarts)));
+        resilience, resolved, Boolean.TRUE.equals(restarts),
+        route == null ? InvalidOutput.FAIL : route.invalidOutput()));
     call.events().routeResolved(call);
     return chain.proceed(request);
   }

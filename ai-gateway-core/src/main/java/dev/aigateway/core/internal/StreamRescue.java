@@ -6,6 +6,7 @@ import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ContextLengthExceededException;
 import dev.aigateway.api.InvalidRequestException;
 import dev.aigateway.api.Message;
+import dev.aigateway.api.StructuredOutputException;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.ChatInterceptor;
 import dev.aigateway.api.spi.ChatResult;
@@ -15,6 +16,7 @@ import dev.aigateway.api.spi.GatewayExecutors;
 import dev.aigateway.core.resilience.FailureAction;
 import dev.aigateway.core.routing.RouteTarget;
 import dev.aigateway.core.routing.TokenEstimate;
+import dev.aigateway.core.structured.StructuredOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +53,14 @@ import org.jspecify.annotations.Nullable;
  * When no candidate can take over, the stream ends with the failure that broke it (the rescue's
  * own failures suppressed), which the gateway's publisher marks with the partial text. A
  * truncated answer never completes.
+ *
+ * <p>An answer that ended but does not fit the structured output its request asked for (a
+ * {@link StructuredOutputException} in place of the stream's completion) follows the route's
+ * {@code InvalidOutput} policy instead: RETRY_ONCE asks the same target once more, FAILOVER the
+ * candidates after it, FAIL ends the stream with the error. A stream that asks for a structured
+ * output is never continued from a prefill, whatever broke it (its answer is checked whole, per
+ * attempt, and an answer that did not fit was whole, and wrong): when text had been delivered it
+ * is a restart, so only for a subscriber that understands restarts.
  *
  * <p>The chunk carrying usage counts what was billed across the attempts: a failed attempt's
  * reported usage, or, when it broke before reporting any, an estimate (its request's
@@ -218,7 +228,9 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
     }
     RuntimeException e = (RuntimeException) cause;
     billed = plus(billed, failed.billed());
-    failed.run.failed(e, "failed mid-stream after " + failed.delivered + " chunk(s)");
+    failed.run.failed(e, e instanceof StructuredOutputException
+        ? "answered a stream of " + failed.delivered + " chunk(s) that does not fit"
+        : "failed mid-stream after " + failed.delivered + " chunk(s)");
     try {
       executor.execute(() -> GatewayExecutors.runAsWorker(() -> rescue(failed, e, action)));
     } catch (RejectedExecutionException rejected) {
@@ -246,14 +258,21 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
     call.runsInline(false); // a worker: waits (backoff) are allowed here
     List<RouteTarget> candidates = decision.candidates();
     TargetRun from = failed.run;
+    boolean invalid = cause instanceof StructuredOutputException;
+    // A structured answer is checked whole, per attempt: a continuation's attempt would hold only
+    // the rest of the JSON, so such a stream is restarted, never continued.
+    boolean structured = StructuredOutput.expectedBy(chain.request()) != null;
     List<Integer> order = new ArrayList<>(candidates.size());
-    for (int i = from.index + 1; i < candidates.size(); i++) {
-      if (!candidates.get(i).target().equals(from.target)) {
-        order.add(i);
+    if (!invalid || action == FailureAction.FAILOVER) {
+      for (int i = from.index + 1; i < candidates.size(); i++) {
+        if (!candidates.get(i).target().equals(from.target)) {
+          order.add(i);
+        }
       }
     }
-    boolean sameAgain = action == FailureAction.RETRY
-        && !from.circuitOpened && from.retriesUsed < from.settings.maxRetries();
+    boolean sameAgain = invalid ? action == FailureAction.RETRY
+        : action == FailureAction.RETRY
+            && !from.circuitOpened && from.retriesUsed < from.settings.maxRetries();
     if (sameAgain) {
       order.add(from.index);
     }
@@ -261,7 +280,8 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
     for (int index : order) {
       RouteTarget candidate = candidates.get(index);
       Mode mode = !substance ? Mode.FRESH
-          : !toolCalls && stage.takesPrefill(candidate) ? Mode.CONTINUATION : Mode.RESTART;
+          : !toolCalls && !structured && stage.takesPrefill(candidate) ? Mode.CONTINUATION
+              : Mode.RESTART;
       if (mode == Mode.RESTART && !decision.streamRestarts()) {
         continue; // it could only restart the answer, which this subscriber does not expect
       }
@@ -270,7 +290,10 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
           return true; // nothing more to deliver
         }
         TargetRun run = stage.newRun(call, chain, candidate, index, failures, notes);
-        if (index == from.index) {
+        if (index == from.index && invalid) {
+          run.retriesUsed = from.retriesUsed;
+          run.invalidOutputRetried = true; // once, at once: see InvalidOutput.RETRY_ONCE
+        } else if (index == from.index) {
           run.retriesUsed = from.retriesUsed + 1;
           run.pendingDelay = from.settings.backoff(run.retriesUsed, call.timing().random());
         }

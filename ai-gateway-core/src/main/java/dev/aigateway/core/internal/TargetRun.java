@@ -38,6 +38,9 @@ final class TargetRun {
   int index;
   int retriesUsed;
   @Nullable Duration pendingDelay;
+  // Whether this turn already had its one retry for an answer that did not fit
+  // (InvalidOutput.RETRY_ONCE), which is not taken from retriesUsed.
+  boolean invalidOutputRetried;
 
   TargetRun(RealCall call, ChatInterceptor.Chain chain, RouteTarget candidate, TargetGuard guard,
       Resilience settings, List<FailedAttempt> failures, List<String> notes) {

@@ -13,6 +13,7 @@ import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.RateLimitExceededException;
+import dev.aigateway.api.StructuredOutputException;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code provider_unavailable}</td><td>5xx, a dead or cut connection, a truncated
  *       stream</td></tr>
  *   <tr><td>{@code provider_error}</td><td>any other vendor error</td></tr>
+ *   <tr><td>{@code invalid_output}</td><td>the vendor answered, but not with the structured
+ *       output the request asked for: not JSON, JSON that does not fit the type, cut short,
+ *       refused ({@link StructuredOutputException})</td></tr>
  *   <tr><td>{@code cancelled}</td><td>the caller cancelled</td></tr>
  *   <tr><td>{@code gateway_error}</td><td>any other failure of the gateway's</td></tr>
  *   <tr><td>{@code _OTHER}</td><td>anything else (an application interceptor's own exception,
@@ -66,7 +70,7 @@ public final class ErrorTypes {
       "all_targets_failed", "timeout", "circuit_open", "bulkhead_full", "upstream_limit",
       "authentication", "context_length_exceeded",
       "invalid_request", "provider_rate_limited", "malformed_response", "provider_unavailable",
-      "provider_error", "cancelled", "gateway_error", OTHER);
+      "provider_error", "invalid_output", "cancelled", "gateway_error", OTHER);
 
   private ErrorTypes() {}
 
@@ -124,6 +128,9 @@ public final class ErrorTypes {
       }
       if (failure instanceof GatewayTimeoutException) {
         return "timeout";
+      }
+      if (failure instanceof StructuredOutputException) {
+        return "invalid_output";
       }
       return "gateway_error";
     }

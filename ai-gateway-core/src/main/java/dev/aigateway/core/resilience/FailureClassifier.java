@@ -40,6 +40,11 @@ import java.util.concurrent.CancellationException;
  * never does: the caller's mistakes ({@link InvalidRequestException}, including
  * {@link ContextLengthExceededException}), a bad key ({@link AuthenticationException}), the call's
  * own deadline, a cancellation, and the gateway's own refusals.
+ *
+ * <p>An answer that does not fit the structured output its request asked for
+ * ({@link dev.aigateway.api.StructuredOutputException}) is never handed to a classifier: the
+ * route's {@code onInvalidOutput} policy decides what follows, and it never counts against the
+ * target.
  */
 @FunctionalInterface
 public interface FailureClassifier {

@@ -3,6 +3,7 @@ package dev.aigateway.core.routing;
 import dev.aigateway.api.spi.Target;
 import dev.aigateway.core.resilience.Resilience;
 import dev.aigateway.core.resilience.Timeouts;
+import dev.aigateway.core.structured.InvalidOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +44,9 @@ import org.jspecify.annotations.Nullable;
  *       falls back to the gateway's, and a request's own values win over both.
  *   <li><b>Stream restarts</b> ({@link Builder#streamRestarts}): whether a stream cut
  *       mid-answer may be rescued from the start, with a restart chunk.
+ *   <li><b>Invalid output</b> ({@link Builder#onInvalidOutput}): what happens when an answer
+ *       does not fit the structured output its request asked for: fail (the default), retry
+ *       once on the same target, or fail over to the next candidate.
  * </ul>
  */
 public final class Route {
@@ -54,6 +58,7 @@ public final class Route {
   private final @Nullable Resilience resilience;
   private final @Nullable Boolean cache;
   private final @Nullable Boolean streamRestarts;
+  private final InvalidOutput invalidOutput;
   private final Timeouts timeouts;
   private final int totalWeight;
   private final List<Target> allTargets;
@@ -67,6 +72,7 @@ public final class Route {
     this.resilience = b.resilience;
     this.cache = b.cache;
     this.streamRestarts = b.streamRestarts;
+    this.invalidOutput = b.invalidOutput;
     this.timeouts = b.timeouts;
     int total = 0;
     for (RouteTarget t : targets) {
@@ -132,6 +138,14 @@ public final class Route {
     return streamRestarts;
   }
 
+  /**
+   * What happens when an answer does not fit the structured output its request asked for;
+   * {@link InvalidOutput#FAIL} unless set.
+   */
+  public InvalidOutput invalidOutput() {
+    return invalidOutput;
+  }
+
   /** The sum of the split's weights; always positive. */
   public int totalWeight() {
     return totalWeight;
@@ -162,7 +176,9 @@ public final class Route {
     return "Route[" + name + " -> " + targets
         + (fallbacks.isEmpty() ? "" : ", fallbacks " + fallbacks)
         + (rules.isEmpty() ? "" : ", rules " + rules)
-        + (stickyKey == null ? "" : ", sticky by metadata[" + stickyKey + "]") + "]";
+        + (stickyKey == null ? "" : ", sticky by metadata[" + stickyKey + "]")
+        + (invalidOutput == InvalidOutput.FAIL ? "" : ", on invalid output " + invalidOutput)
+        + "]";
   }
 
   /** Builds a {@link Route}. Not thread safe. */
@@ -174,6 +190,7 @@ public final class Route {
     private @Nullable Resilience resilience;
     private @Nullable Boolean cache;
     private @Nullable Boolean streamRestarts;
+    private InvalidOutput invalidOutput = InvalidOutput.FAIL;
     private Timeouts timeouts = Timeouts.none();
 
     private Builder(String name) {
@@ -251,6 +268,17 @@ public final class Route {
      */
     public Builder streamRestarts(boolean understood) {
       this.streamRestarts = understood;
+      return this;
+    }
+
+    /**
+     * What happens when an answer does not fit the structured output its request asked for
+     * ({@code StructuredOutputException}): {@link InvalidOutput#FAIL} (the default),
+     * {@link InvalidOutput#RETRY_ONCE} on the same target, or {@link InvalidOutput#FAILOVER} to
+     * the next candidate. Applies to {@code chat()} and streams alike; see {@link InvalidOutput}.
+     */
+    public Builder onInvalidOutput(InvalidOutput policy) {
+      this.invalidOutput = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -56,6 +56,9 @@ class ErrorTypesTest {
         null, true, null), "upstream_limit");
     cases.put(new ProviderUnavailableException("p", 503, "circuit_open", "a vendor's own code",
         null), "provider_unavailable");
+    cases.put(new dev.aigateway.api.StructuredOutputException(
+        dev.aigateway.api.StructuredOutputException.Problem.DOES_NOT_FIT, "Invoice", "$.total",
+        "expected number, got a string", "{}", "p", "m", null), "invalid_output");
     cases.put(new CancellationException(), "cancelled");
     cases.put(new AiGatewayException("other", null, false), "gateway_error");
     cases.put(new IllegalStateException("an interceptor's own"), "_OTHER");

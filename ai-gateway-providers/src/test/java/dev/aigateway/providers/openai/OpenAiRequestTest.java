@@ -181,6 +181,17 @@ class OpenAiRequestTest {
   }
 
   @Test
+  void aSchemaNameOpenAiWouldRefuseIsRejectedBeforeAnythingIsSent() {
+    ChatRequest request = ChatRequest.builder().model("m").user("x")
+        .responseFormat(ResponseFormat.jsonSchema("my answer", "{\"type\":\"object\"}")).build();
+    assertThatThrownBy(() -> provider(server).build().chat(request, Wire.FAIL_FAST))
+        .isInstanceOfSatisfying(InvalidRequestException.class,
+            e -> assertThat(e.errorCode()).isEqualTo("invalid_schema_name"))
+        .hasMessageContaining("'my answer'").hasMessageContaining("a-z, A-Z, 0-9, _ and -");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void withoutAKeyNoAuthorizationHeaderIsSentForLocalServers() throws Exception {
     RecordedRequest r = send(OpenAiCompatible.ollama().baseUrl(server.url("/v1").toString())
         .build(), ChatRequest.of("llama3.2", "hi"));

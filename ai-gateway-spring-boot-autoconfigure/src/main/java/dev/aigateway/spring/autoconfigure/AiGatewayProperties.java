@@ -1,5 +1,6 @@
 package dev.aigateway.spring.autoconfigure;
 
+import dev.aigateway.core.structured.InvalidOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -568,6 +569,12 @@ public class AiGatewayProperties {
     private @Nullable Boolean streamRestarts;
 
     /**
+     * What an answer that does not fit the structured output its request asked for leads to:
+     * fail (the default), retry-once on the same target, or failover to the next candidate.
+     */
+    private @Nullable InvalidOutput onInvalidOutput;
+
+    /**
      * Content rules, tried in order before the split: the first whose condition matches picks
      * its own targets.
      */
@@ -632,6 +639,14 @@ public class AiGatewayProperties {
 
     public void setStreamRestarts(@Nullable Boolean streamRestarts) {
       this.streamRestarts = streamRestarts;
+    }
+
+    public @Nullable InvalidOutput getOnInvalidOutput() {
+      return onInvalidOutput;
+    }
+
+    public void setOnInvalidOutput(@Nullable InvalidOutput onInvalidOutput) {
+      this.onInvalidOutput = onInvalidOutput;
     }
   }
 

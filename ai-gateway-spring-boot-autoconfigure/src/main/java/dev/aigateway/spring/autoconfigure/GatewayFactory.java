@@ -275,6 +275,9 @@ final class GatewayFactory {
     if (r.getStreamRestarts() != null) {
       b.streamRestarts(r.getStreamRestarts());
     }
+    if (r.getOnInvalidOutput() != null) {
+      b.onInvalidOutput(r.getOnInvalidOutput());
+    }
     return guarded(at, b::build);
   }
 

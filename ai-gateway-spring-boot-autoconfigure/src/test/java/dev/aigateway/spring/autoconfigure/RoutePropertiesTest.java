@@ -11,6 +11,7 @@ import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.routing.Route;
+import dev.aigateway.core.structured.InvalidOutput;
 import dev.aigateway.providers.azure.AzureOpenAiProvider;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,50 @@ class RoutePropertiesTest {
           Route route = gateway.routes().get("assist");
           assertThat(route.resilience().maxRetries()).isZero();
           assertThat(route.timeouts().firstChunk()).isEqualTo(Duration.ofSeconds(5));
+        });
+  }
+
+  record Answer(String value) {}
+
+  @Test
+  void aRouteSaysWhatAnAnswerThatDoesNotFitLeadsTo() {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    FakeProvider sloppy = new FakeProvider("sloppy").onChat(r -> ChatResponse.builder()
+        .provider("sloppy").model(r.model())
+        .text(calls.getAndIncrement() == 0 ? "The value is 42." : "{\"value\": \"42\"}")
+        .finishReason(FinishReason.STOP).build());
+    runner.withBean("sloppy", ChatProvider.class, () -> sloppy).withPropertyValues(
+        "ai-gateway.routes.extract.targets[0].provider=sloppy",
+        "ai-gateway.routes.extract.targets[0].model=m",
+        "ai-gateway.routes.extract.on-invalid-output=retry-once",
+        "ai-gateway.routes.strict.targets[0].provider=a",
+        "ai-gateway.routes.strict.targets[0].model=m",
+        "ai-gateway.routes.strict.fallbacks[0].provider=b",
+        "ai-gateway.routes.strict.fallbacks[0].model=m",
+        "ai-gateway.routes.strict.on-invalid-output=FAILOVER").run(context -> {
+          AiGateway gateway = context.getBean(AiGateway.class);
+          assertThat(gateway.routes().get("extract").invalidOutput())
+              .isEqualTo(InvalidOutput.RETRY_ONCE);
+          assertThat(gateway.routes().get("strict").invalidOutput())
+              .isEqualTo(InvalidOutput.FAILOVER);
+
+          assertThat(gateway.chat(ChatRequest.of("extract", "what?"), Answer.class))
+              .isEqualTo(new Answer("42"));
+          assertThat(sloppy.chatRequests()).as("asked once more").hasSize(2);
+        });
+  }
+
+  @Test
+  void withoutThePropertyAnAnswerThatDoesNotFitFails() {
+    runner.withPropertyValues("ai-gateway.routes.r.targets[0].provider=a",
+        "ai-gateway.routes.r.targets[0].model=m").run(context -> {
+          AiGateway gateway = context.getBean(AiGateway.class);
+          assertThat(gateway.routes().get("r").invalidOutput()).isEqualTo(InvalidOutput.FAIL);
+          assertThat(org.assertj.core.api.Assertions.catchThrowable(
+              () -> gateway.chat(ChatRequest.of("r", "what?"), Answer.class)))
+              .isInstanceOf(dev.aigateway.api.StructuredOutputException.class);
+          assertThat(a.chatRequests()).hasSize(1);
         });
   }
 

@@ -48,6 +48,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class ChatCompletions {
+  /** The names Chat Completions takes for a response format's schema. */
+  private static final java.util.regex.Pattern SCHEMA_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
   /** How an adapter spells the output limit. */
   public enum MaxTokensField {
     /** {@code max_completion_tokens}, which OpenAI requires for reasoning models. */
@@ -308,6 +312,12 @@ public final class ChatCompletions {
       case JSON_OBJECT -> g.writeStringField("type", "json_object");
       case JSON_SCHEMA -> {
         JsonNode schema = parseSchema(format.schema(), "responseFormat schema");
+        if (!SCHEMA_NAME.matcher(format.name()).matches()) {
+          // OpenAI and Azure refuse any other name with a 400; say so before sending.
+          throw new InvalidRequestException(provider, 0, "invalid_schema_name", provider
+              + ": the response format's name must be 1 to 64 of a-z, A-Z, 0-9, _ and -, but is '"
+              + format.name() + "'", null);
+        }
         g.writeStringField("type", "json_schema");
         g.writeObjectFieldStart("json_schema");
         g.writeStringField("name", format.name());
