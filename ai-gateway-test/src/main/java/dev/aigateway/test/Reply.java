@@ -217,7 +217,10 @@ public final class Reply {
 
   // ---- stream shape
 
-  /** Streams one word per chunk, each with the spaces that follow it: the default. */
+  /**
+   * Streams one word per chunk, each with the spaces that follow it (spaces before the first
+   * word go with it): the default.
+   */
   public Reply chunkedByWords() {
     requireAnswer("chunkedByWords");
     Spec s = spec();
@@ -450,14 +453,19 @@ public final class Reply {
       }
       return out;
     }
+    // A piece is a word with the spaces after it; spaces before the first word go with it.
     int start = 0;
-    for (int i = 1; i <= s.length(); i++) {
-      boolean boundary = i == s.length()
-          || Character.isWhitespace(s.charAt(i - 1)) && !Character.isWhitespace(s.charAt(i));
-      if (boundary && i > start) {
+    boolean word = false;
+    for (int i = 0; i < s.length(); i++) {
+      boolean space = Character.isWhitespace(s.charAt(i));
+      if (!space && word && Character.isWhitespace(s.charAt(i - 1))) {
         out.add(s.substring(start, i));
         start = i;
       }
+      word |= !space;
+    }
+    if (start < s.length()) {
+      out.add(s.substring(start));
     }
     return out;
   }

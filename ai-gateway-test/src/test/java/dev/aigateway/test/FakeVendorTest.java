@@ -47,6 +47,16 @@ class FakeVendorTest {
   }
 
   @Test
+  void wordsKeepTheSpacesAfterThemAndSpacesBeforeTheFirstGoWithIt() {
+    fake.enqueue(Reply.text(" and then  some\n"));
+    try (ChatProvider openai = provider(Vendor.OPENAI, fake)) {
+      TestSubscriber<ChatChunk> sub = Adapters.streamAll(openai.stream(ask(Vendor.OPENAI, "?")));
+      assertThat(sub.items()).extracting(ChatChunk::textDelta).filteredOn(t -> !t.isEmpty())
+          .containsExactly(" and ", "then  ", "some\n");
+    }
+  }
+
+  @Test
   void oneVendorServesEveryFormatFromOneQueue() {
     fake.enqueue(Reply.text("a"), Reply.text("b"), Reply.text("c"), Reply.text("d"));
     for (Vendor vendor : Vendor.values()) {
