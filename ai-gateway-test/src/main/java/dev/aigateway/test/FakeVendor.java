@@ -96,7 +96,7 @@ public final class FakeVendor
   private volatile @Nullable MockWebServer server;
   private @Nullable String url;
   private boolean closed;
-  private boolean perClass;
+  private volatile boolean perClass;
 
   /** A vendor, not yet started. */
   public FakeVendor() {}
@@ -363,12 +363,7 @@ public final class FakeVendor
   /** Starts it before all tests of the class (when registered as a static field). */
   @Override
   public void beforeAll(ExtensionContext context) {
-    lock.lock();
-    try {
-      perClass = true;
-    } finally {
-      lock.unlock();
-    }
+    perClass = true;
     start();
   }
 

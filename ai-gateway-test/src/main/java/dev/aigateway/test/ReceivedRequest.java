@@ -282,7 +282,10 @@ public final class ReceivedRequest {
     return Collections.unmodifiableMap(copy);
   }
 
-  /** Such as {@code ReceivedRequest[#2 ANTHROPIC POST /v1/messages, model claude-x, stream, 345 bytes]}. */
+  /**
+   * Such as {@code ReceivedRequest[#2 ANTHROPIC POST /v1/messages, model claude-x, stream, 345
+   * chars]}: never a header, a key or the body.
+   */
   @Override
   public String toString() {
     String model = model();

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -91,9 +94,10 @@ class FakeVendorExtensionTest {
   @Test
   void parametersGetStartedVendorsOfTheirOwnClosedAfterTheTest() {
     TestExecutionSummary summary = run(Injected.class);
-    assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
+    assertThat(summary.getTestsSucceededCount()).isEqualTo(3);
     assertThat(SEEN.get("primary")).isNotSameAs(SEEN.get("backup"));
     assertThat(SEEN.values()).allSatisfy(v -> assertThat(v.toString()).contains("closed"));
+    assertThat(COUNTS).as("the class's vendor stays open across its tests").containsExactly(1, 2);
   }
 
   // ---- scenarios, run only through run(...)
@@ -164,7 +168,28 @@ class FakeVendorExtensionTest {
 
   @EnabledIf("dev.aigateway.test.FakeVendorExtensionTest#launching")
   @ExtendWith(FakeVendorExtension.class)
+  @TestMethodOrder(MethodOrderer.MethodName.class)
   static class Injected {
+    static FakeVendor shared;
+
+    @BeforeAll
+    static void startShared(FakeVendor vendor) {
+      shared = vendor;
+      SEEN.put("shared", vendor);
+    }
+
+    @Test
+    void aUsesTheShared() {
+      use(shared);
+      COUNTS.add(shared.requestCount());
+    }
+
+    @Test
+    void bUsesTheSharedAgain() {
+      use(shared);
+      COUNTS.add(shared.requestCount());
+    }
+
     @Test
     void failover(FakeVendor primary, FakeVendor backup) {
       SEEN.put("primary", primary);

@@ -169,7 +169,8 @@ class FaultsOverTheWireTest {
     fake.enqueue(Reply.text("Hello there").cutAfter(0));
     try (ChatProvider adapter = provider(vendor, fake)) {
       assertThatThrownBy(() -> adapter.chat(ask(vendor, "Hi"), SHORT_IDLE))
-          .isInstanceOf(ProviderUnavailableException.class);
+          .isInstanceOfSatisfying(ProviderUnavailableException.class,
+              e -> assertThat(e.errorCode()).isEqualTo("body_interrupted"));
     }
   }
 
