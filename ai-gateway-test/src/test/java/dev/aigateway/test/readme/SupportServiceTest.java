@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 // The test of README-testkit.md, "Testing your own code: ai-gateway-test", exactly as it stands
 // there from the class line to its closing brace (19 lines): a user's own service (see
-// SupportService) tested for a chat, a stream and a failover. Keep the two in step.
+// SupportService) tested for a chat, a stream and a failover. ReadmeInStepTest checks that the
+// two stay the same.
 class SupportServiceTest {
   @RegisterExtension final FakeVendor openai = new FakeVendor();
   @RegisterExtension final FakeVendor claude = new FakeVendor();
