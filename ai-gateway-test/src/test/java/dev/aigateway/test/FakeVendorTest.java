@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.api.testing.TestSubscriber;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -155,6 +158,27 @@ class FakeVendorTest {
     }
     assertThatThrownBy(fake::start).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
+  }
+
+  @Test
+  void closingEndsSilenceAndAPausedStreamAtOnce() throws Exception {
+    fake.enqueue(Reply.silence(), Reply.text("one two").paced(Duration.ofMinutes(10)));
+    try (ChatProvider openai = provider(Vendor.OPENAI, fake)) {
+      // The default timeouts: 10 min of silence for a chat, 5 min between stream events.
+      CompletableFuture<ChatResponse> silent =
+          CompletableFuture.supplyAsync(() -> openai.chat(ask(Vendor.OPENAI, "anyone?")));
+      assertThat(fake.takeRequest().lastUserText()).isEqualTo("anyone?"); // it took the silence
+      TestSubscriber<ChatChunk> paced = TestSubscriber.unbounded();
+      openai.stream(ask(Vendor.OPENAI, "slowly")).subscribe(paced);
+      paced.awaitItems(1, Adapters.WAIT);
+      long start = System.nanoTime();
+      fake.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+      assertThatThrownBy(() -> silent.get(Adapters.WAIT.toSeconds(), TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ProviderException.class);
+      paced.awaitTerminal(Adapters.WAIT);
+      assertThat(paced.error()).isInstanceOf(ProviderException.class);
+    }
   }
 
   @Test
