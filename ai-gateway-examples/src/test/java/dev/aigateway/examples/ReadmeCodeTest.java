@@ -46,7 +46,7 @@ class ReadmeCodeTest {
       "  AiGateway gateway;",
       "  ChatClient client;",
       "  ChatRequest request;",
-      "  String question;",
+      "  String question, text, invoiceText;",
       "  io.micrometer.observation.ObservationRegistry observationRegistry;",
       "  io.micrometer.core.instrument.MeterRegistry meterRegistry;",
       "  GatewayEventListener sharedMetrics;",
@@ -74,11 +74,18 @@ class ReadmeCodeTest {
       "import dev.aigateway.providers.openai.*;",
       "import dev.aigateway.redis.*;",
       "import io.micrometer.common.KeyValues;",
-      "import java.time.Duration;",
       "import java.util.*;",
       "import java.util.concurrent.*;",
       "import java.util.concurrent.Flow;",
-      "import java.util.function.*;");
+      "import java.util.function.*;",
+      "import java.math.BigDecimal;",
+      "import java.time.*;",
+      "import dev.aigateway.core.structured.*;",
+      "import dev.aigateway.test.*;",
+      "import org.jspecify.annotations.Nullable;",
+      "import org.junit.jupiter.api.*;",
+      "import org.junit.jupiter.api.extension.*;",
+      "import static org.assertj.core.api.Assertions.assertThat;");
 
   @Test
   void everyJavaBlockOfTheReadmeCompiles() throws IOException {
@@ -180,9 +187,16 @@ class ReadmeCodeTest {
       // A block of statements is a method's body; one that declares members (a field or
       // method with an annotation, as a test class's are) is a class's body.
       // (Such a block declares what it uses, so the given names are left out of it.)
-      String body = MEMBERS.matcher(b.code()).find() ? b.code()
-          : CONTEXT + "\n  void run() throws Exception {\n" + b.code() + "\n  }";
-      String code = "package readme;\n" + IMPORTS + "\n// " + b.where() + "\n"
+      // A block's own imports go to the top (a test class shown whole has them).
+      StringBuilder imports = new StringBuilder();
+      StringBuilder rest = new StringBuilder();
+      for (String line : b.code().split("\n", -1)) {
+        (line.startsWith("import ") ? imports : rest).append(line).append('\n');
+      }
+      String block = rest.toString();
+      String body = MEMBERS.matcher(block).find() ? block
+          : CONTEXT + "\n  void run() throws Exception {\n" + block + "\n  }";
+      String code = "package readme;\n" + IMPORTS + "\n" + imports + "// " + b.where() + "\n"
           + "@SuppressWarnings(\"unused\")\nclass " + name + " {\n" + body + "\n}\n";
       units.add(new SimpleJavaFileObject(URI.create("string:///readme/" + name + ".java"),
           JavaFileObject.Kind.SOURCE) {

@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * as the request's {@link ResponseFormat}, and the reply read back into that type.
  *
  * <pre>{@code
- * record Invoice(String number, LocalDate issued, List<Line> lines, @Nullable String note) {}
  * record Line(String sku, int quantity, BigDecimal price) {}
+ * record Invoice(String number, LocalDate issued, List<Line> lines, @Nullable String note) {}
  *
  * Invoice invoice = gateway.chat(ChatRequest.of("extract", text), Invoice.class);
  *

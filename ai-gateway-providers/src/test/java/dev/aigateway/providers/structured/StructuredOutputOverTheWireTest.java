@@ -409,7 +409,7 @@ class StructuredOutputOverTheWireTest {
   }
 
   /**
-   * The example of README-structured.md ("Structured output"), as it stands there: keep the two
+   * The example of the README's "Structured output", as it stands there: keep the two
    * in step.
    */
   @Test
@@ -419,7 +419,7 @@ class StructuredOutputOverTheWireTest {
     String invoiceText = "INVOICE INV-2026-001 ...";
     AiGateway gateway = this.gateway;
 
-    // -- README-structured.md, from here --
+    // -- the README's "Structured output", from here --
     // record Line(String description, int quantity, BigDecimal amount) {}
     // record Invoice(String number, LocalDate issued, List<Line> lines, BigDecimal total,
     //     @Nullable String note) {}

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's example test is {@link SupportServiceTest}, line for line: the section is looked
- * up in README.md, or in README-testkit.md while it waits to be merged there.
+ * up in README.md.
  */
 class ReadmeInStepTest {
   private static final String SECTION = "## Testing your own code: ai-gateway-test";
@@ -29,7 +29,7 @@ class ReadmeInStepTest {
   void theReadmeShowsTheTestThatRuns() throws IOException {
     Path root = Path.of("").toAbsolutePath().getParent(); // the module's parent: the repository
     Optional<String> readme = Optional.empty();
-    for (String name : List.of("README.md", "README-testkit.md")) {
+    for (String name : List.of("README.md")) {
       Path file = root.resolve(name);
       if (Files.exists(file)) {
         String text = Files.readString(file, StandardCharsets.UTF_8);

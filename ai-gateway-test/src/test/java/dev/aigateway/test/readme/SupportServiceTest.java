@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-// The test of README-testkit.md, "Testing your own code: ai-gateway-test", exactly as it stands
+// The test of the README's "Testing your own code: ai-gateway-test", exactly as it stands
 // there from the class line to its closing brace (19 lines): a user's own service (see
 // SupportService) tested for a chat, a stream and a failover. ReadmeInStepTest checks that the
 // two stay the same.
