@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class AcrossJvmsTest extends OnOwnRedis {
   private static final Pattern RESULT =
-      Pattern.compile("admitted=(\\d+) vendor=(\\d+) perCall=(\\d+)");
+      Pattern.compile("admitted=(\\d+) vendor=(\\d+) perCall=(\\d+) unavailable=(\\d+)");
 
   private List<String> runAll(String... args) throws Exception {
     String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator
@@ -62,6 +62,8 @@ class AcrossJvmsTest extends OnOwnRedis {
       admitted += Integer.parseInt(m.group(1));
       vendor += Integer.parseInt(m.group(2));
       perCall = Integer.parseInt(m.group(3));
+      assertThat(Integer.parseInt(m.group(4)))
+          .as("calls refused because a Redis command timed out (20 s): %s", out).isZero();
     }
     return new int[] {admitted, vendor, perCall};
   }

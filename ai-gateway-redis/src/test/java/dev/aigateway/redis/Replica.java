@@ -78,12 +78,18 @@ public final class Replica {
       }
     };
     ExecutorService threads = Executors.newFixedThreadPool(8);
+    // Fail closed, with a command timeout far beyond any run: on a loaded machine a command
+    // can take over the default 500 ms, and failing open would then admit calls unchecked
+    // (which is what fail-open is for, but not what this test counts). A timeout here is a
+    // refusal, counted apart, and the test fails on it by name.
     try (RedisRateLimits limits = RedisRateLimits.builder(url).namespace(namespace)
-            .clock(still).build();
+            .commandTimeout(Duration.ofSeconds(20)).clock(still).build();
         AiGateway g = AiGateway.builder().provider(vendor)
             .rateLimits(RateLimits.builder().backend(limits.backend()).defaultLimit(limit)
+                .onBackendFailure(dev.aigateway.core.ratelimit.BackendFailure.FAIL_CLOSED)
                 .build()).build()) {
       AtomicInteger admitted = new AtomicInteger();
+      AtomicInteger unavailable = new AtomicInteger();
       CountDownLatch go = new CountDownLatch(1);
       List<Future<?>> all = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
@@ -92,6 +98,8 @@ public final class Replica {
           try {
             g.chat(call);
             admitted.incrementAndGet();
+          } catch (dev.aigateway.api.RateLimitStoreUnavailableException slow) {
+            unavailable.incrementAndGet();
           } catch (RateLimitExceededException refused) {
             // over the fleet's limit
           }
@@ -103,7 +111,7 @@ public final class Replica {
         f.get(60, TimeUnit.SECONDS);
       }
       System.out.println("admitted=" + admitted.get() + " vendor=" + vendor.chatRequests().size()
-          + " perCall=" + (input + 10));
+          + " perCall=" + (input + 10) + " unavailable=" + unavailable.get());
     } finally {
       threads.shutdownNow();
     }
