@@ -52,9 +52,10 @@ public final class HttpErrors {
       String provider, Response response, VendorError.Parser parser, Clock clock,
       Redactor redactor) {
     String body = readBody(response);
+    VendorError error = parseVendorError(body, parser);
     ProviderException mapped = map(provider, response.code(), response.headers(),
-        contentType(response), body, parser, clock, redactor);
-    if (response.code() == 404 && parseVendorError(body, parser) == null) {
+        contentType(response), body, error, clock, redactor);
+    if (response.code() == 404 && error == null) {
       // Not the vendor's own "model not found" but a page that is not there: almost always a
       // base URL without its version path. Say which URL was called (without its query).
       okhttp3.HttpUrl url = response.request().url();
@@ -73,7 +74,14 @@ public final class HttpErrors {
   public static ProviderException map(
       String provider, int status, Headers headers, @Nullable String contentType, String body,
       VendorError.Parser parser, Clock clock, Redactor redactor) {
-    VendorError error = parseVendorError(body, parser);
+    return map(provider, status, headers, contentType, body, parseVendorError(body, parser),
+        clock, redactor);
+  }
+
+  /** {@link #map} with the vendor error already read from {@code body} (null when none). */
+  private static ProviderException map(
+      String provider, int status, Headers headers, @Nullable String contentType, String body,
+      @Nullable VendorError error, Clock clock, Redactor redactor) {
     String detail = error != null ? detail(error) : "with " + describeBody(contentType, body);
     String message = redactor.scrub(provider + ": HTTP " + status + " " + detail);
     String code = error != null ? error.errorCode() : null;

@@ -85,21 +85,18 @@ final class RedisConnectionSource {
     }
   }
 
-  /** Matches when {@link #of} would name a Redis (or fail on a bad setting, so that it is seen). */
+  /**
+   * Matches when {@link #of} names a Redis, or refuses a setting (so that the refusal is seen at
+   * startup, from the bean that reads it). Evaluated after the Redis module's classes were found.
+   */
   static final class Configured implements Condition {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      Environment env = context.getEnvironment();
-      String own = env.getProperty(URL);
-      if (own != null) {
-        return !own.isBlank();
+      try {
+        return of(context.getEnvironment()) != null;
+      } catch (AiGatewayConfigurationException refused) {
+        return true;
       }
-      String host = env.getProperty(SPRING + "host");
-      String url = env.getProperty(SPRING + "url");
-      return (url != null && !url.isBlank()) || (host != null && !host.isBlank())
-          || env.containsProperty(SPRING + "sentinel.master")
-          || env.containsProperty(SPRING + "cluster.nodes")
-          || env.containsProperty(SPRING + "cluster.nodes[0]");
     }
   }
 }
