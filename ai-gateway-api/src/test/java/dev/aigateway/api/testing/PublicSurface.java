@@ -321,6 +321,53 @@ public final class PublicSurface {
    * @throws IllegalStateException when the running JDK has no jdeps, or jdeps fails
    */
   public static Map<String, Set<String>> packageGraph(Path classesDir, String packagePrefix) {
+    Path copy = null;
+    if (Files.exists(classesDir.resolve("module-info.class"))) {
+      // jdeps would resolve the module's requires, which are not on a module path here; the
+      // packages' dependencies are the same without the descriptor.
+      copy = withoutDescriptor(classesDir);
+      classesDir = copy;
+    }
+    try {
+      return jdepsGraph(classesDir, packagePrefix);
+    } finally {
+      if (copy != null) {
+        delete(copy);
+      }
+    }
+  }
+
+  private static Path withoutDescriptor(Path classesDir) {
+    try {
+      Path copy = Files.createTempDirectory("jdeps-");
+      try (Stream<Path> files = Files.walk(classesDir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          Path to = copy.resolve(classesDir.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
+          } else if (f.getFileName().toString().endsWith(".class")
+              && !f.getFileName().toString().equals("module-info.class")) {
+            Files.copy(f, to);
+          }
+        }
+      }
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Set<String>> jdepsGraph(Path classesDir, String packagePrefix) {
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() ->
         new IllegalStateException("jdeps is not available: run the tests on a JDK, not a JRE"));
     StringWriter out = new StringWriter();

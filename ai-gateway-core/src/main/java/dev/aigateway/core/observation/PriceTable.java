@@ -93,8 +93,8 @@ public final class PriceTable {
   }
 
   /**
-   * Reads {@code location}: {@code classpath:path} (from this library's class loader and then
-   * the thread's) or a file path; JSON when it ends in {@code .json}, else properties.
+   * Reads {@code location}: {@code classpath:path} (from this library's own module, then its
+   * class loader, then the thread's) or a file path; JSON when it ends in {@code .json}, else properties.
    *
    * @throws IllegalArgumentException when it cannot be found or read, naming it and why
    */
@@ -120,7 +120,12 @@ public final class PriceTable {
     if (location.startsWith("classpath:")) {
       String path = location.substring("classpath:".length());
       path = path.startsWith("/") ? path.substring(1) : path;
-      InputStream in = PriceTable.class.getClassLoader().getResourceAsStream(path);
+      // This module's own resources first: on the module path a class loader does not see
+      // resources in a named module's packages, but the module's own classes do.
+      InputStream in = PriceTable.class.getResourceAsStream("/" + path);
+      if (in == null) {
+        in = PriceTable.class.getClassLoader().getResourceAsStream(path);
+      }
       ClassLoader tccl = Thread.currentThread().getContextClassLoader();
       if (in == null && tccl != null) {
         in = tccl.getResourceAsStream(path);
