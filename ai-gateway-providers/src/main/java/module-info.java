@@ -19,6 +19,7 @@ module dev.aigateway.providers {
   requires com.fasterxml.jackson.databind;
 
   exports dev.aigateway.providers.anthropic;
+  exports dev.aigateway.providers.auth;
   exports dev.aigateway.providers.azure;
   exports dev.aigateway.providers.gemini;
   exports dev.aigateway.providers.openai;

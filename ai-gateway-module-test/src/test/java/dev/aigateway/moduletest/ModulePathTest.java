@@ -64,6 +64,7 @@ class ModulePathTest {
             + "dev.aigateway.core.resilience, dev.aigateway.core.routing, "
             + "dev.aigateway.core.structured]",
         "ok module dev.aigateway.providers exports [dev.aigateway.providers.anthropic, "
+            + "dev.aigateway.providers.auth, "
             + "dev.aigateway.providers.azure, dev.aigateway.providers.gemini, "
             + "dev.aigateway.providers.openai]",
         "ok module dev.aigateway.moduletest reads the internals: false");

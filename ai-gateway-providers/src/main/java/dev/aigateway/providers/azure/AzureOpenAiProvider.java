@@ -1,21 +1,21 @@
 package dev.aigateway.providers.azure;
 
-import dev.aigateway.api.AuthenticationException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.providers.auth.TokenSupplier;
 import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.internal.TokenCache;
 import dev.aigateway.providers.openai.OpenAiProvider;
 import dev.aigateway.providers.openai.internal.ChatCompletions;
 import dev.aigateway.providers.openai.internal.ChatCompletionsVendor;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,104 +232,6 @@ public final class AzureOpenAiProvider implements ChatProvider {
         + "]";
   }
 
-  /** A bearer token and when it expires. Its {@link #toString()} never shows the token. */
-  public static final class AccessToken {
-    private final String token;
-    private final Instant expiresAt;
-
-    private AccessToken(String token, Instant expiresAt) {
-      this.token = token;
-      this.expiresAt = expiresAt;
-    }
-
-    /**
-     * A token valid until {@code expiresAt}.
-     *
-     * @throws IllegalArgumentException when the token is blank
-     */
-    public static AccessToken of(String token, Instant expiresAt) {
-      if (token == null || token.isBlank()) {
-        throw new IllegalArgumentException("token must not be blank");
-      }
-      return new AccessToken(token, Objects.requireNonNull(expiresAt, "expiresAt"));
-    }
-
-    /** When the token expires. */
-    public Instant expiresAt() {
-      return expiresAt;
-    }
-
-    String token() {
-      return token;
-    }
-
-    @Override
-    public String toString() {
-      return "AccessToken[expiresAt=" + expiresAt + "]";
-    }
-  }
-
-  /**
-   * Fetches bearer tokens, for example from Azure Identity's {@code TokenCredential} with the
-   * scope {@code https://cognitiveservices.azure.com/.default}. Called rarely, by one thread at a
-   * time; it may block.
-   */
-  @FunctionalInterface
-  public interface TokenSupplier {
-    /** A fresh token. */
-    AccessToken fetch() throws Exception;
-  }
-
-  /** The current token; fetched again within the margin of its expiry. Thread safe. */
-  static final class TokenCache {
-    private final String provider;
-    private final TokenSupplier supplier;
-    private final Duration margin;
-    private final Clock clock;
-    private final Object lock = new Object();
-    private volatile @Nullable AccessToken current;
-
-    TokenCache(String provider, TokenSupplier supplier, Duration margin, Clock clock) {
-      this.provider = provider;
-      this.supplier = supplier;
-      this.margin = margin;
-      this.clock = clock;
-    }
-
-    String current() {
-      Instant now = clock.instant();
-      AccessToken t = current;
-      if (t != null && now.isBefore(t.expiresAt().minus(margin))) {
-        return t.token(); // the hot path: one volatile read and a comparison
-      }
-      synchronized (lock) {
-        t = current;
-        if (t != null && now.isBefore(t.expiresAt().minus(margin))) {
-          return t.token(); // another thread refreshed it meanwhile
-        }
-        AccessToken fresh;
-        try {
-          fresh = supplier.fetch();
-        } catch (Exception e) {
-          if (t != null && now.isBefore(t.expiresAt())) {
-            return t.token(); // refresh failed early; the old token is still good
-          }
-          throw new AuthenticationException(provider, 0, "token_unavailable",
-              provider + ": the token supplier failed: " + e.getClass().getSimpleName()
-                  + (e.getMessage() != null ? ": " + e.getMessage() : ""), null);
-        }
-        if (fresh == null || !now.isBefore(fresh.expiresAt())) {
-          throw new AuthenticationException(provider, 0, "token_unavailable",
-              provider + ": the token supplier returned "
-                  + (fresh == null ? "null" : "a token that expired at " + fresh.expiresAt()),
-              null);
-        }
-        current = fresh;
-        return fresh.token();
-      }
-    }
-  }
-
   /**
    * Builds an {@link AzureOpenAiProvider}; {@link #baseUrl} is required, and exactly one of
    * {@link #apiKey} and {@link #tokenSupplier}. Not thread safe. There are no timeouts here: they
@@ -462,11 +364,7 @@ public final class AzureOpenAiProvider implements ChatProvider {
 
     /** How long before its expiry a token is fetched again; default 5 minutes. */
     public Builder tokenRefreshMargin(Duration margin) {
-      Objects.requireNonNull(margin, "tokenRefreshMargin");
-      if (margin.isNegative()) {
-        throw new IllegalArgumentException("tokenRefreshMargin must not be negative");
-      }
-      this.tokenRefreshMargin = margin;
+      this.tokenRefreshMargin = TokenCache.checkMargin(margin);
       return this;
     }
 

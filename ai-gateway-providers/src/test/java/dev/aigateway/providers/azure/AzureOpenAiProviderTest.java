@@ -15,6 +15,7 @@ import dev.aigateway.api.Secret;
 import dev.aigateway.api.StreamAccumulator;
 import dev.aigateway.api.testing.ManualClock;
 import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.auth.AccessToken;
 import dev.aigateway.providers.conformance.Wire;
 import dev.aigateway.providers.openai.OpenAiConformanceTest;
 import dev.aigateway.providers.openai.OpenAiFixtures;
@@ -98,7 +99,7 @@ class AzureOpenAiProviderTest {
   @Test
   void bearerTokensAreCachedAndRefreshedBeforeTheyExpire() throws Exception {
     AtomicInteger fetches = new AtomicInteger();
-    AzureOpenAiProvider p = azure().tokenSupplier(() -> AzureOpenAiProvider.AccessToken.of(
+    AzureOpenAiProvider p = azure().tokenSupplier(() -> AccessToken.of(
         "token-" + fetches.incrementAndGet(), clock.instant().plus(Duration.ofHours(1)))).build();
 
     assertThat(chatOnce(p, "m").getHeaders().get("Authorization")).isEqualTo("Bearer token-1");
@@ -132,7 +133,7 @@ class AzureOpenAiProviderTest {
     AtomicInteger calls = new AtomicInteger();
     AzureOpenAiProvider p = azure().tokenSupplier(() -> {
       if (calls.incrementAndGet() == 1) {
-        return AzureOpenAiProvider.AccessToken.of("first", T0.plus(Duration.ofMinutes(10)));
+        return AccessToken.of("first", T0.plus(Duration.ofMinutes(10)));
       }
       throw new RuntimeException("identity endpoint down");
     }).build();
@@ -223,8 +224,8 @@ class AzureOpenAiProviderTest {
   void neitherTheKeyNorATokenShowsInToString() {
     AzureOpenAiProvider keyed = azure().apiKey(Secret.of(KEY)).build();
     assertThat(keyed.toString()).doesNotContain(KEY).contains("openai/deployments");
-    AzureOpenAiProvider.AccessToken token =
-        AzureOpenAiProvider.AccessToken.of("secret-token-xyz", T0);
+    AccessToken token =
+        AccessToken.of("secret-token-xyz", T0);
     assertThat(token.toString()).doesNotContain("secret-token-xyz");
     AzureOpenAiProvider tokened = azure().tokenSupplier(() -> token).build();
     assertThat(tokened.toString()).doesNotContain("secret-token-xyz").contains("token supplier");

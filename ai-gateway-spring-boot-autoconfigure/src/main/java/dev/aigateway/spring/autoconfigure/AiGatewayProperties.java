@@ -441,7 +441,7 @@ public class AiGatewayProperties {
 
     /**
      * For azure-openai with Microsoft Entra ID: the name of the application's
-     * AzureOpenAiProvider.TokenSupplier bean, used instead of a key.
+     * dev.aigateway.providers.auth.TokenSupplier bean, used instead of a key.
      */
     private @Nullable String tokenSupplier;
 

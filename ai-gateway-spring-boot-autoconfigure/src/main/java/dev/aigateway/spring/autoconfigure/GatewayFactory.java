@@ -20,6 +20,7 @@ import dev.aigateway.core.routing.RequestPredicates;
 import dev.aigateway.core.routing.Route;
 import dev.aigateway.core.routing.Rule;
 import dev.aigateway.providers.anthropic.AnthropicProvider;
+import dev.aigateway.providers.auth.TokenSupplier;
 import dev.aigateway.providers.azure.AzureOpenAiProvider;
 import dev.aigateway.providers.gemini.GeminiProvider;
 import dev.aigateway.providers.openai.OpenAiCompatible;
@@ -113,11 +114,11 @@ final class GatewayFactory {
           az.apiKey(key);
         }
         if (p.getTokenSupplier() != null) {
-          AzureOpenAiProvider.TokenSupplier supplier =
-              beans.get(p.getTokenSupplier(), AzureOpenAiProvider.TokenSupplier.class);
+          TokenSupplier supplier =
+              beans.get(p.getTokenSupplier(), TokenSupplier.class);
           if (supplier == null) {
             throw new AiGatewayConfigurationException(at + ".token-supplier",
-                "names no AzureOpenAiProvider.TokenSupplier bean '" + p.getTokenSupplier() + "'",
+                "names no TokenSupplier bean '" + p.getTokenSupplier() + "'",
                 "the name of such a bean of the application's");
           }
           az.tokenSupplier(supplier);

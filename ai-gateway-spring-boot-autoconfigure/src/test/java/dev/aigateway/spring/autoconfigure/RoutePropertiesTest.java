@@ -12,6 +12,7 @@ import dev.aigateway.api.testing.FakeProvider;
 import dev.aigateway.core.AiGateway;
 import dev.aigateway.core.routing.Route;
 import dev.aigateway.core.structured.InvalidOutput;
+import dev.aigateway.providers.auth.TokenSupplier;
 import dev.aigateway.providers.azure.AzureOpenAiProvider;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -138,12 +139,12 @@ class RoutePropertiesTest {
 
   @Test
   void azureTakesItsEntraIdTokenSupplierFromABean() {
-    AzureOpenAiProvider.TokenSupplier entra = () -> {
+    TokenSupplier entra = () -> {
       throw new IllegalStateException("not called at startup");
     };
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class))
-        .withBean("entra", AzureOpenAiProvider.TokenSupplier.class, () -> entra)
+        .withBean("entra", TokenSupplier.class, () -> entra)
         .withPropertyValues("ai-gateway.providers.az.type=azure-openai",
             "ai-gateway.providers.az.base-url=https://my-resource.openai.azure.com",
             "ai-gateway.providers.az.token-supplier=entra",
@@ -160,6 +161,6 @@ class RoutePropertiesTest {
             "ai-gateway.providers.az.token-supplier=missing")
         .run(context -> assertThat(context.getStartupFailure()).rootCause()
             .hasMessageContaining("ai-gateway.providers.az.token-supplier")
-            .hasMessageContaining("names no AzureOpenAiProvider.TokenSupplier bean 'missing'"));
+            .hasMessageContaining("names no TokenSupplier bean 'missing'"));
   }
 }

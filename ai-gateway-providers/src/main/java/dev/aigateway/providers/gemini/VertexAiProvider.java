@@ -1,0 +1,400 @@
+package dev.aigateway.providers.gemini;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.spi.AttemptContext;
+import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.providers.auth.TokenSupplier;
+import dev.aigateway.providers.internal.HttpChatProvider;
+import dev.aigateway.providers.internal.HttpProviderBuilder;
+import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.internal.StreamDecoder;
+import dev.aigateway.providers.internal.TokenCache;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The adapter for Gemini on Google Cloud's Vertex AI: {@code POST
+ * {baseUrl}/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent},
+ * and {@code :streamGenerateContent?alt=sse} for streams, authenticated with Google OAuth access
+ * tokens.
+ *
+ * <pre>{@code
+ * VertexAiProvider vertex = VertexAiProvider.builder()
+ *     .project("my-project")
+ *     .location("europe-west4")               // "global" by default
+ *     .tokenSupplier(GoogleTokens.applicationDefault())   // ai-gateway-google-auth
+ *     .build();                               // id "vertex"
+ * }</pre>
+ *
+ * <p>The wire format is Gemini's own, the same code as {@link GeminiProvider}'s: requests,
+ * replies, streams, tool calls, usage, finish reasons and {@code google.rpc} errors are mapped
+ * exactly as that class documents. What differs:
+ * <ul>
+ *   <li><b>URLs.</b> The base URL is {@code https://aiplatform.googleapis.com} for the
+ *       {@code global} location and {@code https://{location}-aiplatform.googleapis.com} for a
+ *       region (set {@link Builder#baseUrl} for a Private Service Connect endpoint or a proxy).
+ *       A model is a name ({@code gemini-2.5-flash}), a publisher path
+ *       ({@code publishers/google/models/gemini-2.5-flash}), or a whole resource name under the
+ *       configured project ({@code projects/my-project/locations/us-central1/endpoints/123} for
+ *       a tuned model's endpoint), which is used as it is.
+ *   <li><b>Credentials.</b> Every request carries {@code Authorization: Bearer <token>} from the
+ *       {@link TokenSupplier}; the token is kept and fetched again 5 minutes
+ *       ({@link Builder#tokenRefreshMargin}) before it expires, by one thread while the others
+ *       keep using the current one. A failed refresh keeps a token that is still valid; with no
+ *       valid token the call fails with an {@link dev.aigateway.api.AuthenticationException}
+ *       coded {@code token_unavailable}, and nothing is sent. {@link Builder#quotaProject} adds
+ *       {@code x-goog-user-project}, for user credentials billed to another project.
+ *   <li><b>Observation.</b> {@link #providerName()} is {@code gcp.vertex_ai}, as the
+ *       OpenTelemetry GenAI conventions name it.
+ * </ul>
+ *
+ * <p>Not mapped: Anthropic's and other publishers' models on Vertex ({@code rawPredict}), and
+ * Vertex's streamed function-call arguments are read as {@link GeminiProvider} reads them.
+ * Timeouts come with each attempt ({@link AttemptContext}). Thread safe. Closing it aborts its
+ * calls in flight. The token appears in no exception, log line or {@link #toString()}.
+ */
+public final class VertexAiProvider implements ChatProvider {
+  /** The default id. */
+  public static final String DEFAULT_ID = "vertex";
+  /** The default location: Google's global endpoint. */
+  public static final String DEFAULT_LOCATION = "global";
+  /** The default API version. */
+  public static final String DEFAULT_API_VERSION = "v1";
+
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern RESOURCE =
+      Pattern.compile("projects/[A-Za-z0-9._-]+(/[A-Za-z0-9._@-]+)+");
+
+  private final HttpSettings settings;
+  private final String project;
+  private final String location;
+  private final String apiVersion;
+  private final @Nullable String quotaProject;
+  private final TokenCache tokens;
+  private final GenerateContent codec;
+  private final HttpChatProvider http;
+
+  private VertexAiProvider(Builder b, HttpSettings settings) {
+    this.settings = settings;
+    this.project = b.project;
+    this.location = b.location;
+    this.apiVersion = b.apiVersion;
+    this.quotaProject = b.quotaProject;
+    this.tokens = new TokenCache(settings.id(), b.tokenSupplier, b.tokenRefreshMargin,
+        settings.clock());
+    this.codec = new GenerateContent(settings.id(), b.schemaField, settings.clock());
+    this.http = new HttpChatProvider(settings, GenerateContent.ERROR_PARSER, new Wire());
+  }
+
+  /** A builder; {@link Builder#project} and {@link Builder#tokenSupplier} are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The base URL Google serves {@code location} from. */
+  static String baseUrlFor(String location) {
+    return DEFAULT_LOCATION.equals(location) ? "https://aiplatform.googleapis.com"
+        : "https://" + location + "-aiplatform.googleapis.com";
+  }
+
+  /**
+   * The URL a request for {@code model} is posted to: {@code :generateContent}, or
+   * {@code :streamGenerateContent?alt=sse} when {@code stream}.
+   *
+   * @throws InvalidRequestException when the model is blank, or is not a model name, a
+   *     publisher path or a resource name of the configured project
+   */
+  public String endpoint(String model, boolean stream) {
+    return url(model, stream).toString();
+  }
+
+  private HttpUrl url(String model, boolean stream) {
+    String path = apiVersion + "/" + resource(model)
+        + (stream ? ":streamGenerateContent" : ":generateContent");
+    HttpUrl url = settings.endpoint(path);
+    return stream ? url.newBuilder().addQueryParameter("alt", "sse").build() : url;
+  }
+
+  private String resource(String model) {
+    String m = model == null ? "" : model.strip();
+    String under = "projects/" + project + "/locations/" + location + "/";
+    if (m.startsWith("projects/")) {
+      if (!RESOURCE.matcher(m).matches() || !m.startsWith("projects/" + project + "/")) {
+        throw invalidModel(model, "a resource name under projects/" + project);
+      }
+      return m;
+    }
+    if (m.startsWith("publishers/")) {
+      String[] parts = m.split("/", -1);
+      if (parts.length != 4 || !parts[2].equals("models") || !SEGMENT.matcher(parts[1]).matches()
+          || !SEGMENT.matcher(parts[3]).matches()) {
+        throw invalidModel(model, "publishers/google/models/gemini-2.5-flash");
+      }
+      return under + m;
+    }
+    if (m.startsWith("models/")) {
+      m = m.substring("models/".length());
+    }
+    if (!SEGMENT.matcher(m).matches()) {
+      throw invalidModel(model, "gemini-2.5-flash");
+    }
+    return under + "publishers/google/models/" + m;
+  }
+
+  private InvalidRequestException invalidModel(String model, String example) {
+    return new InvalidRequestException(settings.id(), 0, "invalid_model",
+        settings.id() + ": '" + model + "' is not a Vertex AI model such as " + example, null);
+  }
+
+  @Override
+  public String id() {
+    return http.id();
+  }
+
+  /** {@code gcp.vertex_ai}, as the OpenTelemetry GenAI conventions name it. */
+  @Override
+  public String providerName() {
+    return "gcp.vertex_ai";
+  }
+
+  /** The base URL's {@code scheme://host:port}. */
+  @Override
+  public java.net.URI serverUri() {
+    return settings.serverUri();
+  }
+
+  /** Sends {@code request} with the defaults: no attempt's limits. */
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    return http.chat(request);
+  }
+
+  /** Sends {@code request} within {@code attempt}, as {@link GeminiProvider} does. */
+  @Override
+  public ChatResponse chat(ChatRequest request, AttemptContext attempt) {
+    return http.chat(request, attempt);
+  }
+
+  /** Streams {@code request} with the defaults. */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+    return http.stream(request);
+  }
+
+  /** Streams {@code request} within {@code attempt}, as {@link GeminiProvider} does. */
+  @Override
+  public Flow.Publisher<ChatChunk> stream(ChatRequest request, AttemptContext attempt) {
+    return http.stream(request, attempt);
+  }
+
+  /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** Vertex's URLs and bearer token, on Gemini's GenerateContent format. */
+  private final class Wire implements HttpChatProvider.Vendor {
+    @Override
+    public HttpUrl url(ChatRequest request, boolean stream) {
+      return VertexAiProvider.this.url(request.model(), stream);
+    }
+
+    @Override
+    public byte[] body(ChatRequest request, boolean stream) {
+      return codec.writeRequest(request);
+    }
+
+    @Override
+    public void addHeaders(Request.Builder b) {
+      b.header("Authorization", "Bearer " + tokens.current());
+      if (quotaProject != null) {
+        b.header("x-goog-user-project", quotaProject);
+      }
+    }
+
+    @Override
+    public ChatResponse readResponse(JsonNode body, ChatRequest request) {
+      return codec.readResponse(body, request.model());
+    }
+
+    @Override
+    public StreamDecoder streamDecoder(ChatRequest request) {
+      return codec.streamDecoder(request.model());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VertexAiProvider[id=" + settings.id() + ", baseUrl=" + settings.baseUrl()
+        + ", project=" + project + ", location=" + location + ", apiVersion=" + apiVersion
+        + ", auth=token supplier]";
+  }
+
+  /**
+   * Builds a {@link VertexAiProvider}; {@link #project} and {@link #tokenSupplier} are required.
+   * Not thread safe. There are no timeouts here: a gateway passes them with each attempt; a call
+   * without one gets the defaults (connect 10 s; idle 10 min for {@code chat()}, 5 min between
+   * stream events).
+   */
+  public static final class Builder {
+    private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, null);
+    private @Nullable String baseUrl;
+    private @Nullable String project;
+    private String location = DEFAULT_LOCATION;
+    private String apiVersion = DEFAULT_API_VERSION;
+    private @Nullable String quotaProject;
+    private @Nullable TokenSupplier tokenSupplier;
+    private Duration tokenRefreshMargin = Duration.ofMinutes(5);
+    private GeminiProvider.SchemaField schemaField = GeminiProvider.SchemaField.JSON_SCHEMA;
+
+    Builder() {}
+
+    /** The provider's id, unique within a gateway; {@value VertexAiProvider#DEFAULT_ID} by default. */
+    public Builder id(String id) {
+      http.id(id);
+      return this;
+    }
+
+    /**
+     * The Google Cloud project id (not its number or display name).
+     *
+     * @throws IllegalArgumentException when blank or not a single path segment
+     */
+    public Builder project(String project) {
+      this.project = segment(project, "project", "my-project");
+      return this;
+    }
+
+    /**
+     * The location: {@value VertexAiProvider#DEFAULT_LOCATION} (the default) or a region such as
+     * {@code us-central1}; it also picks the default base URL.
+     *
+     * @throws IllegalArgumentException when blank or not a single path segment
+     */
+    public Builder location(String location) {
+      this.location = segment(location, "location", "us-central1");
+      return this;
+    }
+
+    /**
+     * The base URL, instead of the one the location implies (for a Private Service Connect
+     * endpoint, a proxy, or a test).
+     */
+    public Builder baseUrl(String baseUrl) {
+      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      return this;
+    }
+
+    /**
+     * The API version path segment, {@value VertexAiProvider#DEFAULT_API_VERSION} by default
+     * ({@code v1beta1} for preview features).
+     *
+     * @throws IllegalArgumentException when blank or not a single path segment
+     */
+    public Builder apiVersion(String apiVersion) {
+      this.apiVersion = segment(apiVersion, "apiVersion", "v1");
+      return this;
+    }
+
+    /** Where the OAuth access tokens come from; required. */
+    public Builder tokenSupplier(TokenSupplier supplier) {
+      this.tokenSupplier = Objects.requireNonNull(supplier, "supplier");
+      return this;
+    }
+
+    /** How long before its expiry a token is fetched again; default 5 minutes. */
+    public Builder tokenRefreshMargin(Duration margin) {
+      this.tokenRefreshMargin = TokenCache.checkMargin(margin);
+      return this;
+    }
+
+    /** The project billed for quota, sent as {@code x-goog-user-project}; none by default. */
+    public Builder quotaProject(String quotaProject) {
+      this.quotaProject = segment(quotaProject, "quotaProject", "my-billing-project");
+      return this;
+    }
+
+    /** A header sent with every request; replaces one the adapter would send by that name. */
+    public Builder header(String name, String value) {
+      http.header(name, value);
+      return this;
+    }
+
+    /**
+     * The application's own OkHttp client; its connection pool, proxy and interceptors are kept.
+     * Without one, every provider shares one client and pool.
+     */
+    public Builder httpClient(OkHttpClient client) {
+      http.httpClient(client);
+      return this;
+    }
+
+    /** The executor that reads streams; by default the gateway's shared executor. */
+    public Builder executor(Executor executor) {
+      http.executor(executor);
+      return this;
+    }
+
+    /** The clock for token expiry and {@code Retry-After} dates; for tests. */
+    public Builder clock(Clock clock) {
+      http.clock(clock);
+      return this;
+    }
+
+    /**
+     * The most bytes one reply, or one event of a stream, may make the gateway hold; 32 MiB by
+     * default (see {@link GeminiProvider.Builder#maxResponseSize}).
+     *
+     * @throws IllegalArgumentException when {@code bytes} is not positive
+     */
+    public Builder maxResponseSize(long bytes) {
+      http.maxResponseSize(bytes);
+      return this;
+    }
+
+    /** Which fields carry JSON Schemas; {@link GeminiProvider.SchemaField#JSON_SCHEMA} by default. */
+    public Builder schemaField(GeminiProvider.SchemaField schemaField) {
+      this.schemaField = Objects.requireNonNull(schemaField, "schemaField");
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException when the project or the token supplier is missing
+     */
+    public VertexAiProvider build() {
+      if (project == null) {
+        throw new IllegalArgumentException(
+            "Vertex AI needs project(\"my-project\"): the Google Cloud project id");
+      }
+      if (tokenSupplier == null) {
+        throw new IllegalArgumentException("Vertex AI needs tokenSupplier(...): for example"
+            + " GoogleTokens.applicationDefault() from ai-gateway-google-auth");
+      }
+      http.baseUrl(baseUrl != null ? baseUrl : baseUrlFor(location));
+      return new VertexAiProvider(this, http.settings());
+    }
+
+    private static String segment(String value, String field, String example) {
+      if (value == null || !SEGMENT.matcher(value.strip()).matches()) {
+        throw new IllegalArgumentException(field + " must be a single path segment such as "
+            + example + " but was '" + value + "'");
+      }
+      return value.strip();
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.aigateway.providers.gemini;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.aigateway.api.AuthenticationException;
+import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ChatRequest;
+import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.InvalidRequestException;
+import dev.aigateway.api.ProviderRateLimitException;
+import dev.aigateway.api.StreamAccumulator;
+import dev.aigateway.api.testing.ManualClock;
+import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.auth.AccessToken;
+import dev.aigateway.providers.auth.TokenSupplier;
+import dev.aigateway.providers.conformance.Wire;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Vertex AI's URLs, bearer tokens and settings; the wire format is Gemini's, in its own tests. */
+class VertexAiProviderTest {
+  private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
+  private static final String TOKEN = "ya29.vertex-token-0123456789abcdef";
+  private final MockWebServer server = new MockWebServer();
+  private final ManualClock clock = new ManualClock(T0);
+
+  @BeforeEach
+  void start() throws Exception {
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private TokenSupplier fixedToken() {
+    return () -> AccessToken.of(TOKEN, clock.instant().plus(Duration.ofHours(1)));
+  }
+
+  private VertexAiProvider.Builder vertex() {
+    return VertexAiProvider.builder().baseUrl(server.url("/").toString()).project("acme-prod")
+        .tokenSupplier(fixedToken()).clock(clock);
+  }
+
+  private RecordedRequest chatOnce(VertexAiProvider provider, String model) throws Exception {
+    server.enqueue(Wire.json(200, GeminiFixtures.TEXT_RESPONSE));
+    ChatResponse answer = provider.chat(ChatRequest.of(model, "hi"), Wire.FAIL_FAST);
+    assertThat(answer.text()).isEqualTo("Hello there!");
+    assertThat(answer.provider()).isEqualTo("vertex");
+    return server.takeRequest();
+  }
+
+  @Test
+  void theGlobalLocationAndARegionHaveTheirOwnHosts() {
+    TokenSupplier tokens = fixedToken();
+    VertexAiProvider global = VertexAiProvider.builder().project("acme-prod")
+        .tokenSupplier(tokens).build();
+    assertThat(global.endpoint("gemini-2.5-flash", false)).isEqualTo(
+        "https://aiplatform.googleapis.com/v1/projects/acme-prod/locations/global/publishers/"
+            + "google/models/gemini-2.5-flash:generateContent");
+    VertexAiProvider regional = VertexAiProvider.builder().project("acme-prod")
+        .location("europe-west4").apiVersion("v1beta1").tokenSupplier(tokens).build();
+    assertThat(regional.endpoint("gemini-2.5-pro", true)).isEqualTo(
+        "https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/acme-prod/locations/"
+            + "europe-west4/publishers/google/models/gemini-2.5-pro:streamGenerateContent?alt=sse");
+    assertThat(regional.serverUri())
+        .hasToString("https://europe-west4-aiplatform.googleapis.com:443");
+    assertThat(regional.providerName()).isEqualTo("gcp.vertex_ai");
+    assertThat(regional.id()).isEqualTo("vertex");
+  }
+
+  @Test
+  void aModelIsANameAPublisherPathOrAResourceOfTheProject() {
+    VertexAiProvider p = VertexAiProvider.builder().project("acme-prod").location("us-central1")
+        .tokenSupplier(fixedToken()).build();
+    String base = "https://us-central1-aiplatform.googleapis.com/v1/projects/acme-prod/locations/"
+        + "us-central1/";
+    assertThat(p.endpoint("models/gemini-2.5-flash", false))
+        .isEqualTo(base + "publishers/google/models/gemini-2.5-flash:generateContent");
+    assertThat(p.endpoint("publishers/google/models/gemini-2.0-flash-001", false))
+        .isEqualTo(base + "publishers/google/models/gemini-2.0-flash-001:generateContent");
+    assertThat(p.endpoint("projects/acme-prod/locations/us-central1/endpoints/4711", false))
+        .isEqualTo(base + "endpoints/4711:generateContent");
+    for (String bad : List.of("", " ", "gemini/2.5", "projects/other/locations/x/endpoints/1",
+        "publishers/google/gemini", "gemini?x=1", "gemini:generateContent")) {
+      assertThatThrownBy(() -> p.endpoint(bad, false)).as(bad)
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("is not a Vertex AI model");
+    }
+  }
+
+  @Test
+  void everyRequestCarriesTheBearerTokenAndTheQuotaProject() throws Exception {
+    VertexAiProvider p = vertex().location("us-east5").quotaProject("billing-proj").build();
+    RecordedRequest sent = chatOnce(p, "gemini-2.5-flash");
+    assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/projects/acme-prod/locations/us-east5/"
+        + "publishers/google/models/gemini-2.5-flash:generateContent");
+    assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN);
+    assertThat(sent.getHeaders().get("x-goog-user-project")).isEqualTo("billing-proj");
+    assertThat(sent.getHeaders().get("x-goog-api-key")).isNull();
+    assertThat(Wire.body(sent).path("contents").get(0).path("parts").get(0).path("text").asText())
+        .isEqualTo("hi");
+  }
+
+  @Test
+  void aStreamIsGeminisStreamOnVertexsPath() throws Exception {
+    VertexAiProvider p = vertex().build();
+    server.enqueue(Wire.sse(Wire.dataEvents(GeminiFixtures.TEXT_STREAM)));
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    p.stream(ChatRequest.of("gemini-2.5-flash", "hi")).subscribe(sub);
+    sub.awaitTerminal(Duration.ofSeconds(5));
+    assertThat(sub.error()).isNull();
+    StreamAccumulator folded = new StreamAccumulator();
+    sub.items().forEach(folded::accept);
+    assertThat(folded.toResponse().text()).isNotEmpty();
+    RecordedRequest sent = server.takeRequest();
+    assertThat(sent.getUrl().encodedPath()).endsWith(
+        "/locations/global/publishers/google/models/gemini-2.5-flash:streamGenerateContent");
+    assertThat(sent.getUrl().query()).isEqualTo("alt=sse");
+    assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN);
+  }
+
+  @Test
+  void tokensAreKeptAndRefreshedWithinTheMarginOfTheirExpiry() throws Exception {
+    AtomicInteger fetches = new AtomicInteger();
+    VertexAiProvider p = vertex().tokenRefreshMargin(Duration.ofMinutes(10))
+        .tokenSupplier(() -> AccessToken.of("tok-" + fetches.incrementAndGet(),
+            clock.instant().plus(Duration.ofHours(1)))).build();
+    assertThat(chatOnce(p, "gemini-2.5-flash").getHeaders().get("Authorization"))
+        .isEqualTo("Bearer tok-1");
+    clock.advance(Duration.ofMinutes(49));
+    assertThat(chatOnce(p, "gemini-2.5-flash").getHeaders().get("Authorization"))
+        .as("11 minutes left, outside the margin").isEqualTo("Bearer tok-1");
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(chatOnce(p, "gemini-2.5-flash").getHeaders().get("Authorization"))
+        .isEqualTo("Bearer tok-2");
+    assertThat(fetches).hasValue(2);
+  }
+
+  @Test
+  void noValidTokenIsAnAuthenticationErrorAndNothingIsSent() {
+    VertexAiProvider p = vertex().tokenSupplier(() -> {
+      throw new java.io.IOException("metadata server unreachable");
+    }).build();
+    Throwable chat = catchThrowable(() -> p.chat(ChatRequest.of("gemini-2.5-flash", "hi"),
+        Wire.FAIL_FAST));
+    assertThat(chat).isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("token supplier failed")
+        .hasMessageContaining("metadata server unreachable");
+    assertThat(((AuthenticationException) chat).errorCode()).isEqualTo("token_unavailable");
+    TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
+    p.stream(ChatRequest.of("gemini-2.5-flash", "hi")).subscribe(sub);
+    sub.awaitTerminal(Duration.ofSeconds(5));
+    assertThat(sub.error()).isInstanceOf(AuthenticationException.class);
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void vertexErrorsAreGoogleRpcErrors() {
+    VertexAiProvider p = vertex().build();
+    server.enqueue(new MockResponse.Builder().code(429)
+        .setHeader("Content-Type", "application/json; charset=UTF-8")
+        .body(GeminiFixtures.error(429, "RESOURCE_EXHAUSTED",
+            "Quota exceeded for aiplatform.googleapis.com/generate_content_requests_per_minute",
+            GeminiFixtures.RETRY_INFO_13S)).build());
+    Throwable e = catchThrowable(() -> p.chat(ChatRequest.of("gemini-2.5-flash", "hi"),
+        Wire.FAIL_FAST));
+    assertThat(e).isInstanceOf(ProviderRateLimitException.class)
+        .hasMessageContaining("Quota exceeded");
+    assertThat(((ProviderRateLimitException) e).retryAfter()).contains(Duration.ofSeconds(13));
+  }
+
+  @Test
+  void badSettingsFailAtBuildNamingTheSetting() {
+    assertThatThrownBy(() -> VertexAiProvider.builder().tokenSupplier(fixedToken()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("project(");
+    assertThatThrownBy(() -> VertexAiProvider.builder().project("p").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenSupplier(");
+    assertThatThrownBy(() -> VertexAiProvider.builder().project("my project"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("project must be a single path segment");
+    assertThatThrownBy(() -> VertexAiProvider.builder().location("us/central1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("location");
+    assertThatThrownBy(() -> VertexAiProvider.builder().tokenRefreshMargin(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenRefreshMargin");
+  }
+
+  @Test
+  void theTokenIsInNoToStringOrError() {
+    VertexAiProvider p = vertex().build();
+    assertThat(p.toString()).doesNotContain(TOKEN).contains("acme-prod").contains("global");
+    server.enqueue(Wire.json(401, GeminiFixtures.error(401, "UNAUTHENTICATED",
+        "Request had invalid authentication credentials.", null)));
+    Throwable e = catchThrowable(() -> p.chat(ChatRequest.of("gemini-2.5-flash", "hi"),
+        Wire.FAIL_FAST));
+    assertThat(e).isInstanceOf(AuthenticationException.class);
+    assertThat(e.toString()).doesNotContain(TOKEN);
+    assertThat(AccessToken.of(TOKEN, T0).toString()).doesNotContain(TOKEN);
+  }
+}
