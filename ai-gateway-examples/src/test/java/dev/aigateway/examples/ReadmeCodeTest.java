@@ -34,11 +34,11 @@ class ReadmeCodeTest {
   private static final Path ROOT = Paths.get("..").toAbsolutePath().normalize();
   private static final List<String> PUBLISHED = List.of("ai-gateway-api", "ai-gateway-core",
       "ai-gateway-providers", "ai-gateway-redis", "ai-gateway-spring-boot-autoconfigure",
-      "ai-gateway-test");
+      "ai-gateway-test", "ai-gateway-google-auth");
   private static final List<String> ALL_SOURCES = List.of("ai-gateway-api", "ai-gateway-core",
       "ai-gateway-providers", "ai-gateway-redis", "ai-gateway-spring-boot-autoconfigure",
       "ai-gateway-test", "ai-gateway-examples", "ai-gateway-benchmarks",
-      "ai-gateway-spring-boot-example", "ai-gateway-module-test");
+      "ai-gateway-spring-boot-example", "ai-gateway-module-test", "ai-gateway-google-auth");
 
   /** What the examples take as given. Fields, so that a block's own locals shadow them. */
   private static final String CONTEXT = String.join("\n",
@@ -68,7 +68,9 @@ class ReadmeCodeTest {
       "import dev.aigateway.core.ratelimit.*;",
       "import dev.aigateway.core.resilience.*;",
       "import dev.aigateway.core.routing.*;",
+      "import dev.aigateway.googleauth.*;",
       "import dev.aigateway.providers.anthropic.*;",
+      "import dev.aigateway.providers.auth.*;",
       "import dev.aigateway.providers.azure.*;",
       "import dev.aigateway.providers.gemini.*;",
       "import dev.aigateway.providers.openai.*;",
