@@ -105,7 +105,15 @@ import org.jspecify.annotations.Nullable;
  *       {@link InvalidRequestException} (status 200, not retryable) whose code is the block
  *       reason, such as {@code SAFETY}; in streams too.
  *   <li>Streams: every event is a whole {@code GenerateContentResponse}. Text is delivered as it
- *       arrives, function calls as one delta each (Gemini sends their arguments whole). The event
+ *       arrives, function calls as one delta each when Gemini sends their arguments whole. When
+ *       Vertex AI streams the arguments ({@code streamFunctionCallArguments}: a named
+ *       {@code functionCall} with {@code willContinue: true}, then nameless parts whose
+ *       {@code partialArgs} give values by {@code jsonPath}), the call is announced (index, id,
+ *       name) as it starts and its arguments, assembled into one JSON object, follow in one delta
+ *       when it ends; a call still open at the finish reason ends there. A function-call shape the
+ *       adapter does not understand (a nameless part that continues no call, a path it cannot
+ *       follow) fails with a non-retryable {@link dev.aigateway.api.UnsupportedResponseException}
+ *       that names it, so a gateway fails over instead of retrying the same answer. The event
  *       whose candidate has a {@code finishReason} ends the answer, and its chunk carries the
  *       finish reason and the last {@code usageMetadata} seen, so usage is on exactly one chunk;
  *       the stream completes when the body then ends cleanly. A body that ends before such an
