@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * URL takes {@value #BASE_URL_VARIABLE} when it is set, else {@value #DEFAULT_BASE_URL}; given no
  * key, it takes {@value #API_KEY_VARIABLE} when requests go to OpenAI or to
  * {@value #BASE_URL_VARIABLE}. What the builder is given always wins. Requests to OpenAI's own
- * host ({@code api.openai.com}) need a key: without one, {@link Builder#build()} fails with an
+ * host ({@code api.openai.com}) need a credential (a key, or a {@link Builder#header(String,
+ * Secret) secret header} of a proxy's own): without one, {@link Builder#build()} fails with an
  * {@link IllegalStateException} that names {@value #API_KEY_VARIABLE}. A base URL set in code to
  * another server (a local Ollama or vLLM, a proxy) needs no key and is never sent
  * {@value #API_KEY_VARIABLE}, so OpenAI's key cannot travel to a server it was not meant for;
