@@ -14,6 +14,7 @@ import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.RateLimitExceededException;
 import dev.aigateway.api.StructuredOutputException;
+import dev.aigateway.api.UnsupportedResponseException;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +49,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code invalid_request}</td><td>the vendor refused the request as invalid</td></tr>
  *   <tr><td>{@code provider_rate_limited}</td><td>the vendor said 429</td></tr>
  *   <tr><td>{@code malformed_response}</td><td>the vendor's reply could not be read</td></tr>
+ *   <tr><td>{@code unsupported_response}</td><td>the vendor's reply was well-formed, in a shape
+ *       the adapter does not understand ({@link UnsupportedResponseException})</td></tr>
  *   <tr><td>{@code provider_unavailable}</td><td>5xx, a dead or cut connection, a truncated
  *       stream</td></tr>
  *   <tr><td>{@code provider_error}</td><td>any other vendor error</td></tr>
@@ -69,8 +72,8 @@ public final class ErrorTypes {
       "access_denied", "no_route",
       "all_targets_failed", "timeout", "circuit_open", "bulkhead_full", "upstream_limit",
       "authentication", "context_length_exceeded",
-      "invalid_request", "provider_rate_limited", "malformed_response", "provider_unavailable",
-      "provider_error", "invalid_output", "cancelled", "gateway_error", OTHER);
+      "invalid_request", "provider_rate_limited", "malformed_response", "unsupported_response",
+      "provider_unavailable", "provider_error", "invalid_output", "cancelled", "gateway_error", OTHER);
 
   private ErrorTypes() {}
 
@@ -104,6 +107,9 @@ public final class ErrorTypes {
       }
       if (failure instanceof MalformedResponseException) {
         return "malformed_response";
+      }
+      if (failure instanceof UnsupportedResponseException) {
+        return "unsupported_response";
       }
       if (failure instanceof ProviderUnavailableException) {
         return "provider_unavailable";

@@ -35,6 +35,8 @@ class ErrorTypesTest {
         "provider_rate_limited");
     cases.put(new MalformedResponseException("p", 200, "p: not JSON", null),
         "malformed_response");
+    cases.put(new dev.aigateway.api.UnsupportedResponseException("p", 200, "p: a shape", null),
+        "unsupported_response");
     cases.put(new ProviderUnavailableException("p", 503, null, "p: down", null),
         "provider_unavailable");
     cases.put(new ProviderException("p", 418, null, "p: teapot", false, null), "provider_error");

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -30,10 +31,18 @@ import org.jspecify.annotations.Nullable;
  * AnthropicProvider anthropic = AnthropicProvider.builder()
  *     .apiKey(Secret.env("ANTHROPIC_API_KEY"))
  *     .build();                          // id "anthropic", https://api.anthropic.com
+ * AnthropicProvider same = AnthropicProvider.fromEnv();   // ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL
  * }</pre>
  *
- * <p>It authenticates with {@code x-api-key} (no such header when no key is set, for proxies
- * that add their own credentials), and sends {@code anthropic-version} ({@value
+ * <p><b>Credentials from the environment</b>, as Anthropic's SDKs read them: a builder given no
+ * key takes {@value #API_KEY_VARIABLE}, and one given no base URL takes
+ * {@value #BASE_URL_VARIABLE} when it is set. What the builder is given always wins. A provider
+ * with no credential at all (no key, none in the environment, and no {@link Builder#header(String,
+ * Secret) secret header} of a proxy's own) fails at {@link Builder#build()} with an
+ * {@link IllegalStateException} that names {@value #API_KEY_VARIABLE}.
+ *
+ * <p>It authenticates with {@code x-api-key} (no such header without a key, for proxies that add
+ * their own credentials through a secret header), and sends {@code anthropic-version} ({@value
  * #DEFAULT_VERSION} unless {@link Builder#version} says otherwise) and, when
  * {@link Builder#beta} was given, {@code anthropic-beta}.
  *
@@ -105,6 +114,10 @@ public final class AnthropicProvider implements ChatProvider {
   public static final String DEFAULT_ID = "anthropic";
   /** The default base URL, as in Anthropic's SDKs; requests go to {@code {baseUrl}/v1/messages}. */
   public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+  /** The environment variable that gives the API key when the builder has none. */
+  public static final String API_KEY_VARIABLE = "ANTHROPIC_API_KEY";
+  /** The environment variable that gives the base URL when the builder has none. */
+  public static final String BASE_URL_VARIABLE = "ANTHROPIC_BASE_URL";
   /** The {@code anthropic-version} sent unless {@link Builder#version} says otherwise. */
   public static final String DEFAULT_VERSION = "2023-06-01";
   /** The {@code max_tokens} sent when a request sets no {@code maxTokens}. */
@@ -117,8 +130,8 @@ public final class AnthropicProvider implements ChatProvider {
   private final MessagesCodec codec;
   private final HttpChatProvider http;
 
-  private AnthropicProvider(Builder b) {
-    this.settings = b.http.settings();
+  private AnthropicProvider(Builder b, HttpSettings settings) {
+    this.settings = settings;
     this.endpoint = settings.endpoint("v1/messages");
     this.version = b.version;
     this.beta = b.betas.isEmpty() ? null : String.join(",", b.betas);
@@ -126,9 +139,27 @@ public final class AnthropicProvider implements ChatProvider {
     this.http = new HttpChatProvider(settings, MessagesCodec.ERROR_PARSER, new Wire());
   }
 
-  /** A builder with Anthropic's defaults. */
+  /**
+   * A builder with Anthropic's defaults. Left unset, its key and base URL come from the
+   * environment (see the class documentation).
+   */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A provider configured from the environment alone: {@code builder().build()}, the key from
+   * {@value #API_KEY_VARIABLE} and the base URL from {@value #BASE_URL_VARIABLE} when it is set.
+   *
+   * @throws IllegalStateException naming {@value #API_KEY_VARIABLE} when it is not set
+   * @throws IllegalArgumentException when {@value #BASE_URL_VARIABLE} is not a URL
+   */
+  public static AnthropicProvider fromEnv() {
+    return builder().build();
+  }
+
+  static AnthropicProvider fromEnv(Function<String, @Nullable String> environment) {
+    return builder().environment(environment).build();
   }
 
   /** The URL requests are posted to: {@code {baseUrl}/v1/messages}. */
@@ -260,7 +291,10 @@ public final class AnthropicProvider implements ChatProvider {
     private final Set<String> betas = new LinkedHashSet<>();
     private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
 
-    Builder() {}
+    Builder() {
+      http.baseUrlVariable(BASE_URL_VARIABLE);
+      http.keyVariables(API_KEY_VARIABLE);
+    }
 
     /**
      * The provider's id, unique within a gateway; {@value AnthropicProvider#DEFAULT_ID} by default.
@@ -271,8 +305,9 @@ public final class AnthropicProvider implements ChatProvider {
     }
 
     /**
-     * The base URL, as Anthropic's SDKs take it; {@value AnthropicProvider#DEFAULT_BASE_URL} by
-     * default.
+     * The base URL, as Anthropic's SDKs take it; when not set,
+     * {@value AnthropicProvider#BASE_URL_VARIABLE} if that is set, else
+     * {@value AnthropicProvider#DEFAULT_BASE_URL}.
      */
     public Builder baseUrl(String baseUrl) {
       http.baseUrl(baseUrl);
@@ -280,7 +315,8 @@ public final class AnthropicProvider implements ChatProvider {
     }
 
     /**
-     * The API key, sent as {@code x-api-key} and read on every request; without one none is sent.
+     * The API key, sent as {@code x-api-key} and read on every request; when not set,
+     * {@value AnthropicProvider#API_KEY_VARIABLE}.
      */
     public Builder apiKey(Secret apiKey) {
       http.apiKey(apiKey);
@@ -378,13 +414,25 @@ public final class AnthropicProvider implements ChatProvider {
       return this;
     }
 
+    /** Where the environment is read; for tests. */
+    Builder environment(Function<String, @Nullable String> environment) {
+      http.environment(environment);
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the setting that is invalid
+     * @throws IllegalStateException when there is no credential: no key, given or in
+     *     {@value AnthropicProvider#API_KEY_VARIABLE}, and no secret header
      */
     public AnthropicProvider build() {
-      return new AnthropicProvider(this);
+      HttpSettings settings = http.settings();
+      if (!HttpProviderBuilder.hasCredential(settings)) {
+        throw http.missingKey("AnthropicProvider.builder().apiKey(Secret)");
+      }
+      return new AnthropicProvider(this, settings);
     }
 
   }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -39,7 +40,17 @@ import org.jspecify.annotations.Nullable;
  *     .apiKey(Secret.env("AZURE_OPENAI_API_KEY"))
  *     .deployment("gpt-4o", "prod-gpt4o")                 // model name -> deployment name
  *     .build();                                           // id "azure"
+ * AzureOpenAiProvider same = AzureOpenAiProvider.fromEnv();   // AZURE_OPENAI_ENDPOINT, _API_KEY
  * }</pre>
+ *
+ * <p><b>Settings from the environment</b>, as OpenAI's SDKs read them for Azure: a builder given
+ * no base URL takes {@value #ENDPOINT_VARIABLE}; given neither a key nor a token supplier, it
+ * takes the key from {@value #API_KEY_VARIABLE}; given no api-version, it takes
+ * {@value #API_VERSION_VARIABLE} when that is set, else {@value #DEFAULT_API_VERSION}. What the
+ * builder is given always wins. A provider with no credential at all (no key, none in the
+ * environment, no token supplier) fails at {@link Builder#build()} with an
+ * {@link IllegalStateException} that names {@value #API_KEY_VARIABLE}; one with no endpoint fails
+ * with an {@link IllegalArgumentException} that names {@value #ENDPOINT_VARIABLE}.
  *
  * <p><b>URLs.</b> By default a request goes to
  * {@code {baseUrl}/openai/deployments/{deployment}/chat/completions?api-version={apiVersion}},
@@ -72,6 +83,12 @@ public final class AzureOpenAiProvider implements ChatProvider {
   public static final String DEFAULT_ID = "azure";
   /** The default {@code api-version}: the latest dated GA version of the inference API. */
   public static final String DEFAULT_API_VERSION = "2024-10-21";
+  /** The environment variable that gives the API key when the builder has no credential. */
+  public static final String API_KEY_VARIABLE = "AZURE_OPENAI_API_KEY";
+  /** The environment variable that gives the resource endpoint when the builder has none. */
+  public static final String ENDPOINT_VARIABLE = "AZURE_OPENAI_ENDPOINT";
+  /** The environment variable that gives the api-version when the builder has none. */
+  public static final String API_VERSION_VARIABLE = "OPENAI_API_VERSION";
   /** How long before a token's expiry it is fetched again, by default. */
   public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
 
@@ -84,12 +101,12 @@ public final class AzureOpenAiProvider implements ChatProvider {
   private final @Nullable TokenCache tokens;
   private final HttpChatProvider http;
 
-  private AzureOpenAiProvider(Builder b, HttpSettings settings) {
+  private AzureOpenAiProvider(Builder b, HttpSettings settings, String apiVersion) {
     this.settings = settings;
     this.v1 = b.v1;
     this.openaiRoot = openaiRoot(settings.baseUrl());
     this.v1Endpoint = openaiRoot.newBuilder().addPathSegments("v1/chat/completions").build();
-    this.apiVersion = b.apiVersion;
+    this.apiVersion = apiVersion;
     this.deployments = Map.copyOf(b.deployments);
     this.tokens = b.tokenSupplier == null ? null
         : new TokenCache(settings.id(), b.tokenSupplier, b.tokenRefreshMargin, settings.clock());
@@ -116,9 +133,30 @@ public final class AzureOpenAiProvider implements ChatProvider {
     return b.build();
   }
 
-  /** A builder; {@link Builder#baseUrl} is required. */
+  /**
+   * A builder. It needs a base URL and a credential, given or from the environment (see the class
+   * documentation).
+   */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A provider configured from the environment alone: {@code builder().build()}, the endpoint
+   * from {@value #ENDPOINT_VARIABLE}, the key from {@value #API_KEY_VARIABLE}, and the
+   * api-version from {@value #API_VERSION_VARIABLE} when it is set. Requests for a model go to
+   * the deployment of the same name.
+   *
+   * @throws IllegalArgumentException naming {@value #ENDPOINT_VARIABLE} when it is not set or
+   *     not a URL
+   * @throws IllegalStateException naming {@value #API_KEY_VARIABLE} when it is not set
+   */
+  public static AzureOpenAiProvider fromEnv() {
+    return builder().build();
+  }
+
+  static AzureOpenAiProvider fromEnv(Function<String, @Nullable String> environment) {
+    return builder().environment(environment).build();
   }
 
   /** The deployment a request for {@code model} goes to. */
@@ -233,19 +271,22 @@ public final class AzureOpenAiProvider implements ChatProvider {
   }
 
   /**
-   * Builds an {@link AzureOpenAiProvider}; {@link #baseUrl} is required, and exactly one of
-   * {@link #apiKey} and {@link #tokenSupplier}. Not thread safe. There are no timeouts here: they
+   * Builds an {@link AzureOpenAiProvider}; a base URL is required ({@link #baseUrl} or
+   * {@value AzureOpenAiProvider#ENDPOINT_VARIABLE}), and exactly one credential: {@link #apiKey},
+   * {@link #tokenSupplier}, or else {@value AzureOpenAiProvider#API_KEY_VARIABLE}. Not thread safe. There are no timeouts here: they
    * come with each attempt (see {@link OpenAiProvider.Builder} for the defaults).
    */
   public static final class Builder {
     private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, null);
     private boolean v1;
-    private String apiVersion = DEFAULT_API_VERSION;
+    private @Nullable String apiVersion;
     private final Map<String, String> deployments = new LinkedHashMap<>();
     private @Nullable TokenSupplier tokenSupplier;
     private Duration tokenRefreshMargin = DEFAULT_TOKEN_REFRESH_MARGIN;
 
-    Builder() {}
+    Builder() {
+      http.baseUrlVariable(ENDPOINT_VARIABLE);
+    }
 
     /**
      * The provider's id, unique within a gateway; {@value AzureOpenAiProvider#DEFAULT_ID} by
@@ -258,14 +299,18 @@ public final class AzureOpenAiProvider implements ChatProvider {
 
     /**
      * The resource endpoint, such as {@code https://my-resource.openai.azure.com}, as Azure's docs
-     * give it; with {@code /openai} or {@code /openai/v1} after it is accepted too.
+     * give it; with {@code /openai} or {@code /openai/v1} after it is accepted too. When not set,
+     * {@value AzureOpenAiProvider#ENDPOINT_VARIABLE}.
      */
     public Builder baseUrl(String baseUrl) {
       http.baseUrl(baseUrl);
       return this;
     }
 
-    /** The API key, sent as the {@code api-key} header and read on every request. */
+    /**
+     * The API key, sent as the {@code api-key} header and read on every request. With neither a
+     * key nor a {@link #tokenSupplier}, {@value AzureOpenAiProvider#API_KEY_VARIABLE}.
+     */
     public Builder apiKey(Secret apiKey) {
       http.apiKey(apiKey);
       return this;
@@ -320,7 +365,8 @@ public final class AzureOpenAiProvider implements ChatProvider {
     }
 
     /**
-     * The {@code api-version} query parameter of deployment URLs; default {@value
+     * The {@code api-version} query parameter of deployment URLs; when not set,
+     * {@value AzureOpenAiProvider#API_VERSION_VARIABLE} if that is set, else {@value
      * #DEFAULT_API_VERSION}.
      */
     public Builder apiVersion(String apiVersion) {
@@ -368,23 +414,38 @@ public final class AzureOpenAiProvider implements ChatProvider {
       return this;
     }
 
+    /** Where the environment is read; for tests. */
+    Builder environment(Function<String, @Nullable String> environment) {
+      http.environment(environment);
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
-     * @throws IllegalArgumentException when the base URL is missing, or when there is neither or
-     *     both of an API key and a token supplier
+     * @throws IllegalArgumentException when the base URL is missing (naming
+     *     {@value AzureOpenAiProvider#ENDPOINT_VARIABLE}) or invalid, or when both an API key and
+     *     a token supplier were given
+     * @throws IllegalStateException when there is no credential: no key, given or in
+     *     {@value AzureOpenAiProvider#API_KEY_VARIABLE}, and no token supplier
      */
     public AzureOpenAiProvider build() {
+      // A token supplier is the credential: the environment's key is then not read at all.
+      http.keyVariables(tokenSupplier == null ? new String[] {API_KEY_VARIABLE} : new String[0]);
       HttpSettings settings = http.settings();
       if (settings.apiKey() == null && tokenSupplier == null) {
-        throw new IllegalArgumentException(
-            "Azure OpenAI needs apiKey(Secret) or tokenSupplier(...)");
+        throw http.missingKey("AzureOpenAiProvider.builder().apiKey(Secret) or tokenSupplier(...)");
       }
       if (settings.apiKey() != null && tokenSupplier != null) {
         throw new IllegalArgumentException(
             "set either apiKey(Secret) or tokenSupplier(...), not both");
       }
-      return new AzureOpenAiProvider(this, settings);
+      String version = apiVersion;
+      if (version == null) {
+        version = http.variable(API_VERSION_VARIABLE);
+      }
+      return new AzureOpenAiProvider(this, settings, version != null ? version
+          : DEFAULT_API_VERSION);
     }
   }
 }

@@ -16,9 +16,11 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adapter for Google's Gemini API ({@code POST {baseUrl}/v1beta/models/{model}:generateContent},
@@ -28,11 +30,20 @@ import okhttp3.Request;
  * GeminiProvider gemini = GeminiProvider.builder()
  *     .apiKey(Secret.env("GEMINI_API_KEY"))
  *     .build();                     // id "gemini", https://generativelanguage.googleapis.com, v1beta
+ * GeminiProvider same = GeminiProvider.fromEnv();   // GOOGLE_API_KEY or GEMINI_API_KEY
  * }</pre>
  *
+ * <p><b>Credentials from the environment</b>, as Google's Gen AI SDKs read them: a builder given no
+ * key takes {@value #GOOGLE_API_KEY_VARIABLE}, or else {@value #GEMINI_API_KEY_VARIABLE} (when
+ * both are set, {@code GOOGLE_API_KEY} wins, as in Google's SDKs); one given no base URL takes
+ * {@value #BASE_URL_VARIABLE} when it is set. What the builder is given always wins. A provider
+ * with no credential at all (no key, none in the environment, and no
+ * {@link Builder#header(String, Secret) secret header}) fails at {@link Builder#build()} with an
+ * {@link IllegalStateException} that names both variables.
+ *
  * <p>It authenticates with the {@code x-goog-api-key} header; the key never goes into the URL.
- * With no key set, no credential header is sent (for a proxy that adds one, or an OAuth token
- * given with {@link Builder#header(String, dev.aigateway.api.Secret)}). A model given as
+ * Without a key, no such header is sent (for a proxy that adds one, or an OAuth token given with
+ * {@link Builder#header(String, dev.aigateway.api.Secret)}, which counts as the credential). A model given as
  * {@code models/gemini-2.5-flash} is used as {@code gemini-2.5-flash}; a tuned model
  * ({@code tunedModels/…}) keeps its own path.
  *
@@ -94,7 +105,15 @@ import okhttp3.Request;
  *       {@link InvalidRequestException} (status 200, not retryable) whose code is the block
  *       reason, such as {@code SAFETY}; in streams too.
  *   <li>Streams: every event is a whole {@code GenerateContentResponse}. Text is delivered as it
- *       arrives, function calls as one delta each (Gemini sends their arguments whole). The event
+ *       arrives, function calls as one delta each when Gemini sends their arguments whole. When
+ *       Vertex AI streams the arguments ({@code streamFunctionCallArguments}: a named
+ *       {@code functionCall} with {@code willContinue: true}, then nameless parts whose
+ *       {@code partialArgs} give values by {@code jsonPath}), the call is announced (index, id,
+ *       name) as it starts and its arguments, assembled into one JSON object, follow in one delta
+ *       when it ends; a call still open at the finish reason ends there. A function-call shape the
+ *       adapter does not understand (a nameless part that continues no call, a path it cannot
+ *       follow) fails with a non-retryable {@link dev.aigateway.api.UnsupportedResponseException}
+ *       that names it, so a gateway fails over instead of retrying the same answer. The event
  *       whose candidate has a {@code finishReason} ends the answer, and its chunk carries the
  *       finish reason and the last {@code usageMetadata} seen, so usage is on exactly one chunk;
  *       the stream completes when the body then ends cleanly. A body that ends before such an
@@ -132,6 +151,12 @@ public final class GeminiProvider implements ChatProvider {
   public static final String DEFAULT_ID = "gemini";
   /** The default base URL, as in Google's SDKs. */
   public static final String DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com";
+  /** The environment variable read first for the API key when the builder has none. */
+  public static final String GOOGLE_API_KEY_VARIABLE = "GOOGLE_API_KEY";
+  /** The environment variable read for the API key when {@code GOOGLE_API_KEY} is not set. */
+  public static final String GEMINI_API_KEY_VARIABLE = "GEMINI_API_KEY";
+  /** The environment variable that gives the base URL when the builder has none. */
+  public static final String BASE_URL_VARIABLE = "GOOGLE_GEMINI_BASE_URL";
   /** The default API version, the first path segment after the base URL. */
   public static final String DEFAULT_API_VERSION = "v1beta";
 
@@ -155,16 +180,35 @@ public final class GeminiProvider implements ChatProvider {
   private final GenerateContent codec;
   private final HttpChatProvider http;
 
-  private GeminiProvider(Builder b) {
-    this.settings = b.http.settings();
+  private GeminiProvider(Builder b, HttpSettings settings) {
+    this.settings = settings;
     this.apiVersion = b.apiVersion;
     this.codec = new GenerateContent(settings.id(), b.schemaField, settings.clock());
     this.http = new HttpChatProvider(settings, GenerateContent.ERROR_PARSER, new Wire());
   }
 
-  /** A builder with Gemini's defaults. */
+  /**
+   * A builder with Gemini's defaults. Left unset, its key and base URL come from the environment
+   * (see the class documentation).
+   */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A provider configured from the environment alone: {@code builder().build()}, the key from
+   * {@value #GOOGLE_API_KEY_VARIABLE} or {@value #GEMINI_API_KEY_VARIABLE}, the base URL from
+   * {@value #BASE_URL_VARIABLE} when it is set.
+   *
+   * @throws IllegalStateException naming both key variables when neither is set
+   * @throws IllegalArgumentException when {@value #BASE_URL_VARIABLE} is not a URL
+   */
+  public static GeminiProvider fromEnv() {
+    return builder().build();
+  }
+
+  static GeminiProvider fromEnv(Function<String, @Nullable String> environment) {
+    return builder().environment(environment).build();
   }
 
   /**
@@ -307,7 +351,10 @@ public final class GeminiProvider implements ChatProvider {
     private String apiVersion = DEFAULT_API_VERSION;
     private SchemaField schemaField = SchemaField.JSON_SCHEMA;
 
-    Builder() {}
+    Builder() {
+      http.baseUrlVariable(BASE_URL_VARIABLE);
+      http.keyVariables(GOOGLE_API_KEY_VARIABLE, GEMINI_API_KEY_VARIABLE);
+    }
 
     /**
      * The provider's id, unique within a gateway; {@value GeminiProvider#DEFAULT_ID} by default.
@@ -318,14 +365,19 @@ public final class GeminiProvider implements ChatProvider {
     }
 
     /**
-     * The base URL, as Google's SDKs take it; {@value GeminiProvider#DEFAULT_BASE_URL} by default.
+     * The base URL, as Google's SDKs take it; when not set, {@value GeminiProvider#BASE_URL_VARIABLE}
+     * if that is set, else {@value GeminiProvider#DEFAULT_BASE_URL}.
      */
     public Builder baseUrl(String baseUrl) {
       http.baseUrl(baseUrl);
       return this;
     }
 
-    /** The API key, sent as {@code x-goog-api-key} (never in the URL) and read on every request. */
+    /**
+     * The API key, sent as {@code x-goog-api-key} (never in the URL) and read on every request;
+     * when not set, {@value GeminiProvider#GOOGLE_API_KEY_VARIABLE} or
+     * {@value GeminiProvider#GEMINI_API_KEY_VARIABLE}.
+     */
     public Builder apiKey(Secret apiKey) {
       http.apiKey(apiKey);
       return this;
@@ -402,13 +454,26 @@ public final class GeminiProvider implements ChatProvider {
       return this;
     }
 
+    /** Where the environment is read; for tests. */
+    Builder environment(Function<String, @Nullable String> environment) {
+      http.environment(environment);
+      return this;
+    }
+
     /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the setting that is invalid
+     * @throws IllegalStateException when there is no credential: no key, given or in
+     *     {@value GeminiProvider#GOOGLE_API_KEY_VARIABLE} or
+     *     {@value GeminiProvider#GEMINI_API_KEY_VARIABLE}, and no secret header
      */
     public GeminiProvider build() {
-      return new GeminiProvider(this);
+      HttpSettings settings = http.settings();
+      if (!HttpProviderBuilder.hasCredential(settings)) {
+        throw http.missingKey("GeminiProvider.builder().apiKey(Secret)");
+      }
+      return new GeminiProvider(this, settings);
     }
   }
 }

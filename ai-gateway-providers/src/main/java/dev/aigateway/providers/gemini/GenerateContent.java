@@ -17,6 +17,7 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
+import dev.aigateway.api.UnsupportedResponseException;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.FinishReasons;
@@ -464,7 +465,7 @@ final class GenerateContent {
   private String callName(JsonNode call, int index) {
     String name = Json.text(call, "name");
     if (name == null || name.isBlank()) {
-      throw new MalformedResponseException(provider, 200,
+      throw new UnsupportedResponseException(provider, 200,
           provider + ": function call " + index + " has no name", null);
     }
     return name;
@@ -530,7 +531,8 @@ final class GenerateContent {
     private String model;
     // The last usageMetadata seen: cumulative, so only the last counts; read at the end.
     private @Nullable JsonNode usageNode;
-    private int calls;
+    // Made at the stream's first function call, so that text-only streams never pay for it.
+    private @Nullable StreamedFunctionCalls calls;
     private boolean finished;
 
     Decoder(String requestedModel) {
@@ -581,9 +583,10 @@ final class GenerateContent {
             if (deltas == null) {
               deltas = new ArrayList<>(2);
             }
-            int index = calls++;
-            deltas.add(new ToolCallDelta(index, callId(call, index), callName(call, index),
-                callArgs(call)));
+            if (calls == null) {
+              calls = new StreamedFunctionCalls(provider);
+            }
+            calls.onPart(call, deltas);
           } else if (isAnswerText(part)) {
             String t = part.get("text").asText();
             text = text.isEmpty() ? t : text + t; // an event rarely has two text parts
@@ -592,13 +595,22 @@ final class GenerateContent {
       }
       String finish = Json.text(candidate, "finishReason");
       if (finish != null) {
+        if (calls != null) {
+          if (deltas == null) {
+            deltas = new ArrayList<>(1);
+          }
+          calls.close(deltas); // the answer is whole: a call still streaming ends here
+          if (deltas.isEmpty()) {
+            deltas = null;
+          }
+        }
         FinishReason reason = finishReason(finish);
-        reason = FinishReasons.withToolCalls(reason, calls > 0);
+        reason = FinishReasons.withToolCalls(reason, calls != null && calls.count() > 0);
         finished = true;
         sink.emit(ChatChunk.of(id, provider, model, text, deltas, reason, usage(usageNode)));
         return;
       }
-      if (!text.isEmpty() || deltas != null) {
+      if (!text.isEmpty() || (deltas != null && !deltas.isEmpty())) {
         sink.emit(ChatChunk.of(id, provider, model, text, deltas, null, null));
       }
     }

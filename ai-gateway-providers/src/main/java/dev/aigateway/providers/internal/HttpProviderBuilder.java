@@ -4,9 +4,11 @@ import dev.aigateway.api.Secret;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +42,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>What one reply may make the gateway hold is capped by {@link #maxResponseSize(long)}
  * ({@link #DEFAULT_MAX_RESPONSE_SIZE}, 32 MiB, by default).
+ *
+ * <p><b>The environment.</b> A vendor's builder names the variables its vendor's SDKs read
+ * ({@link #baseUrlVariable}, {@link #keyVariables}). What the builder was given always wins; a
+ * variable is read only for a setting that was not given, at {@link #settings()}, through
+ * {@link #environment} (the process environment unless a test says otherwise). A key from the
+ * environment becomes a {@link Secret} like any other: read per request, never shown.
  */
 public final class HttpProviderBuilder {
   /** How long connecting may take when the attempt does not say: 10 s. */
@@ -56,9 +64,16 @@ public final class HttpProviderBuilder {
    */
   public static final long DEFAULT_MAX_RESPONSE_SIZE = 32L * 1024 * 1024;
 
+  /** The process environment, {@link System#getenv(String)}: the default of every builder. */
+  public static final Function<String, @Nullable String> PROCESS_ENVIRONMENT = System::getenv;
+
   private String id;
+  private final @Nullable String defaultBaseUrl;
   private @Nullable String baseUrl;
   private @Nullable Secret apiKey;
+  private Function<String, @Nullable String> environment = PROCESS_ENVIRONMENT;
+  private @Nullable String baseUrlVariable;
+  private List<String> keyVariables = List.of();
   private final Map<String, Object> headers = new LinkedHashMap<>();
   private @Nullable OkHttpClient httpClient;
   private @Nullable Executor executor;
@@ -70,7 +85,7 @@ public final class HttpProviderBuilder {
    */
   public HttpProviderBuilder(String defaultId, @Nullable String defaultBaseUrl) {
     this.id = defaultId;
-    this.baseUrl = defaultBaseUrl;
+    this.defaultBaseUrl = defaultBaseUrl;
   }
 
   /** The provider's id, unique within a gateway. */
@@ -86,6 +101,66 @@ public final class HttpProviderBuilder {
   /** The API key, read on every request. */
   public void apiKey(Secret apiKey) {
     this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+  }
+
+  /** The base URL the builder was given, or null when it was left to the environment or default. */
+  public @Nullable String givenBaseUrl() {
+    return baseUrl;
+  }
+
+  /**
+   * Whether {@code settings} carry a credential: an API key (given or from the environment), or a
+   * header whose value is a {@link Secret} (a proxy's own credential).
+   */
+  public static boolean hasCredential(HttpSettings settings) {
+    return settings.apiKey() != null || settings.hasSecretHeader();
+  }
+
+  /**
+   * Where variables are read; {@link #PROCESS_ENVIRONMENT} by default. For tests, which must not
+   * depend on the machine's environment.
+   */
+  public void environment(Function<String, @Nullable String> environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+  }
+
+  /** The variable that gives the base URL when none was given, or null for none. */
+  public void baseUrlVariable(@Nullable String variable) {
+    this.baseUrlVariable = variable;
+  }
+
+  /**
+   * The variables that give the API key when none was given, in order: the first one set wins.
+   * None by default.
+   */
+  public void keyVariables(String... variables) {
+    this.keyVariables = List.of(variables);
+  }
+
+  /** The variables that give the API key when none was given, in the order they are read. */
+  public List<String> keyVariables() {
+    return keyVariables;
+  }
+
+  /** {@code variable}'s value, stripped, or null when it is unset or blank. */
+  public @Nullable String variable(String variable) {
+    String value = environment.apply(variable);
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /**
+   * The failure of a builder that has no credential: an {@link IllegalStateException} whose
+   * message names the variables to set ({@link #keyVariables()}, or {@code variables} when given)
+   * and the builder method that takes a key, never a value.
+   *
+   * @param method the builder method to name, such as {@code OpenAiProvider.builder().apiKey(Secret)}
+   */
+  public IllegalStateException missingKey(String method, String... variables) {
+    List<String> names = variables.length > 0 ? List.of(variables) : keyVariables;
+    String set = names.isEmpty() ? ""
+        : "set the environment variable " + String.join(" or ", names) + ", or ";
+    return new IllegalStateException(id + ": no API key is configured; " + set + "give one with "
+        + method);
   }
 
   /** A header sent with every request; replaces one the adapter would send by that name. */
@@ -142,20 +217,49 @@ public final class HttpProviderBuilder {
     if (id.contains("/")) {
       throw new IllegalArgumentException("id '" + id + "' must not contain '/'");
     }
-    if (baseUrl == null || baseUrl.isBlank()) {
-      throw new IllegalArgumentException("baseUrl must not be blank");
+    String base = baseUrl;
+    String from = "baseUrl";
+    if (base == null && baseUrlVariable != null) {
+      base = variable(baseUrlVariable);
+      from = "baseUrl (from " + baseUrlVariable + ")";
     }
-    HttpUrl url = HttpUrl.parse(baseUrl.strip());
+    if (base == null) {
+      base = defaultBaseUrl;
+      from = "baseUrl";
+    }
+    if (base == null || base.isBlank()) {
+      throw new IllegalArgumentException("baseUrl must not be blank"
+          + (baseUrlVariable != null ? "; set it, or the environment variable " + baseUrlVariable
+              : ""));
+    }
+    HttpUrl url = HttpUrl.parse(base.strip());
     if (url == null) {
       throw new IllegalArgumentException(
-          "baseUrl '" + baseUrl + "' is not an http:// or https:// URL");
+          from + " '" + base + "' is not an http:// or https:// URL");
     }
     if (url.querySize() > 0 || url.fragment() != null) {
       throw new IllegalArgumentException(
-          "baseUrl '" + baseUrl + "' must not have a query or fragment");
+          from + " '" + base + "' must not have a query or fragment");
     }
-    return new HttpSettings(id, url, apiKey, headers, httpClient, executor, clock,
-        maxResponseSize);
+    return new HttpSettings(id, url, apiKey != null ? apiKey : keyFromEnvironment(), headers,
+        httpClient, executor, clock, maxResponseSize);
+  }
+
+  /** The key of the first of {@link #keyVariables} that is set, or null. */
+  private @Nullable Secret keyFromEnvironment() {
+    for (String name : keyVariables) {
+      if (variable(name) != null) {
+        if (environment == PROCESS_ENVIRONMENT) {
+          return Secret.env(name); // what a user would write, labelled "env NAME"
+        }
+        Function<String, @Nullable String> env = environment;
+        return Secret.from(() -> { // read per request and stripped, as Secret.env does
+          String value = env.apply(name);
+          return value == null ? null : value.strip();
+        });
+      }
+    }
+    return null;
   }
 
   /**

@@ -95,6 +95,11 @@ public final class HttpSettings {
     }
   }
 
+  /** Whether one of the extra headers is a {@link Secret}, that is a credential of its own. */
+  public boolean hasSecretHeader() {
+    return headers.values().stream().anyMatch(v -> v instanceof Secret);
+  }
+
   /** Adds the application's extra headers to {@code request}, reading secret ones now. */
   public Request.Builder applyHeaders(Request.Builder request) {
     for (Map.Entry<String, Object> h : headers.entrySet()) {

@@ -9,6 +9,7 @@ import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.ProviderUnavailableException;
+import dev.aigateway.api.UnsupportedResponseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -104,6 +105,9 @@ public final class Redactor {
       String code = p.errorCode();
       if (e instanceof MalformedResponseException) {
         return new MalformedResponseException(provider, status, message, cause);
+      }
+      if (e instanceof UnsupportedResponseException) {
+        return new UnsupportedResponseException(provider, status, message, cause);
       }
       if (e instanceof ProviderUnavailableException) {
         return new ProviderUnavailableException(provider, status, code, message, cause);

@@ -1,6 +1,7 @@
 package dev.aigateway.providers.openai;
 
 import dev.aigateway.providers.openai.internal.ChatCompletions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Presets for servers that speak OpenAI's Chat Completions API. Each returns an
@@ -9,7 +10,17 @@ import dev.aigateway.providers.openai.internal.ChatCompletions;
  *
  * <pre>{@code
  * OpenAiProvider groq = OpenAiCompatible.groq().apiKey(Secret.env("GROQ_API_KEY")).build();
+ * OpenAiProvider same = OpenAiCompatible.groq().build();      // reads GROQ_API_KEY itself
  * }</pre>
+ *
+ * <p><b>Keys.</b> A preset for a hosted vendor reads that vendor's conventional variable when it
+ * is given no key ({@code MISTRAL_API_KEY}, {@code GROQ_API_KEY}, {@code DEEPSEEK_API_KEY},
+ * {@code TOGETHER_API_KEY}, {@code OPENROUTER_API_KEY}), never {@code OPENAI_API_KEY}, and
+ * without either {@code build()} fails with an {@link IllegalStateException} naming that
+ * variable, also when its base URL was changed (a proxy in front of the vendor). The local
+ * servers ({@link #ollama()}, {@link #vllm()}) and {@link #custom} read no variable and need no
+ * key; give one with {@code apiKey} when the server wants it. No preset reads
+ * {@code OPENAI_BASE_URL}.
  *
  * <table>
  *   <caption>Presets</caption>
@@ -43,51 +54,56 @@ import dev.aigateway.providers.openai.internal.ChatCompletions;
 public final class OpenAiCompatible {
   private OpenAiCompatible() {}
 
-  /** Mistral La Plateforme. */
+  /** Mistral La Plateforme; the key from {@code MISTRAL_API_KEY} unless given. */
   public static OpenAiProvider.Builder mistral() {
     return preset("mistral", "mistral_ai", "https://api.mistral.ai/v1", new ChatCompletions.Dialect(
-        ChatCompletions.MaxTokensField.MAX_TOKENS, false, "random_seed", true));
+        ChatCompletions.MaxTokensField.MAX_TOKENS, false, "random_seed", true), "MISTRAL_API_KEY");
   }
 
-  /** Groq. */
+  /** Groq; the key from {@code GROQ_API_KEY} unless given. */
   public static OpenAiProvider.Builder groq() {
-    return preset("groq", "groq", "https://api.groq.com/openai/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("groq", "groq", "https://api.groq.com/openai/v1",
+        ChatCompletions.Dialect.COMPATIBLE, "GROQ_API_KEY");
   }
 
-  /** DeepSeek. */
+  /** DeepSeek; the key from {@code DEEPSEEK_API_KEY} unless given. */
   public static OpenAiProvider.Builder deepSeek() {
-    return preset("deepseek", "deepseek", "https://api.deepseek.com", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("deepseek", "deepseek", "https://api.deepseek.com",
+        ChatCompletions.Dialect.COMPATIBLE, "DEEPSEEK_API_KEY");
   }
 
-  /** Together AI. */
+  /** Together AI; the key from {@code TOGETHER_API_KEY} unless given. */
   public static OpenAiProvider.Builder together() {
-    return preset("together", "together", "https://api.together.xyz/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("together", "together", "https://api.together.xyz/v1",
+        ChatCompletions.Dialect.COMPATIBLE, "TOGETHER_API_KEY");
   }
 
-  /** OpenRouter. */
+  /** OpenRouter; the key from {@code OPENROUTER_API_KEY} unless given. */
   public static OpenAiProvider.Builder openRouter() {
     return preset("openrouter", "openrouter", "https://openrouter.ai/api/v1",
-        ChatCompletions.Dialect.COMPATIBLE);
+        ChatCompletions.Dialect.COMPATIBLE, "OPENROUTER_API_KEY");
   }
 
-  /** A local Ollama server. */
+  /** A local Ollama server; no key needed, none read from the environment. */
   public static OpenAiProvider.Builder ollama() {
-    return preset("ollama", "ollama", "http://localhost:11434/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("ollama", "ollama", "http://localhost:11434/v1",
+        ChatCompletions.Dialect.COMPATIBLE, null);
   }
 
-  /** A local vLLM server. */
+  /** A local vLLM server; no key needed, none read from the environment. */
   public static OpenAiProvider.Builder vllm() {
-    return preset("vllm", "vllm", "http://localhost:8000/v1", ChatCompletions.Dialect.COMPATIBLE);
+    return preset("vllm", "vllm", "http://localhost:8000/v1", ChatCompletions.Dialect.COMPATIBLE,
+        null);
   }
 
-  /** Any other compatible server. */
+  /** Any other compatible server; no key needed, none read from the environment. */
   public static OpenAiProvider.Builder custom(String id, String baseUrl) {
-    return preset(id, id, baseUrl, ChatCompletions.Dialect.COMPATIBLE);
+    return preset(id, id, baseUrl, ChatCompletions.Dialect.COMPATIBLE, null);
   }
 
-  private static OpenAiProvider.Builder preset(
-      String id, String providerName, String baseUrl, ChatCompletions.Dialect dialect) {
+  private static OpenAiProvider.Builder preset(String id, String providerName, String baseUrl,
+      ChatCompletions.Dialect dialect, @Nullable String keyVariable) {
     return OpenAiProvider.builder().id(id).providerName(providerName).baseUrl(baseUrl)
-        .dialect(dialect);
+        .dialect(dialect).presetKey(keyVariable);
   }
 }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -28,9 +29,22 @@ import org.jspecify.annotations.Nullable;
  * OpenAiProvider openai = OpenAiProvider.builder()
  *     .apiKey(Secret.env("OPENAI_API_KEY"))
  *     .build();                                   // id "openai", https://api.openai.com/v1
+ * OpenAiProvider same = OpenAiProvider.fromEnv(); // OPENAI_API_KEY, and OPENAI_BASE_URL if set
  * }</pre>
  *
- * <p>It authenticates with {@code Authorization: Bearer <key>} (no header when no key is set,
+ * <p><b>Credentials from the environment</b>, as OpenAI's SDKs read them: a builder given no base
+ * URL takes {@value #BASE_URL_VARIABLE} when it is set, else {@value #DEFAULT_BASE_URL}; given no
+ * key, it takes {@value #API_KEY_VARIABLE} when requests go to OpenAI or to
+ * {@value #BASE_URL_VARIABLE}. What the builder is given always wins. Requests to OpenAI's own
+ * host ({@code api.openai.com}) need a credential (a key, or a {@link Builder#header(String,
+ * Secret) secret header} of a proxy's own): without one, {@link Builder#build()} fails with an
+ * {@link IllegalStateException} that names {@value #API_KEY_VARIABLE}. A base URL set in code to
+ * another server (a local Ollama or vLLM, a proxy) needs no key and is never sent
+ * {@value #API_KEY_VARIABLE}, so OpenAI's key cannot travel to a server it was not meant for;
+ * give that server's key with {@link Builder#apiKey}. The {@link OpenAiCompatible} presets read
+ * their own vendor's variable instead.
+ *
+ * <p>It authenticates with {@code Authorization: Bearer <key>} (no header when there is no key,
  * for local servers), and sends {@code OpenAI-Organization} and {@code OpenAI-Project} when set.
  * Streams ask for usage with {@code stream_options.include_usage}.
  *
@@ -53,14 +67,19 @@ public final class OpenAiProvider implements ChatProvider {
   public static final String DEFAULT_ID = "openai";
   /** The default base URL, as in OpenAI's SDKs. */
   public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+  /** The environment variable that gives the API key when the builder has none. */
+  public static final String API_KEY_VARIABLE = "OPENAI_API_KEY";
+  /** The environment variable that gives the base URL when the builder has none. */
+  public static final String BASE_URL_VARIABLE = "OPENAI_BASE_URL";
+  private static final String OPENAI_HOST = "api.openai.com";
 
   private final HttpSettings settings;
   private final String endpoint;
   private final String providerName;
   private final HttpChatProvider http;
 
-  private OpenAiProvider(Builder b) {
-    this.settings = b.http.settings();
+  private OpenAiProvider(Builder b, HttpSettings settings) {
+    this.settings = settings;
     this.providerName = b.providerName;
     HttpUrl url = settings.endpoint("chat/completions");
     this.endpoint = url.toString();
@@ -68,9 +87,30 @@ public final class OpenAiProvider implements ChatProvider {
         new Wire(settings, url, b.dialect, b.organization, b.project));
   }
 
-  /** A builder with OpenAI's defaults. */
+  /**
+   * A builder with OpenAI's defaults. Left unset, its base URL and key come from the environment
+   * (see the class documentation).
+   */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A provider configured from the environment alone: the key from {@value #API_KEY_VARIABLE},
+   * the base URL from {@value #BASE_URL_VARIABLE} when it is set. Unlike {@code builder().build()}
+   * it needs the key whatever the base URL.
+   *
+   * @throws IllegalStateException naming {@value #API_KEY_VARIABLE} when it is not set
+   * @throws IllegalArgumentException when {@value #BASE_URL_VARIABLE} is not a URL
+   */
+  public static OpenAiProvider fromEnv() {
+    return fromEnv(HttpProviderBuilder.PROCESS_ENVIRONMENT);
+  }
+
+  static OpenAiProvider fromEnv(Function<String, @Nullable String> environment) {
+    Builder b = builder().environment(environment);
+    b.keyAlwaysRequired = true;
+    return b.build();
   }
 
   /** The URL requests are posted to. */
@@ -192,8 +232,14 @@ public final class OpenAiProvider implements ChatProvider {
     private @Nullable String project;
     private ChatCompletions.Dialect dialect = ChatCompletions.Dialect.OPENAI;
     private String providerName = "openai";
+    /** OpenAI's own rules for the environment (see the class); off for the presets. */
+    private boolean openAiEnvironment = true;
+    private @Nullable String presetKeyVariable;
+    private boolean keyAlwaysRequired;
 
-    Builder() {}
+    Builder() {
+      http.baseUrlVariable(BASE_URL_VARIABLE);
+    }
 
     /**
      * The provider's id, unique within a gateway; {@value OpenAiProvider#DEFAULT_ID} by default.
@@ -204,14 +250,20 @@ public final class OpenAiProvider implements ChatProvider {
     }
 
     /**
-     * The base URL, as OpenAI's SDKs take it; {@value OpenAiProvider#DEFAULT_BASE_URL} by default.
+     * The base URL, as OpenAI's SDKs take it; when not set, {@value OpenAiProvider#BASE_URL_VARIABLE}
+     * if that is set, else {@value OpenAiProvider#DEFAULT_BASE_URL}. A base URL set here to a server
+     * other than OpenAI's gets no key from the environment.
      */
     public Builder baseUrl(String baseUrl) {
       http.baseUrl(baseUrl);
       return this;
     }
 
-    /** The API key, read on every request; without one no {@code Authorization} is sent. */
+    /**
+     * The API key, read on every request. When not set it comes from the environment (see
+     * {@link OpenAiProvider}); without any, no {@code Authorization} is sent, which only a server
+     * other than OpenAI's accepts.
+     */
     public Builder apiKey(Secret apiKey) {
       http.apiKey(apiKey);
       return this;
@@ -294,12 +346,57 @@ public final class OpenAiProvider implements ChatProvider {
     }
 
     /**
+     * A preset's rule instead of OpenAI's: the key comes from {@code variable} and is required,
+     * or, when it is null (a local server), none is read or needed; {@code OPENAI_BASE_URL} is not
+     * read.
+     */
+    Builder presetKey(@Nullable String variable) {
+      this.openAiEnvironment = false;
+      this.presetKeyVariable = variable;
+      http.baseUrlVariable(null);
+      return this;
+    }
+
+    /** Where the environment is read; for tests. */
+    Builder environment(Function<String, @Nullable String> environment) {
+      http.environment(environment);
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the setting that is invalid
+     * @throws IllegalStateException when requests would go to OpenAI (or to a preset's hosted
+     *     vendor) without a key, neither given nor in the environment; the message names the
+     *     variable to set
      */
     public OpenAiProvider build() {
-      return new OpenAiProvider(this);
+      boolean required;
+      if (openAiEnvironment) {
+        String given = http.givenBaseUrl();
+        boolean toOpenAi = given == null || isOpenAiHost(given);
+        http.keyVariables(toOpenAi || keyAlwaysRequired ? new String[] {API_KEY_VARIABLE}
+            : new String[0]);
+        required = keyAlwaysRequired;
+      } else {
+        http.keyVariables(presetKeyVariable == null ? new String[0]
+            : new String[] {presetKeyVariable});
+        required = presetKeyVariable != null;
+      }
+      HttpSettings settings = http.settings();
+      if (!HttpProviderBuilder.hasCredential(settings)
+          && (required || (openAiEnvironment && settings.baseUrl().host().equals(OPENAI_HOST)))) {
+        throw http.missingKey(openAiEnvironment ? "OpenAiProvider.builder().apiKey(Secret)"
+            : "apiKey(Secret) on the preset's builder", openAiEnvironment
+                ? new String[] {API_KEY_VARIABLE} : new String[0]);
+      }
+      return new OpenAiProvider(this, settings);
+    }
+
+    private static boolean isOpenAiHost(String url) {
+      HttpUrl parsed = HttpUrl.parse(url.strip());
+      return parsed != null && parsed.host().equals(OPENAI_HOST);
     }
   }
 }

@@ -303,7 +303,8 @@ class AnthropicRequestTest {
           .apiKey(Secret.of(KEY)).build(), ChatRequest.of("m", "hi"));
       assertThat(r.getUrl().encodedPath()).isEqualTo("/proxy/anthropic/v1/messages");
     }
-    assertThat(AnthropicProvider.builder().build().endpoint())
+    assertThat(AnthropicProvider.builder().environment(name -> null).apiKey(Secret.of(KEY))
+        .build().endpoint())
         .isEqualTo("https://api.anthropic.com/v1/messages");
   }
 

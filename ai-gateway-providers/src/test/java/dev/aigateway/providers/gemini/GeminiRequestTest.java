@@ -241,7 +241,8 @@ class GeminiRequestTest {
         .apiKey(Secret.of(KEY)).apiVersion("v1alpha").build();
     assertThat(send(p, ChatRequest.of(MODEL, "x")).getUrl().encodedPath())
         .isEqualTo("/proxy/google/v1alpha/models/gemini-2.5-flash:generateContent");
-    assertThat(GeminiProvider.builder().build().endpoint(MODEL, true)).isEqualTo(
+    assertThat(GeminiProvider.builder().environment(name -> null).apiKey(Secret.of(KEY)).build()
+        .endpoint(MODEL, true)).isEqualTo(
         "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash"
             + ":streamGenerateContent?alt=sse");
     assertThatThrownBy(() -> GeminiProvider.builder().apiVersion("v1/beta"))

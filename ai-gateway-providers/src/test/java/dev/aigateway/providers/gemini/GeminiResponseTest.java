@@ -14,6 +14,7 @@ import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderRateLimitException;
 import dev.aigateway.api.ProviderUnavailableException;
 import dev.aigateway.api.ToolCall;
+import dev.aigateway.api.UnsupportedResponseException;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.conformance.Wire;
 import java.time.Duration;
@@ -143,13 +144,16 @@ class GeminiResponseTest {
   }
 
   @Test
-  void aReplyWithoutCandidatesOrAFunctionCallWithoutNameIsMalformed() {
+  void aReplyWithoutCandidatesIsMalformedAndAFunctionCallWithoutNameIsUnsupported() {
     assertThat(failure(200, "{\"usageMetadata\":{\"promptTokenCount\":3}}"))
         .isInstanceOf(MalformedResponseException.class).hasMessageContaining("no candidates");
     assertThat(failure(200, """
         {"candidates":[{"content":{"parts":[{"functionCall":{"args":{}}}]},
           "finishReason":"STOP"}]}"""))
-        .isInstanceOf(MalformedResponseException.class).hasMessageContaining("no name");
+        .as("a shape the adapter does not understand comes back the same: not retryable")
+        .isInstanceOfSatisfying(UnsupportedResponseException.class,
+            e -> assertThat(e.retryable()).isFalse())
+        .hasMessageContaining("no name");
   }
 
   @Test

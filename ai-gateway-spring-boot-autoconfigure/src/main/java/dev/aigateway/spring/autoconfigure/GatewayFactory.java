@@ -102,7 +102,7 @@ final class GatewayFactory {
           "one of openai, openai-compatible, azure-openai, anthropic, gemini");
     }
     Secret key = key(at, p);
-    return guarded(at, () -> switch (p.getType()) {
+    return guarded(at, () -> keyNamed(at, key, p, () -> switch (p.getType()) {
       case OPENAI -> openAi(OpenAiProvider.builder().id(id), p, key);
       case OPENAI_COMPATIBLE -> openAi(compatible(at, id, p).id(id), p, key);
       case AZURE_OPENAI -> {
@@ -172,7 +172,27 @@ final class GatewayFactory {
         }
         yield ge.build();
       }
-    });
+    }));
+  }
+
+  /**
+   * {@code build}'s provider. A builder given no key reads its vendor's environment variable, and
+   * fails with an {@link IllegalStateException} naming it when that is unset too: that becomes a
+   * failure of {@code api-key}, so that startup says which property to set.
+   */
+  private static ChatProvider keyNamed(String at, @Nullable Secret key, Provider p,
+      Supplier<ChatProvider> build) {
+    try {
+      return build.get();
+    } catch (IllegalStateException e) {
+      if (key != null || p.getTokenSupplier() != null) {
+        throw e;
+      }
+      throw new AiGatewayConfigurationException(at + ".api-key",
+          "is missing, and so is the vendor's environment variable (" + e.getMessage() + ")",
+          "one of api-key, api-key-env or api-key-file (or token-supplier for azure-openai), "
+              + "or set the environment variable named");
+    }
   }
 
   private static OpenAiProvider.Builder compatible(String at, String id, Provider p) {

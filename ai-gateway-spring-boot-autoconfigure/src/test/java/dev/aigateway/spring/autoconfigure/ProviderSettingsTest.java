@@ -69,21 +69,25 @@ class ProviderSettingsTest {
   @Test
   void theExhaustionPolicyAndBadBudgetsAreNamed() {
     runner.withPropertyValues("ai-gateway.providers.openai.type=openai",
+        "ai-gateway.providers.openai.api-key=sk-test-settings",
         "ai-gateway.rate-limits.default.requests[0]=1/1s",
         "ai-gateway.rate-limits.on-exhausted=wait-then-reject").run(context ->
             assertThat(context.getStartupFailure()).rootCause()
                 .hasMessageContaining("ai-gateway.rate-limits.max-wait: is missing"));
     runner.withPropertyValues("ai-gateway.providers.openai.type=openai",
+        "ai-gateway.providers.openai.api-key=sk-test-settings",
         "ai-gateway.rate-limits.default.requests[0]=1/1s",
         "ai-gateway.rate-limits.on-exhausted=queue").run(context ->
             assertThat(context.getStartupFailure()).rootCause()
                 .hasMessageContaining("ai-gateway.rate-limits.on-exhausted: is no policy"));
     runner.withPropertyValues("ai-gateway.providers.openai.type=openai",
+        "ai-gateway.providers.openai.api-key=sk-test-settings",
         "ai-gateway.rate-limits.default.requests[0]=1/1s",
         "ai-gateway.rate-limits.on-exhausted=wait-then-proceed",
         "ai-gateway.rate-limits.max-wait=2s").run(context ->
             assertThat(context).hasNotFailed());
     runner.withPropertyValues("ai-gateway.providers.openai.type=openai",
+        "ai-gateway.providers.openai.api-key=sk-test-settings",
         "ai-gateway.upstream-limits.providers.nope.requests-per-minute=5").run(context ->
             assertThat(context.getStartupFailure()).rootCause()
                 .hasMessageContaining("ai-gateway.upstream-limits.providers.nope")

@@ -2,6 +2,7 @@ package dev.aigateway.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -75,6 +76,41 @@ class StartupFailureTest {
       assertThat(analysis.getDescription() + analysis.getAction())
           .doesNotContain("sk-secret-startup");
     });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "anthropic|ANTHROPIC_API_KEY|ai-gateway.providers.x.type=anthropic|",
+      "gemini|GEMINI_API_KEY|ai-gateway.providers.x.type=gemini|",
+      "together|TOGETHER_API_KEY|ai-gateway.providers.x.type=openai-compatible"
+          + "|ai-gateway.providers.x.preset=together",
+      "azure|AZURE_OPENAI_API_KEY|ai-gateway.providers.x.type=azure-openai"
+          + "|ai-gateway.providers.x.base-url=https://r.openai.azure.com",
+  })
+  void aProviderWithNoKeyAnywhereFailsStartupNamingApiKeyAndTheVariable(String vendor,
+      String variable, String type, String more) {
+    // The builders read the process environment; this machine must not have the variable.
+    Assumptions.assumeTrue(System.getenv(variable) == null && System.getenv("GOOGLE_API_KEY") == null,
+        variable + " is set in this environment, so the provider has a key");
+    String[] properties = more == null ? new String[] {type} : new String[] {type, more};
+    runner.withPropertyValues(properties).run(context -> {
+      assertThat(context).hasFailed();
+      AiGatewayConfigurationException e = cause(context.getStartupFailure());
+      assertThat(e.property()).isEqualTo("ai-gateway.providers.x.api-key");
+      assertThat(e.problem()).contains("is missing").contains(variable);
+      assertThat(e.valid()).contains("api-key-env");
+      FailureAnalysis analysis = new AiGatewayFailureAnalyzer().analyze(
+          context.getStartupFailure());
+      assertThat(analysis.getDescription()).contains("'ai-gateway.providers.x.api-key'")
+          .contains(variable);
+    });
+  }
+
+  @Test
+  void aLocalServerNeedsNoKey() {
+    runner.withPropertyValues("ai-gateway.providers.local.type=openai-compatible",
+        "ai-gateway.providers.local.preset=ollama").run(context ->
+        assertThat(context).hasNotFailed());
   }
 
   @Test
