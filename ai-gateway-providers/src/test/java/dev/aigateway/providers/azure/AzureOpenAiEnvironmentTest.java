@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.Secret;
+import dev.aigateway.providers.auth.AccessToken;
 import dev.aigateway.providers.conformance.Wire;
 import dev.aigateway.providers.openai.OpenAiFixtures;
 import java.time.Instant;
@@ -79,7 +80,7 @@ class AzureOpenAiEnvironmentTest {
   void aTokenSupplierIsTheCredentialAndTheEnvironmentsKeyIsNotSent() throws Exception {
     AzureOpenAiProvider p = AzureOpenAiProvider.builder().environment(Map.of(
         "AZURE_OPENAI_API_KEY", ENV_KEY)::get).baseUrl(server.url("/").toString())
-        .tokenSupplier(() -> AzureOpenAiProvider.AccessToken.of("entra-token-0000",
+        .tokenSupplier(() -> AccessToken.of("entra-token-0000",
             Instant.now().plusSeconds(3600)))
         .build();
     RecordedRequest r = send(p);
