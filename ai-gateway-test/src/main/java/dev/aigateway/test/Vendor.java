@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #ANTHROPIC}</td><td>{@code POST .../v1/messages}</td>
  *       <td>{@code http://127.0.0.1:port}</td></tr>
  *   <tr><td>{@link #GEMINI}</td><td>{@code POST .../models/{model}:generateContent}, and
- *       {@code :streamGenerateContent?alt=sse}</td><td>{@code http://127.0.0.1:port}</td></tr>
+ *       {@code :streamGenerateContent?alt=sse}; also Vertex AI's
+ *       {@code /v1/projects/{p}/locations/{l}/publishers/google/models/{model}:generateContent}
+ *       (its {@code Authorization} bearer token is in {@link ReceivedRequest#header})</td>
+ *       <td>{@code http://127.0.0.1:port}</td></tr>
  * </table>
  *
  * <p>Azure OpenAI speaks OpenAI's format; it is a vendor of its own here because its paths, its

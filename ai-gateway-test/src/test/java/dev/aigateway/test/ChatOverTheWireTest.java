@@ -13,6 +13,11 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.providers.auth.AccessToken;
+import dev.aigateway.providers.gemini.VertexAiProvider;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -136,5 +141,26 @@ class ChatOverTheWireTest {
       assertThat(usage.outputTokens()).isEqualTo(30);
       assertThat(usage.reasoningTokens()).isEqualTo(vendor == Vendor.ANTHROPIC ? 0 : 25);
     }
+  }
+
+  @Test
+  void vertexAiIsServedInGeminisFormatOnItsOwnPath() {
+    fake.enqueue(Reply.text("Served on Vertex.").withUsage(Usage.of(7, 3, 0, 0)));
+    try (ChatProvider vertex = VertexAiProvider.builder()
+        .baseUrl(fake.baseUrl(Vendor.GEMINI)).project("acme-prod").location("europe-west4")
+        .tokenSupplier(() -> AccessToken.of("ya29.fake",
+            Instant.now().plus(Duration.ofHours(1))))
+        .build()) {
+      ChatResponse answer = vertex.chat(ChatRequest.of("gemini-2.5-flash", "Hi"));
+      assertThat(answer.text()).isEqualTo("Served on Vertex.");
+      assertThat(answer.usage()).isEqualTo(new Usage(7, 3, 10, 0, 0));
+    }
+    ReceivedRequest r = fake.takeRequest();
+    assertThat(r.vendor()).isEqualTo(Vendor.GEMINI);
+    assertThat(r.path()).isEqualTo("/v1/projects/acme-prod/locations/europe-west4/publishers/"
+        + "google/models/gemini-2.5-flash:generateContent");
+    assertThat(r.model()).isEqualTo("gemini-2.5-flash");
+    assertThat(r.header("Authorization")).isEqualTo("Bearer ya29.fake");
+    assertThat(r.lastUserText()).isEqualTo("Hi");
   }
 }
