@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -56,6 +57,8 @@ import org.jspecify.annotations.Nullable;
  *       valid token the call fails with an {@link dev.aigateway.api.AuthenticationException}
  *       coded {@code token_unavailable}, and nothing is sent. {@link Builder#quotaProject} adds
  *       {@code x-goog-user-project}, for user credentials billed to another project.
+ *   <li><b>The environment.</b> A builder given no project reads {@value #PROJECT_VARIABLE}, and
+ *       one given no location {@value #LOCATION_VARIABLE}, as Google's SDKs do.
  *   <li><b>Observation.</b> {@link #providerName()} is {@code gcp.vertex_ai}, as the
  *       OpenTelemetry GenAI conventions name it.
  * </ul>
@@ -72,6 +75,10 @@ public final class VertexAiProvider implements ChatProvider {
   public static final String DEFAULT_LOCATION = "global";
   /** The default API version. */
   public static final String DEFAULT_API_VERSION = "v1";
+  /** The environment variable that gives the project when the builder has none. */
+  public static final String PROJECT_VARIABLE = "GOOGLE_CLOUD_PROJECT";
+  /** The environment variable that gives the location when the builder has none. */
+  public static final String LOCATION_VARIABLE = "GOOGLE_CLOUD_LOCATION";
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern RESOURCE =
@@ -88,8 +95,8 @@ public final class VertexAiProvider implements ChatProvider {
 
   private VertexAiProvider(Builder b, HttpSettings settings) {
     this.settings = settings;
-    this.project = b.project;
-    this.location = b.location;
+    this.project = Objects.requireNonNull(b.project);
+    this.location = Objects.requireNonNull(b.location);
     this.apiVersion = b.apiVersion;
     this.quotaProject = b.quotaProject;
     this.tokens = new TokenCache(settings.id(), b.tokenSupplier, b.tokenRefreshMargin,
@@ -253,7 +260,7 @@ public final class VertexAiProvider implements ChatProvider {
     private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, null);
     private @Nullable String baseUrl;
     private @Nullable String project;
-    private String location = DEFAULT_LOCATION;
+    private @Nullable String location;
     private String apiVersion = DEFAULT_API_VERSION;
     private @Nullable String quotaProject;
     private @Nullable TokenSupplier tokenSupplier;
@@ -269,7 +276,8 @@ public final class VertexAiProvider implements ChatProvider {
     }
 
     /**
-     * The Google Cloud project id (not its number or display name).
+     * The Google Cloud project id (not its number or display name); when not set,
+     * {@value VertexAiProvider#PROJECT_VARIABLE}, as Google's SDKs read it.
      *
      * @throws IllegalArgumentException when blank or not a single path segment
      */
@@ -279,8 +287,9 @@ public final class VertexAiProvider implements ChatProvider {
     }
 
     /**
-     * The location: {@value VertexAiProvider#DEFAULT_LOCATION} (the default) or a region such as
-     * {@code us-central1}; it also picks the default base URL.
+     * The location: a region such as {@code us-central1}, or {@value VertexAiProvider#DEFAULT_LOCATION};
+     * when not set, {@value VertexAiProvider#LOCATION_VARIABLE}, else
+     * {@value VertexAiProvider#DEFAULT_LOCATION}. It also picks the default base URL.
      *
      * @throws IllegalArgumentException when blank or not a single path segment
      */
@@ -354,6 +363,12 @@ public final class VertexAiProvider implements ChatProvider {
       return this;
     }
 
+    /** Where environment variables are read; the process environment by default. For tests. */
+    Builder environment(Function<String, @Nullable String> environment) {
+      http.environment(environment);
+      return this;
+    }
+
     /**
      * The most bytes one reply, or one event of a stream, may make the gateway hold; 32 MiB by
      * default (see {@link GeminiProvider.Builder#maxResponseSize}).
@@ -374,12 +389,22 @@ public final class VertexAiProvider implements ChatProvider {
     /**
      * Validates and builds.
      *
-     * @throws IllegalArgumentException when the project or the token supplier is missing
+     * @throws IllegalArgumentException when the project (given or from
+     *     {@value VertexAiProvider#PROJECT_VARIABLE}) or the token supplier is missing, or a
+     *     variable's value is not a single path segment
      */
     public VertexAiProvider build() {
+      if (project == null && http.variable(PROJECT_VARIABLE) != null) {
+        project = segment(http.variable(PROJECT_VARIABLE), PROJECT_VARIABLE, "my-project");
+      }
       if (project == null) {
-        throw new IllegalArgumentException(
-            "Vertex AI needs project(\"my-project\"): the Google Cloud project id");
+        throw new IllegalArgumentException("Vertex AI needs project(\"my-project\"), the Google"
+            + " Cloud project id, or the environment variable " + PROJECT_VARIABLE);
+      }
+      if (location == null) {
+        String fromEnvironment = http.variable(LOCATION_VARIABLE);
+        location = fromEnvironment == null ? DEFAULT_LOCATION
+            : segment(fromEnvironment, LOCATION_VARIABLE, "us-central1");
       }
       if (tokenSupplier == null) {
         throw new IllegalArgumentException("Vertex AI needs tokenSupplier(...): for example"

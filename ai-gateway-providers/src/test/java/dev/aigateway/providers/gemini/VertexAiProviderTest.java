@@ -19,7 +19,9 @@ import dev.aigateway.providers.conformance.Wire;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class VertexAiProviderTest {
   private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
   private static final String TOKEN = "ya29.vertex-token-0123456789abcdef";
+  private static final Function<String, String> NO_VARIABLES = name -> null;
   private final MockWebServer server = new MockWebServer();
   private final ManualClock clock = new ManualClock(T0);
 
@@ -44,12 +47,17 @@ class VertexAiProviderTest {
     server.close();
   }
 
+  /** A builder that reads no environment variable: the tests do not depend on the machine's. */
+  private static VertexAiProvider.Builder builder() {
+    return VertexAiProvider.builder().environment(NO_VARIABLES);
+  }
+
   private TokenSupplier fixedToken() {
     return () -> AccessToken.of(TOKEN, clock.instant().plus(Duration.ofHours(1)));
   }
 
   private VertexAiProvider.Builder vertex() {
-    return VertexAiProvider.builder().baseUrl(server.url("/").toString()).project("acme-prod")
+    return builder().baseUrl(server.url("/").toString()).project("acme-prod")
         .tokenSupplier(fixedToken()).clock(clock);
   }
 
@@ -64,12 +72,12 @@ class VertexAiProviderTest {
   @Test
   void theGlobalLocationAndARegionHaveTheirOwnHosts() {
     TokenSupplier tokens = fixedToken();
-    VertexAiProvider global = VertexAiProvider.builder().project("acme-prod")
+    VertexAiProvider global = builder().project("acme-prod")
         .tokenSupplier(tokens).build();
     assertThat(global.endpoint("gemini-2.5-flash", false)).isEqualTo(
         "https://aiplatform.googleapis.com/v1/projects/acme-prod/locations/global/publishers/"
             + "google/models/gemini-2.5-flash:generateContent");
-    VertexAiProvider regional = VertexAiProvider.builder().project("acme-prod")
+    VertexAiProvider regional = builder().project("acme-prod")
         .location("europe-west4").apiVersion("v1beta1").tokenSupplier(tokens).build();
     assertThat(regional.endpoint("gemini-2.5-pro", true)).isEqualTo(
         "https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/acme-prod/locations/"
@@ -82,7 +90,7 @@ class VertexAiProviderTest {
 
   @Test
   void aModelIsANameAPublisherPathOrAResourceOfTheProject() {
-    VertexAiProvider p = VertexAiProvider.builder().project("acme-prod").location("us-central1")
+    VertexAiProvider p = builder().project("acme-prod").location("us-central1")
         .tokenSupplier(fixedToken()).build();
     String base = "https://us-central1-aiplatform.googleapis.com/v1/projects/acme-prod/locations/"
         + "us-central1/";
@@ -183,16 +191,16 @@ class VertexAiProviderTest {
 
   @Test
   void badSettingsFailAtBuildNamingTheSetting() {
-    assertThatThrownBy(() -> VertexAiProvider.builder().tokenSupplier(fixedToken()).build())
+    assertThatThrownBy(() -> builder().tokenSupplier(fixedToken()).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("project(");
-    assertThatThrownBy(() -> VertexAiProvider.builder().project("p").build())
+    assertThatThrownBy(() -> builder().project("p").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenSupplier(");
-    assertThatThrownBy(() -> VertexAiProvider.builder().project("my project"))
+    assertThatThrownBy(() -> builder().project("my project"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("project must be a single path segment");
-    assertThatThrownBy(() -> VertexAiProvider.builder().location("us/central1"))
+    assertThatThrownBy(() -> builder().location("us/central1"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("location");
-    assertThatThrownBy(() -> VertexAiProvider.builder().tokenRefreshMargin(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> builder().tokenRefreshMargin(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenRefreshMargin");
   }
 
@@ -207,5 +215,28 @@ class VertexAiProviderTest {
     assertThat(e).isInstanceOf(AuthenticationException.class);
     assertThat(e.toString()).doesNotContain(TOKEN);
     assertThat(AccessToken.of(TOKEN, T0).toString()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void theProjectAndLocationComeFromGoogleCloudsVariablesWhenNotGiven() {
+    java.util.Map<String, String> env = Map.of("GOOGLE_CLOUD_PROJECT", "env-project",
+        "GOOGLE_CLOUD_LOCATION", "asia-northeast1");
+    VertexAiProvider fromEnv = VertexAiProvider.builder().environment(env::get)
+        .tokenSupplier(fixedToken()).build();
+    assertThat(fromEnv.endpoint("gemini-2.5-flash", false)).isEqualTo(
+        "https://asia-northeast1-aiplatform.googleapis.com/v1/projects/env-project/locations/"
+            + "asia-northeast1/publishers/google/models/gemini-2.5-flash:generateContent");
+    VertexAiProvider given = VertexAiProvider.builder().environment(env::get)
+        .project("given").location("global").tokenSupplier(fixedToken()).build();
+    assertThat(given.endpoint("gemini-2.5-flash", false)).as("what the builder is given wins")
+        .isEqualTo("https://aiplatform.googleapis.com/v1/projects/given/locations/global/"
+            + "publishers/google/models/gemini-2.5-flash:generateContent");
+    assertThatThrownBy(() -> builder().tokenSupplier(fixedToken()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("GOOGLE_CLOUD_PROJECT");
+    assertThatThrownBy(() -> VertexAiProvider.builder()
+        .environment(Map.of("GOOGLE_CLOUD_PROJECT", "a b")::get)
+        .tokenSupplier(fixedToken()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("GOOGLE_CLOUD_PROJECT must be a single path segment");
   }
 }
