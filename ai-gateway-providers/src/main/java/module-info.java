@@ -23,4 +23,6 @@ module dev.aigateway.providers {
   exports dev.aigateway.providers.azure;
   exports dev.aigateway.providers.gemini;
   exports dev.aigateway.providers.openai;
+  // For ai-gateway-bedrock, an automatic module, which composes its adapter from these parts.
+  exports dev.aigateway.providers.internal to dev.aigateway.bedrock;
 }
