@@ -492,6 +492,15 @@ class BedrockProviderTest {
   }
 
   @Test
+  void anHtmlErrorPageFromAProxyStillMapsByStatus() {
+    server.enqueue(new MockResponse.Builder().code(502).setHeader("Content-Type", "text/html")
+        .body("<html><head><title>502 Bad Gateway</title></head></html>").build());
+    Throwable t = catchThrowable(() -> provider.chat(ChatRequest.of(MODEL, "Hi")));
+    assertThat(t).isInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("502 Bad Gateway");
+  }
+
+  @Test
   void anUnknownErrorTypeMapsByItsStatus() {
     server.enqueue(error(424, "ModelErrorException", "The model failed"));
     Throwable t = catchThrowable(() -> provider.chat(ChatRequest.of(MODEL, "Hi")));

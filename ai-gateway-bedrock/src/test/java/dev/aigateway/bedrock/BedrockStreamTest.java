@@ -313,13 +313,26 @@ class BedrockStreamTest {
   }
 
   @Test
-  void anHttpErrorBeforeTheStreamMapsAsForAChat() {
-    server.enqueue(BedrockProviderTest.error(429, "ThrottlingException", "Rate exceeded"));
-    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(MODEL, "Hi"));
-    assertThat(sub.error()).isInstanceOf(ProviderRateLimitException.class);
-    server.enqueue(BedrockProviderTest.error(429, "ModelNotReadyException", "Not ready"));
-    sub = stream(ChatRequest.of(MODEL, "Hi"));
-    assertThat(sub.error()).isExactlyInstanceOf(ProviderUnavailableException.class);
+  void everyHttpErrorBeforeTheStreamMapsAsForAChat() {
+    for (BedrockProviderTest.ErrorCase c : BedrockProviderTest.errors()) {
+      server.enqueue(BedrockProviderTest.error(c.status(), c.type(), c.message()));
+      TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(MODEL, "Hi"));
+      assertThat(sub.items()).isEmpty();
+      assertThat(sub.error()).as(c.type()).isExactlyInstanceOf(c.expected());
+      assertThat(((ProviderException) sub.error()).retryable()).as(c.type())
+          .isEqualTo(c.retryable());
+      assertThat(((ProviderException) sub.error()).statusCode()).isEqualTo(c.status());
+    }
+  }
+
+  @Test
+  void anAttemptCancelledBeforehandSendsNothing() {
+    Cancellation cancellation = new Cancellation();
+    cancellation.cancel();
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(MODEL, "Hi"),
+        AttemptContext.of(cancellation, null, null, Duration.ofSeconds(5), 1));
+    assertThat(sub.error()).isInstanceOf(CancellationException.class);
+    assertThat(server.getRequestCount()).isZero();
   }
 
   @Test

@@ -15,10 +15,12 @@ import okhttp3.RequestBody;
 
 /**
  * The HTTP provider every adapter runs on: it posts a JSON body and either reads one JSON reply,
- * or an SSE stream through a {@link StreamDecoder}, over one {@link HttpTransport} that maps
+ * or a stream in the vendor's {@link Framing} (SSE unless it says otherwise) through a
+ * {@link StreamDecoder}, over one {@link HttpTransport} that maps
  * failures, redacts credentials and aborts calls on {@link #close()}. An adapter supplies only its
- * vendor's parts, as a {@link Vendor}: the URL, the body, its headers, and how to read replies and
- * stream events; its public class holds one of these and delegates to it.
+ * vendor's parts, as a {@link Vendor}: the URL, the body, its headers (or a signature over the
+ * final request), the framing, and how to read replies and stream events; its public class holds
+ * one of these and delegates to it.
  *
  * <p>Guarantees, for every adapter: {@link #chat(ChatRequest, AttemptContext)} and
  * {@link #stream(ChatRequest, AttemptContext)} obey the attempt's cancellation, deadline, connect
