@@ -169,6 +169,14 @@ class BedrockProviderTest {
   }
 
   @Test
+  void withoutACredentialsProviderTheSdksDefaultChainIsUsedAndNotResolvedAtBuild() {
+    try (BedrockProvider p = BedrockProvider.builder().region("us-east-1").build()) {
+      assertThat(p.toString()).contains("DefaultCredentialsProvider", "us-east-1");
+      assertThat(p.region()).isEqualTo("us-east-1");
+    }
+  }
+
+  @Test
   void anInvalidRegionIsRejectedNamingIt() {
     assertThat(catchThrowable(() -> BedrockProvider.builder().region("us east 1")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("region");
@@ -280,6 +288,8 @@ class BedrockProviderTest {
     assertThat(m.group(4)).isEqualTo("bedrock");
     assertThat(List.of(m.group(5).split(";"))).contains("host", "x-amz-date", "content-type");
     assertThat(sent.getHeaders().get("X-Amz-Date")).isEqualTo("20261125T100000Z");
+    assertThat(sent.getHeaders().get("x-amz-content-sha256"))
+        .isEqualTo(sent.getBody().sha256().hex());
     assertThat(sent.getHeaders().get("x-amz-security-token")).isNull();
     assertThat(auth).doesNotContain(SECRET);
     assertThat(m.group(6)).isEqualTo(recompute(sent, m.group(5), basic()));
