@@ -292,7 +292,10 @@ public final class BedrockProvider implements ChatProvider {
 
     Builder() {}
 
-    /** The provider's id, unique within a gateway; {@value BedrockProvider#DEFAULT_ID} by default. */
+    /**
+     * The provider's id, unique within a gateway; {@value BedrockProvider#DEFAULT_ID} by
+     * default.
+     */
     public Builder id(String id) {
       http.id(id);
       return this;

@@ -92,7 +92,8 @@ class BedrockProviderTest {
 
   static MockResponse error(int code, String type, String message) {
     return new MockResponse.Builder().code(code).setHeader("Content-Type", "application/json")
-        .setHeader("x-amzn-ErrorType", type + ":http://internal.amazon.com/coral/com.amazon.bedrock/")
+        .setHeader("x-amzn-ErrorType",
+            type + ":http://internal.amazon.com/coral/com.amazon.bedrock/")
         .body("{\"message\":\"" + message + "\"}").build();
   }
 
@@ -160,7 +161,8 @@ class BedrockProviderTest {
     try (BedrockProvider p = BedrockProvider.builder().region("eu-central-1")
         .credentialsProvider(basic()).build()) {
       assertThat(p.endpoint("amazon.nova-pro-v1:0", false)).isEqualTo(
-          "https://bedrock-runtime.eu-central-1.amazonaws.com/model/amazon.nova-pro-v1%3A0/converse");
+          "https://bedrock-runtime.eu-central-1.amazonaws.com"
+              + "/model/amazon.nova-pro-v1%3A0/converse");
       assertThat(p.id()).isEqualTo("bedrock");
       assertThat(p.providerName()).isEqualTo("aws.bedrock");
       assertThat(p.serverUri())

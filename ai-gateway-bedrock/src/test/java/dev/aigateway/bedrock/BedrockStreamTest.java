@@ -139,6 +139,36 @@ class BedrockStreamTest {
   }
 
   @Test
+  void parallelStreamedToolCallsKeepTheirOrderAndTheirOwnInput() {
+    server.enqueue(eventStream(concat(
+        event("messageStart", "{\"role\":\"assistant\"}"),
+        event("contentBlockStart", "{\"contentBlockIndex\":0,\"start\":{\"toolUse\":"
+            + "{\"toolUseId\":\"tooluse_a\",\"name\":\"get_weather\"}}}"),
+        event("contentBlockDelta",
+            "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":{\"input\":\"{\\\"location\"}}}"),
+        event("contentBlockDelta",
+            "{\"contentBlockIndex\":0,\"delta\":{\"toolUse\":"
+                + "{\"input\":\"\\\":\\\"Paris\\\"}\"}}}"),
+        event("contentBlockStop", "{\"contentBlockIndex\":0}"),
+        event("contentBlockStart", "{\"contentBlockIndex\":1,\"start\":{\"toolUse\":"
+            + "{\"toolUseId\":\"tooluse_b\",\"name\":\"get_time\"}}}"),
+        event("contentBlockDelta",
+            "{\"contentBlockIndex\":1,\"delta\":{\"toolUse\":"
+                + "{\"input\":\"{\\\"tz\\\":\\\"CET\\\"}\"}}}"),
+        event("contentBlockStop", "{\"contentBlockIndex\":1}"),
+        event("messageStop", "{\"stopReason\":\"tool_use\"}"),
+        event("metadata", "{\"usage\":{\"inputTokens\":1,\"outputTokens\":2,"
+            + "\"totalTokens\":3}}"))));
+    TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(MODEL, "Weather and time?"));
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    ChatResponse answer = fold(sub.items());
+    assertThat(answer.toolCalls()).containsExactly(
+        ToolCall.of("tooluse_a", "get_weather", "{\"location\":\"Paris\"}"),
+        ToolCall.of("tooluse_b", "get_time", "{\"tz\":\"CET\"}"));
+    assertThat(answer.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+  }
+
+  @Test
   void demandDrivesTheReadsOneChunkPerRequest() {
     server.enqueue(eventStream(EventStreams.textStream()));
     TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);

@@ -71,7 +71,8 @@ final class EventStreams {
   static byte[] toolStream() {
     return concat(
         event("messageStart", "{\"role\":\"assistant\"}"),
-        event("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Let me look.\"}}"),
+        event("contentBlockDelta",
+            "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"Let me look.\"}}"),
         event("contentBlockStop", "{\"contentBlockIndex\":0}"),
         event("contentBlockStart", "{\"contentBlockIndex\":1,\"start\":{\"toolUse\":"
             + "{\"toolUseId\":\"tooluse_1\",\"name\":\"get_weather\"}}}"),
