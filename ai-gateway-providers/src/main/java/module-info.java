@@ -7,7 +7,7 @@
  * <p>Streams are framed by the module's own demand-driven SSE reader over okio, not by
  * okhttp-sse, whose pull reader is in a package that module does not export.
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic", "module"})
 module dev.aigateway.providers {
   requires transitive dev.aigateway.api;
   requires static transitive org.jspecify;
@@ -23,4 +23,7 @@ module dev.aigateway.providers {
   exports dev.aigateway.providers.azure;
   exports dev.aigateway.providers.gemini;
   exports dev.aigateway.providers.openai;
+  // For ai-gateway-bedrock, an automatic module, which composes its adapter from these parts
+  // ("module" above: javac cannot see that module when it compiles this one).
+  exports dev.aigateway.providers.internal to dev.aigateway.bedrock;
 }

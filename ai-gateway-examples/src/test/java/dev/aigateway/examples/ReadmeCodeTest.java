@@ -34,11 +34,12 @@ class ReadmeCodeTest {
   private static final Path ROOT = Paths.get("..").toAbsolutePath().normalize();
   private static final List<String> PUBLISHED = List.of("ai-gateway-api", "ai-gateway-core",
       "ai-gateway-providers", "ai-gateway-redis", "ai-gateway-spring-boot-autoconfigure",
-      "ai-gateway-test", "ai-gateway-google-auth");
+      "ai-gateway-test", "ai-gateway-google-auth", "ai-gateway-bedrock");
   private static final List<String> ALL_SOURCES = List.of("ai-gateway-api", "ai-gateway-core",
       "ai-gateway-providers", "ai-gateway-redis", "ai-gateway-spring-boot-autoconfigure",
       "ai-gateway-test", "ai-gateway-examples", "ai-gateway-benchmarks",
-      "ai-gateway-spring-boot-example", "ai-gateway-module-test", "ai-gateway-google-auth");
+      "ai-gateway-spring-boot-example", "ai-gateway-module-test", "ai-gateway-google-auth",
+      "ai-gateway-bedrock");
 
   /** What the examples take as given. Fields, so that a block's own locals shadow them. */
   private static final String CONTEXT = String.join("\n",
@@ -68,6 +69,7 @@ class ReadmeCodeTest {
       "import dev.aigateway.core.ratelimit.*;",
       "import dev.aigateway.core.resilience.*;",
       "import dev.aigateway.core.routing.*;",
+      "import dev.aigateway.bedrock.*;",
       "import dev.aigateway.googleauth.*;",
       "import dev.aigateway.providers.anthropic.*;",
       "import dev.aigateway.providers.auth.*;",
@@ -75,6 +77,7 @@ class ReadmeCodeTest {
       "import dev.aigateway.providers.gemini.*;",
       "import dev.aigateway.providers.openai.*;",
       "import dev.aigateway.redis.*;",
+      "import software.amazon.awssdk.auth.credentials.*;",
       "import io.micrometer.common.KeyValues;",
       "import java.util.*;",
       "import java.util.concurrent.*;",

@@ -58,7 +58,10 @@ public final class ModulePathCheck {
       }
       out.println("ok module " + module.getName() + " exports "
           + new java.util.TreeSet<>(module.getDescriptor().exports().stream()
-              .map(e -> e.source()).toList()));
+              .filter(e -> !e.isQualified()).map(e -> e.source()).toList()));
+      module.getDescriptor().exports().stream().filter(e -> e.isQualified())
+          .map(e -> e.source() + " to " + new java.util.TreeSet<>(e.targets())).sorted()
+          .forEach(e -> out.println("ok module " + module.getName() + " exports " + e));
     }
     out.println("ok module " + ModulePathCheck.class.getModule().getName()
         + " reads the internals: " + AiGateway.class.getModule()

@@ -67,6 +67,9 @@ class ModulePathTest {
             + "dev.aigateway.providers.auth, "
             + "dev.aigateway.providers.azure, dev.aigateway.providers.gemini, "
             + "dev.aigateway.providers.openai]",
+        // The one qualified export: the parts ai-gateway-bedrock composes its adapter from.
+        "ok module dev.aigateway.providers exports dev.aigateway.providers.internal to "
+            + "[dev.aigateway.bedrock]",
         "ok module dev.aigateway.moduletest reads the internals: false");
   }
 

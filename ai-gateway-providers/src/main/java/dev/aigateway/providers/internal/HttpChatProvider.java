@@ -15,10 +15,12 @@ import okhttp3.RequestBody;
 
 /**
  * The HTTP provider every adapter runs on: it posts a JSON body and either reads one JSON reply,
- * or an SSE stream through a {@link StreamDecoder}, over one {@link HttpTransport} that maps
+ * or a stream in the vendor's {@link Framing} (SSE unless it says otherwise) through a
+ * {@link StreamDecoder}, over one {@link HttpTransport} that maps
  * failures, redacts credentials and aborts calls on {@link #close()}. An adapter supplies only its
- * vendor's parts, as a {@link Vendor}: the URL, the body, its headers, and how to read replies and
- * stream events; its public class holds one of these and delegates to it.
+ * vendor's parts, as a {@link Vendor}: the URL, the body, its headers (or a signature over the
+ * final request), the framing, and how to read replies and stream events; its public class holds
+ * one of these and delegates to it.
  *
  * <p>Guarantees, for every adapter: {@link #chat(ChatRequest, AttemptContext)} and
  * {@link #stream(ChatRequest, AttemptContext)} obey the attempt's cancellation, deadline, connect
@@ -47,6 +49,22 @@ public final class HttpChatProvider implements ChatProvider {
 
     /** A decoder for one stream of {@code request}. */
     StreamDecoder streamDecoder(ChatRequest request);
+
+    /** How the vendor's streams are framed; {@link Framing#SSE} unless it says otherwise. */
+    default Framing framing() {
+      return Framing.SSE;
+    }
+
+    /**
+     * The last step before a request is sent: sees the final request, with the application's
+     * headers and {@code body}, the exact bytes it carries, and returns the request to send. For
+     * an auth scheme that signs the whole request (such as AWS SigV4). Credentials are read here,
+     * per request; a failure to get them is an {@link dev.aigateway.api.AuthenticationException}.
+     * The default sends {@code request} as it is.
+     */
+    default Request sign(Request request, byte[] body) {
+      return request;
+    }
   }
 
   private final HttpSettings settings;
@@ -96,16 +114,17 @@ public final class HttpChatProvider implements ChatProvider {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(attempt, "attempt");
     return transport.stream(request, attempt, () -> httpRequest(request, true),
-        () -> vendor.streamDecoder(request));
+        () -> vendor.streamDecoder(request), vendor.framing());
   }
 
   private Request httpRequest(ChatRequest request, boolean stream) {
+    byte[] body = vendor.body(request, stream);
     Request.Builder b = new Request.Builder()
         .url(vendor.url(request, stream))
-        .post(RequestBody.create(vendor.body(request, stream), JSON))
-        .header("Accept", stream ? "text/event-stream" : "application/json");
+        .post(RequestBody.create(body, JSON))
+        .header("Accept", stream ? vendor.framing().accept() : "application/json");
     vendor.addHeaders(b);
-    return settings.applyHeaders(b).build();
+    return vendor.sign(settings.applyHeaders(b).build(), body);
   }
 
   /** Aborts calls in flight; later calls fail with {@link IllegalStateException}. */

@@ -52,9 +52,9 @@ public final class HttpErrors {
       String provider, Response response, VendorError.Parser parser, Clock clock,
       Redactor redactor) {
     String body = readBody(response);
-    VendorError error = parseVendorError(body, parser);
+    VendorError error = parseVendorError(body, response.headers(), parser);
     ProviderException mapped = map(provider, response.code(), response.headers(),
-        contentType(response), body, error, clock, redactor);
+        contentType(response), body, error, parser, clock, redactor);
     if (response.code() == 404 && error == null) {
       // Not the vendor's own "model not found" but a page that is not there: almost always a
       // base URL without its version path. Say which URL was called (without its query).
@@ -74,20 +74,26 @@ public final class HttpErrors {
   public static ProviderException map(
       String provider, int status, Headers headers, @Nullable String contentType, String body,
       VendorError.Parser parser, Clock clock, Redactor redactor) {
-    return map(provider, status, headers, contentType, body, parseVendorError(body, parser),
-        clock, redactor);
+    return map(provider, status, headers, contentType, body,
+        parseVendorError(body, headers, parser), parser, clock, redactor);
   }
 
   /** {@link #map} with the vendor error already read from {@code body} (null when none). */
   private static ProviderException map(
       String provider, int status, Headers headers, @Nullable String contentType, String body,
-      @Nullable VendorError error, Clock clock, Redactor redactor) {
+      @Nullable VendorError error, VendorError.Parser parser, Clock clock, Redactor redactor) {
     String detail = error != null ? detail(error) : "with " + describeBody(contentType, body);
     String message = redactor.scrub(provider + ": HTTP " + status + " " + detail);
     String code = error != null ? error.errorCode() : null;
     Duration retryAfter = RetryAfter.parse(headers, clock);
     if (retryAfter == null && error != null) {
       retryAfter = error.retryAfter(); // a delay given only in the body, as Google does
+    }
+    if (error != null) {
+      ProviderException own = parser.classify(provider, status, error, message, retryAfter);
+      if (own != null) {
+        return own;
+      }
     }
 
     if (status == 429) {
@@ -146,6 +152,12 @@ public final class HttpErrors {
 
   /** The vendor error {@code body} describes, or null when it is not one. */
   static @Nullable VendorError parseVendorError(String body, VendorError.Parser parser) {
+    return parseVendorError(body, okhttp3.Headers.of(), parser);
+  }
+
+  /** As {@link #parseVendorError(String, VendorError.Parser)}, with the reply's headers. */
+  static @Nullable VendorError parseVendorError(
+      String body, Headers headers, VendorError.Parser parser) {
     if (body == null || body.isBlank()) {
       return null;
     }
@@ -158,7 +170,7 @@ public final class HttpErrors {
       if (root != null && root.isArray() && root.size() > 0) {
         root = root.get(0); // Gemini has sent errors wrapped in an array
       }
-      return root == null ? null : parser.parse(root);
+      return root == null ? null : parser.parse(root, headers);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -195,8 +195,14 @@ public final class HttpTransport implements AutoCloseable {
    */
   public Flow.Publisher<ChatChunk> stream(ChatRequest call, AttemptContext attempt,
       Supplier<Request> request, Supplier<StreamDecoder> decoder) {
+    return stream(call, attempt, request, decoder, Framing.SSE);
+  }
+
+  /** As {@link #stream(ChatRequest, AttemptContext, Supplier, Supplier)}, in {@code framing}. */
+  public Flow.Publisher<ChatChunk> stream(ChatRequest call, AttemptContext attempt,
+      Supplier<Request> request, Supplier<StreamDecoder> decoder, Framing framing) {
     checkOpen();
-    return new SseStream(this, request, decoder, deadline(call, attempt),
+    return new SseStream(this, request, decoder, framing, deadline(call, attempt),
         attempt.connectTimeout(), attempt.idleTimeout(), attempt.cancellation());
   }
 

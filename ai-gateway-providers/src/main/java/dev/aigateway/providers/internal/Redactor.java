@@ -27,7 +27,7 @@ public final class Redactor {
   /** Headers whose values are credentials in every vendor's protocol. */
   public static final Set<String> CREDENTIAL_HEADERS = Set.of(
       "authorization", "proxy-authorization", "api-key", "x-api-key", "x-goog-api-key",
-      "cookie");
+      "cookie", "x-amz-security-token");
 
   static final String MASK = "[redacted]";
 

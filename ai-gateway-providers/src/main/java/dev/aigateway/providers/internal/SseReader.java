@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * names are reused, and a single data line becomes its string without an intermediate copy). No
  * regular expressions. Not thread safe: one per stream, used by the thread that reads it.
  */
-final class SseReader {
+final class SseReader implements Framing.FrameReader {
   private static final int INITIAL_CAPACITY = 8192;
   /** Below this much free space, the buffer is compacted or grown before a read. */
   private static final int MIN_READ = 2048;
@@ -111,7 +111,8 @@ final class SseReader {
    * @throws ProviderException coded {@code response_too_large} for a line or an event over the
    *     limit
    */
-  boolean next() throws IOException {
+  @Override
+  public boolean next() throws IOException {
     if (!started) {
       started = true;
       skipByteOrderMark();
@@ -165,12 +166,14 @@ final class SseReader {
   }
 
   /** The last event's name, or null when it had none (the standard's default, "message"). */
-  @Nullable String type() {
+  @Override
+  public @Nullable String type() {
     return type;
   }
 
   /** The last event's data lines, joined with LF. */
-  String data() {
+  @Override
+  public String data() {
     return eventData;
   }
 
@@ -179,6 +182,11 @@ final class SseReader {
    * bytes of a line without its line end, which a cut is more likely to leave than a server.
    */
   boolean endedInLine() {
+    return endedInLine;
+  }
+
+  @Override
+  public boolean endedInFrame() {
     return endedInLine;
   }
 

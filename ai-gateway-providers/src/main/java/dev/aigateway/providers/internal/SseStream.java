@@ -10,7 +10,6 @@ import dev.aigateway.api.spi.GatewayExecutors;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  *       so does one whose bytes are not valid UTF-8 ({@link MalformedResponseException}), and one
  *       with an event over the provider's {@code maxResponseSize}.
  * </ul>
- * The SSE framing is the gateway's own {@link SseReader}, which reads one event per step. A body
+ * The framing is the vendor's {@link Framing}: for SSE the gateway's own {@link SseReader}; each
+ * reads one event per step. A body
  * that a server delimits only by closing the connection (neither a length nor chunks) ends
  * cleanly by definition: HTTP cannot tell its close from a cut.
  */
@@ -55,6 +55,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
   private final HttpTransport transport;
   private final Supplier<Request> request;
   private final Supplier<StreamDecoder> decoder;
+  private final Framing framing;
   private final @Nullable Duration timeout;
   private final @Nullable Duration connectTimeout;
   private final @Nullable Duration idleTimeout;
@@ -68,11 +69,12 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
    * @param cancellation the attempt's cancellation, or null
    */
   SseStream(HttpTransport transport, Supplier<Request> request, Supplier<StreamDecoder> decoder,
-      @Nullable Duration timeout, @Nullable Duration connectTimeout,
+      Framing framing, @Nullable Duration timeout, @Nullable Duration connectTimeout,
       @Nullable Duration idleTimeout, @Nullable Cancellation cancellation) {
     this.transport = transport;
     this.request = request;
     this.decoder = decoder;
+    this.framing = framing;
     this.timeout = timeout;
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
@@ -118,7 +120,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
     // The answer is whole: complete once the chunks waiting for demand are delivered.
     private boolean terminal;
     private @Nullable Response response;
-    private @Nullable SseReader reader;
+    private Framing.@Nullable FrameReader reader;
     private @Nullable StreamDecoder events;
     private Redactor redactor = Redactor.none();
     private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>(2);
@@ -263,8 +265,9 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         if (event) {
           onEvent(reader.type(), reader.data());
           terminal = events.isComplete();
-        } else if (reader.endedInLine()) {
-          fail(truncated(null, "in the middle of a line, before its terminal event"));
+        } else if (reader.endedInFrame()) {
+          fail(truncated(null,
+              "in the middle of a " + framing.unit() + ", before its terminal event"));
         } else {
           terminal = endOfBody();
           if (!terminal) {
@@ -312,15 +315,14 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
         fail(notAStream(response));
         return false;
       }
-      reader = new SseReader(response.body().source(), transport.provider(),
+      reader = framing.open(response.body().source(), transport.provider(),
           transport.maxResponseSize());
       return true;
     }
 
     private boolean isEventStream(Response response) {
       MediaType type = response.body().contentType();
-      return type != null && type.type().equals("text")
-          && type.subtype().toLowerCase(Locale.ROOT).equals("event-stream");
+      return type != null && framing.accepts(type);
     }
 
     private AiGatewayException notAStream(Response response) {

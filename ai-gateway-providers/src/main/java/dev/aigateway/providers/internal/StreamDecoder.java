@@ -4,7 +4,8 @@ import dev.aigateway.api.ChatChunk;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns one vendor's server-sent events into {@link ChatChunk}s. One instance per stream, used
+ * Turns one vendor's stream events (server-sent events, or the frames of the vendor's
+ * {@link Framing}) into {@link ChatChunk}s. One instance per stream, used
  * from the stream's reading thread only, so implementations need not be thread safe.
  *
  * <p>A stream completes in one of two ways: the vendor's terminal event arrives
@@ -18,8 +19,9 @@ public interface StreamDecoder {
    * Handles one event. Emits zero or more chunks through {@code sink}; stops early when
    * {@link Sink#emit} returns false.
    *
-   * @param type the SSE event name, or null when the event had none
-   * @param data the event's data lines, joined by newlines
+   * @param type the SSE event name (or the framing's event type, see
+   *     {@link Framing.FrameReader#type()}), or null when the event had none
+   * @param data the event's data lines, joined by newlines (or the frame's payload)
    * @throws dev.aigateway.api.AiGatewayException for a vendor error event, or an event that
    *     cannot be read (a {@link dev.aigateway.api.MalformedResponseException})
    */

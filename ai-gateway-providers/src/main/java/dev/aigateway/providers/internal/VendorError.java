@@ -65,5 +65,26 @@ public record VendorError(
   public interface Parser {
     /** The error described by {@code body}, or null when the body is not in the vendor's form. */
     @Nullable VendorError parse(JsonNode body);
+
+    /**
+     * The error described by an HTTP error reply's {@code body} and {@code headers}, for vendors
+     * that name the error type in a header (AWS's {@code x-amzn-ErrorType}); by default the body
+     * alone decides.
+     */
+    default @Nullable VendorError parse(JsonNode body, okhttp3.Headers headers) {
+      return parse(body);
+    }
+
+    /**
+     * The exception for {@code error}, for a vendor whose error type rather than the HTTP status
+     * decides it (AWS answers a model that is not ready with 429, which waiting a moment fixes as
+     * an unavailability does, not a rate limit); null, the default, maps by status.
+     *
+     * @param message the message the exception must carry, credentials already removed
+     */
+    default dev.aigateway.api.@Nullable ProviderException classify(String provider, int status,
+        VendorError error, String message, @Nullable Duration retryAfter) {
+      return null;
+    }
   }
 }
