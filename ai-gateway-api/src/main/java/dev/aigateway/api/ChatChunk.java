@@ -130,7 +130,8 @@ public final class ChatChunk {
    * text (null for none), and {@code reasoningEnd}, when not null, ends the reasoning part being
    * streamed. An end with text is a whole part; an end without text carries the signature of the
    * reasoning streamed before it (Anthropic's {@code signature_delta}, Gemini's
-   * {@code thoughtSignature}); a redacted end is a whole redacted part. For adapters.
+   * {@code thoughtSignature}); an end with neither text nor signature only closes the part being
+   * streamed; a redacted end is a whole redacted part. For adapters.
    */
   public ChatChunk withReasoning(
       @Nullable String reasoningDelta, ContentPart.@Nullable Reasoning reasoningEnd) {

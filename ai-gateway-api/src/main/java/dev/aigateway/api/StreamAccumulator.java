@@ -103,6 +103,10 @@ public final class StreamAccumulator {
       reasoningParts.add(end);
       return;
     }
+    if (end.signature() == null) {
+      flushReasoning(); // an end that only closes the part being streamed
+      return;
+    }
     String streamed = reasoning == null ? "" : reasoning.toString();
     reasoning = null;
     reasoningParts.add(new ContentPart.Reasoning(streamed, end.signature(), false));

@@ -632,6 +632,9 @@ final class GenerateContent {
     private @Nullable JsonNode usageNode;
     private int calls;
     private boolean finished;
+    // Whether thought text was streamed since the last signature: the reasoning part it is in is
+    // still open.
+    private boolean openThought;
 
     Decoder(String requestedModel) {
       this.model = requestedModel;
@@ -674,6 +677,7 @@ final class GenerateContent {
       String text = "";
       String thought = null;
       ReasoningSignature signature = null; // of a thought or text part; rare
+      boolean signedThought = false;
       List<ToolCallDelta> deltas = null;
       JsonNode parts = candidate.path("content").path("parts");
       if (parts.isArray()) {
@@ -690,6 +694,7 @@ final class GenerateContent {
           }
           if (part.has("thoughtSignature")) {
             signature = signature(part);
+            signedThought = isThought(part);
           }
           if (isAnswerText(part)) {
             String t = part.get("text").asText();
@@ -701,6 +706,19 @@ final class GenerateContent {
         }
       }
       boolean reasoning = (thought != null && !thought.isEmpty()) || signature != null;
+      if (signature != null && !signedThought
+          && (openThought || (thought != null && !thought.isEmpty()))) {
+        // The signature is the answer text's, not the thought's streamed before it: close the
+        // thought unsigned first, as the same reply read whole keeps them apart.
+        sink.emit(ChatChunk.of(id, provider, model, "", null, null, null)
+            .withReasoning(thought, ContentPart.reasoning("")));
+        thought = null;
+      }
+      if (signature != null) {
+        openThought = false;
+      } else if (thought != null && !thought.isEmpty()) {
+        openThought = true;
+      }
       String finish = Json.text(candidate, "finishReason");
       if (finish != null) {
         FinishReason reason = finishReason(finish);

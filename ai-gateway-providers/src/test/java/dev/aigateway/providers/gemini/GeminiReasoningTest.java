@@ -178,6 +178,29 @@ class GeminiReasoningTest {
   }
 
   @Test
+  void aStreamedTextSignatureStaysOffTheThoughtBeforeIt() {
+    String whole = """
+        {"candidates":[{"content":{"role":"model","parts":[
+          {"text":"Pondering.","thought":true},
+          {"text":"Hello"},{"text":" there","thoughtSignature":"sigT"}]},
+          "finishReason":"STOP","index":0}],"modelVersion":"gemini-3-pro-preview"}""";
+    ChatResponse chat = chat(whole);
+    assertThat(chat.message().parts()).containsExactly(
+        ContentPart.reasoning("Pondering."),
+        ContentPart.reasoning("", ReasoningSignature.of("gemini", "sigT")),
+        ContentPart.text("Hello there"));
+    ChatResponse streamed = streamed(
+        "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+            + "{\"text\":\"Pondering.\",\"thought\":true}]},\"index\":0}]}",
+        "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+            + "{\"text\":\"Hello\"}]},\"index\":0}]}",
+        "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":["
+            + "{\"text\":\" there\",\"thoughtSignature\":\"sigT\"}]},"
+            + "\"finishReason\":\"STOP\",\"index\":0}]}");
+    assertThat(streamed.message()).isEqualTo(chat.message());
+  }
+
+  @Test
   void anotherVendorsSignedReasoningIsNotSentToGemini() throws Exception {
     Message fromClaude = Message.assistantParts(
         java.util.List.of(
