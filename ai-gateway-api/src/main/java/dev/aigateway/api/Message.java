@@ -42,12 +42,22 @@ public final class Message {
     return new Message(Role.USER, List.of(ContentPart.text(requireText(text))), List.of(), null);
   }
 
-  /** A user message of one or more parts, such as text and images, in order. */
+  /**
+   * A user message of one or more parts, such as text and images, in order.
+   *
+   * @throws IllegalArgumentException when there are none, or one is reasoning
+   */
   public static Message user(ContentPart... parts) {
     Checks.requireNonNull(parts, "parts");
     List<ContentPart> copy = Checks.copyOf(List.of(parts.clone()), "parts");
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("parts must not be empty");
+    }
+    for (ContentPart part : copy) {
+      if (part instanceof ContentPart.Reasoning) {
+        throw new IllegalArgumentException("a user message holds no reasoning; reasoning is the"
+            + " assistant's (Message.assistantParts)");
+      }
     }
     return new Message(Role.USER, copy, List.of(), null);
   }

@@ -33,6 +33,8 @@ class ReasoningTest {
     assertThatThrownBy(() -> Message.assistantParts(
         List.of(ContentPart.imageUrl("https://x/y.png")), List.of()))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Message.user(ContentPart.reasoning("mine")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reasoning");
     assertThatThrownBy(() -> new ContentPart.Reasoning("text", SIG, true))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ReasoningSignature.of("anthropic", ""))

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 class AnthropicReasoningTest {
   private static final ToolDefinition WEATHER = ToolDefinition.of("get_weather", "Weather",
       "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
-  private static final String SIGNATURE = "EqQBCgIYAhIMsig+/==";
-  private static final String REDACTED = "EmwKAhgBEgy3va3pzix/+==";
+  static final String SIGNATURE = "EqQBCgIYAhIMsig+/==";
+  static final String REDACTED = "EmwKAhgBEgy3va3pzix/+==";
 
   private static final String TOOL_TURN = """
       {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5",
@@ -46,7 +46,7 @@ class AnthropicReasoningTest {
        "stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":20}}"""
       .formatted(SIGNATURE, REDACTED);
 
-  private static final List<String> TOOL_TURN_STREAM = List.of(
+  static final List<String> TOOL_TURN_STREAM = List.of(
       event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
           + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
           + "\"content\":[],\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}"),

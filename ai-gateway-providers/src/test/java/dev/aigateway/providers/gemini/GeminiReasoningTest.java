@@ -43,7 +43,7 @@ class GeminiReasoningTest {
         "totalTokenCount":22},
        "modelVersion":"gemini-3-pro-preview","responseId":"resp-1"}""";
 
-  private static final String[] TOOL_TURN_STREAM = {
+  static final String[] TOOL_TURN_STREAM = {
       """
       {"candidates":[{"content":{"role":"model","parts":[\
       {"text":"I should look ","thought":true}]},"index":0}],\
