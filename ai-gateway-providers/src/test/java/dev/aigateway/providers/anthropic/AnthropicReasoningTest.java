@@ -11,9 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.Message;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.StreamAccumulator;
+import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.testing.TestSubscriber;
 import dev.aigateway.providers.conformance.Wire;
@@ -166,6 +169,23 @@ class AnthropicReasoningTest {
     assertThat(body(second).get("messages").get(1))
         .isEqualTo(tree(
             "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}]}"));
+  }
+
+  @Test
+  void aGeminiAnswerFailsOverToAnthropicWithoutItsSignatures() throws Exception {
+    Message fromGemini = Message.assistantParts(
+        List.of(ContentPart.reasoning("Gemini thinks.",
+            ReasoningSignature.of(ReasoningSignature.GEMINI, "CiQBthought"))),
+        List.of(new ToolCall("toolu_01", "get_weather", "{\"city\":\"Paris\"}",
+            ReasoningSignature.of(ReasoningSignature.GEMINI, "CiQBcall"))));
+    server.enqueue(json(200, AnthropicFixtures.TEXT_RESPONSE));
+    provider.chat(firstTurn().toBuilder().message(fromGemini)
+        .message(Message.tool("toolu_01", "{\"temp\":21}")).build(), Wire.FAIL_FAST);
+    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(body(request).get("messages").get(1)).isEqualTo(tree("""
+        {"role":"assistant","content":[
+          {"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Paris"}}]}"""));
+    assertThat(request.getBody().utf8()).doesNotContain("CiQB").doesNotContain("Gemini thinks");
   }
 
   @Test
