@@ -31,18 +31,24 @@ public final class ChatChunk {
   private final int attempts;
   private final boolean fromCache;
   private final @Nullable String restartReason;
+  private final String reasoningDelta;
+  private final ContentPart.@Nullable Reasoning reasoningEnd;
+  private final @Nullable String refusalDelta;
 
   private ChatChunk(
       @Nullable String id, String provider, String model, @Nullable String textDelta,
       @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
       @Nullable Usage usage) {
-    this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0, false, null);
+    this(id, provider, model, textDelta, toolCallDeltas, finishReason, usage, 0, false, null,
+        "", null, null);
   }
 
   private ChatChunk(
       @Nullable String id, String provider, String model, @Nullable String textDelta,
       @Nullable List<ToolCallDelta> toolCallDeltas, @Nullable FinishReason finishReason,
-      @Nullable Usage usage, int attempts, boolean fromCache, @Nullable String restartReason) {
+      @Nullable Usage usage, int attempts, boolean fromCache, @Nullable String restartReason,
+      String reasoningDelta, ContentPart.@Nullable Reasoning reasoningEnd,
+      @Nullable String refusalDelta) {
     if (provider == null) {
       throw new IllegalArgumentException("provider is required but was null");
     }
@@ -62,6 +68,9 @@ public final class ChatChunk {
     this.attempts = attempts;
     this.fromCache = fromCache;
     this.restartReason = restartReason;
+    this.reasoningDelta = reasoningDelta;
+    this.reasoningEnd = reasoningEnd;
+    this.refusalDelta = refusalDelta;
   }
 
   /** A chunk that carries text only. */
@@ -89,7 +98,8 @@ public final class ChatChunk {
     if (reason == null || reason.isEmpty()) {
       throw new IllegalArgumentException("a restart needs a reason");
     }
-    return new ChatChunk(null, provider, model, null, null, null, null, 0, false, reason);
+    return new ChatChunk(null, provider, model, null, null, null, null, 0, false, reason, "", null,
+        null);
   }
 
   /**
@@ -113,6 +123,55 @@ public final class ChatChunk {
   /** The text added by this chunk; never null. */
   public String textDelta() {
     return textDelta;
+  }
+
+  /**
+   * This chunk with reasoning: {@code reasoningDelta} is the next piece of the model's reasoning
+   * text (null for none), and {@code reasoningEnd}, when not null, ends the reasoning part being
+   * streamed. An end with text is a whole part; an end without text carries the signature of the
+   * reasoning streamed before it (Anthropic's {@code signature_delta}, Gemini's
+   * {@code thoughtSignature}); an end with neither text nor signature only closes the part being
+   * streamed; a redacted end is a whole redacted part. For adapters.
+   */
+  public ChatChunk withReasoning(
+      @Nullable String reasoningDelta, ContentPart.@Nullable Reasoning reasoningEnd) {
+    return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
+        attempts, fromCache, restartReason, reasoningDelta == null ? "" : reasoningDelta,
+        reasoningEnd, refusalDelta);
+  }
+
+  /**
+   * This chunk with the next piece of a refusal (see {@link ChatResponse#refusal()}): an empty
+   * {@code refusalDelta} says that the model refused without a text. For adapters.
+   */
+  public ChatChunk withRefusal(String refusalDelta) {
+    return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
+        attempts, fromCache, restartReason, reasoningDelta, reasoningEnd,
+        Checks.requireNonNull(refusalDelta, "refusalDelta"));
+  }
+
+  /**
+   * The reasoning text added by this chunk, apart from {@link #textDelta()}; never null, empty
+   * when the chunk carries none (the usual case).
+   */
+  public String reasoningDelta() {
+    return reasoningDelta;
+  }
+
+  /**
+   * The end of the reasoning part being streamed, with the signature the vendor requires back;
+   * null on most chunks. See {@link #withReasoning}.
+   */
+  public ContentPart.@Nullable Reasoning reasoningEnd() {
+    return reasoningEnd;
+  }
+
+  /**
+   * The refusal text added by this chunk; null when it carries none (the usual case), empty when
+   * the model refused without a text.
+   */
+  public @Nullable String refusalDelta() {
+    return refusalDelta;
   }
 
   /** Pieces of tool calls; unmodifiable, usually empty. */
@@ -164,13 +223,13 @@ public final class ChatChunk {
       return this;
     }
     return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
-        attempts, fromCache, restartReason);
+        attempts, fromCache, restartReason, reasoningDelta, reasoningEnd, refusalDelta);
   }
 
   /** This chunk with {@code usage} instead of its own; for the gateway. */
   public ChatChunk withUsage(@Nullable Usage usage) {
     return new ChatChunk(id, provider, model, textDelta, toolCallDeltas, finishReason, usage,
-        attempts, fromCache, restartReason);
+        attempts, fromCache, restartReason, reasoningDelta, reasoningEnd, refusalDelta);
   }
 
   @Override
@@ -181,6 +240,15 @@ public final class ChatChunk {
     }
     if (!textDelta.isEmpty()) {
       sb.append(", ").append(textDelta.length()).append(" chars");
+    }
+    if (!reasoningDelta.isEmpty()) {
+      sb.append(", ").append(reasoningDelta.length()).append(" chars of reasoning");
+    }
+    if (reasoningEnd != null) {
+      sb.append(", reasoning ends");
+    }
+    if (refusalDelta != null) {
+      sb.append(", refusal");
     }
     if (!toolCallDeltas.isEmpty()) {
       sb.append(", ").append(toolCallDeltas.size()).append(" tool call deltas");

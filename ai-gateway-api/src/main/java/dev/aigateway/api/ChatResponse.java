@@ -21,6 +21,7 @@ public final class ChatResponse {
   private final @Nullable Usage usage;
   private final boolean fromCache;
   private final int attempts;
+  private final @Nullable String refusal;
 
   private ChatResponse(Builder b) {
     this.id = b.id;
@@ -38,6 +39,7 @@ public final class ChatResponse {
       throw new IllegalArgumentException("attempts must be >= 0 but was " + b.attempts);
     }
     this.attempts = b.attempts;
+    this.refusal = b.refusal;
   }
 
   /** A new builder; {@link Builder#attempts} defaults to 1. */
@@ -56,6 +58,7 @@ public final class ChatResponse {
     b.usage = usage;
     b.fromCache = fromCache;
     b.attempts = attempts;
+    b.refusal = refusal;
     return b;
   }
 
@@ -82,6 +85,24 @@ public final class ChatResponse {
   /** The answer's text; empty when it holds only tool calls. */
   public String text() {
     return message.text();
+  }
+
+  /**
+   * The model's reasoning (its "thinking"), apart from the answer's {@link #text()}: the text of
+   * the message's {@link ContentPart.Reasoning reasoning} parts; empty when the vendor returned
+   * none (it may have reasoned without showing it; see {@link Usage#reasoningTokens()}).
+   */
+  public String reasoning() {
+    return message.reasoning();
+  }
+
+  /**
+   * The model's refusal, apart from the answer: OpenAI's {@code refusal} text, or the empty
+   * string when the vendor only said that it refused (Anthropic's {@code refusal} stop reason,
+   * with {@link FinishReason#CONTENT_FILTER}). Null when the model did not refuse.
+   */
+  public @Nullable String refusal() {
+    return refusal;
   }
 
   /** The tool calls the model asks for; unmodifiable, possibly empty. */
@@ -119,12 +140,14 @@ public final class ChatResponse {
         && finishReason == r.finishReason
         && Objects.equals(usage, r.usage)
         && fromCache == r.fromCache
-        && attempts == r.attempts;
+        && attempts == r.attempts
+        && Objects.equals(refusal, r.refusal);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, provider, model, message, finishReason, usage, fromCache, attempts);
+    return Objects.hash(
+        id, provider, model, message, finishReason, usage, fromCache, attempts, refusal);
   }
 
   @Override
@@ -132,6 +155,8 @@ public final class ChatResponse {
     return "ChatResponse[provider=" + provider + ", model=" + model
         + ", finishReason=" + finishReason + ", " + text().length() + " chars"
         + (toolCalls().isEmpty() ? "" : ", " + toolCalls().size() + " tool calls")
+        + (reasoning().isEmpty() ? "" : ", " + reasoning().length() + " chars of reasoning")
+        + (refusal == null ? "" : ", refused")
         + ", usage=" + usage + ", attempts=" + attempts + (fromCache ? ", fromCache" : "") + "]";
   }
 
@@ -145,6 +170,7 @@ public final class ChatResponse {
     private @Nullable Usage usage;
     private boolean fromCache;
     private int attempts = 1;
+    private @Nullable String refusal;
 
     private Builder() {}
 
@@ -192,6 +218,12 @@ public final class ChatResponse {
     /** Whether the answer came from the cache. */
     public Builder fromCache(boolean fromCache) {
       this.fromCache = fromCache;
+      return this;
+    }
+
+    /** The model's refusal (see {@link ChatResponse#refusal()}); null when it did not refuse. */
+    public Builder refusal(@Nullable String refusal) {
+      this.refusal = refusal;
       return this;
     }
 

@@ -6,12 +6,13 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One piece of a message's content: text, or an image given by URL or by its bytes.
+ * One piece of a message's content: text, an image given by URL or by its bytes, or the model's
+ * reasoning.
  *
  * <p>All parts are immutable and validated when created.
  */
 public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageUrl,
-    ContentPart.Image {
+    ContentPart.Image, ContentPart.Reasoning {
 
   /** A text part. */
   static Text text(String text) {
@@ -30,6 +31,65 @@ public sealed interface ContentPart permits ContentPart.Text, ContentPart.ImageU
   /** An image sent inline. {@code mediaType} is its MIME type, such as {@code image/png}. */
   static Image image(byte[] data, String mediaType) {
     return new Image(data, mediaType);
+  }
+
+  /** Reasoning text that carries no vendor state, as OpenAI-compatible vendors return it. */
+  static Reasoning reasoning(String text) {
+    return new Reasoning(text, null, false);
+  }
+
+  /**
+   * Reasoning as a vendor signed it: {@code signature} is the vendor's opaque value, sent back
+   * unchanged on the next turn, and only to the wire format that produced it.
+   */
+  static Reasoning reasoning(String text, ReasoningSignature signature) {
+    return new Reasoning(text, Checks.requireNonNull(signature, "signature"), false);
+  }
+
+  /**
+   * Reasoning the vendor returned encrypted (Anthropic's {@code redacted_thinking}): no text, and
+   * {@code data} (the signature's value) is sent back unchanged.
+   */
+  static Reasoning redactedReasoning(ReasoningSignature data) {
+    return new Reasoning("", Checks.requireNonNull(data, "data"), true);
+  }
+
+  /**
+   * The model's reasoning (its "thinking"), kept apart from the answer: {@link Message#text()}
+   * leaves it out and {@link Message#reasoning()} joins it.
+   *
+   * <p>Adapters send a reasoning part back to the vendor only when it carries a
+   * {@link #signature()} whose {@link ReasoningSignature#format() format} is the adapter's own
+   * wire format; reasoning from another vendor (a failover mid-conversation), and reasoning
+   * without a signature, is left out of the request, since vendors reject state they did not sign
+   * and none needs unsigned reasoning back.
+   *
+   * @param text the reasoning text; never null, empty for a redacted or a signature-only part
+   * @param signature what the vendor requires back, or null when it requires nothing
+   * @param redacted whether the vendor returned this reasoning encrypted; then {@code text} is
+   *     empty and the signature's value is the encrypted data
+   */
+  record Reasoning(String text, @Nullable ReasoningSignature signature, boolean redacted)
+      implements ContentPart {
+    /** Rejects a null text, and a redacted part with text or without data. */
+    public Reasoning {
+      Checks.requireNonNull(text, "text");
+      if (redacted && (signature == null || !text.isEmpty())) {
+        throw new IllegalArgumentException("redacted reasoning has data and no text");
+      }
+    }
+
+    /** Whether this part goes back on a request in wire format {@code format}. */
+    public boolean signedFor(String format) {
+      return signature != null && signature.format().equals(format);
+    }
+
+    @Override
+    public String toString() {
+      return "Reasoning[" + text.length() + " chars"
+          + (signature == null ? "" : ", signed by " + signature.format())
+          + (redacted ? ", redacted" : "") + "]";
+    }
   }
 
   /** Text content. {@code text} is never null, but may be empty. */

@@ -20,6 +20,7 @@ public final class Message {
   private final List<ToolCall> toolCalls;
   private final @Nullable String toolCallId;
   private final String text;
+  private final String reasoning;
 
   private Message(
       Role role, List<ContentPart> parts, List<ToolCall> toolCalls, @Nullable String toolCallId) {
@@ -28,6 +29,7 @@ public final class Message {
     this.toolCalls = toolCalls;
     this.toolCallId = toolCallId;
     this.text = joinText(parts);
+    this.reasoning = joinReasoning(parts);
   }
 
   /** A system (instruction) message. */
@@ -40,12 +42,22 @@ public final class Message {
     return new Message(Role.USER, List.of(ContentPart.text(requireText(text))), List.of(), null);
   }
 
-  /** A user message of one or more parts, such as text and images, in order. */
+  /**
+   * A user message of one or more parts, such as text and images, in order.
+   *
+   * @throws IllegalArgumentException when there are none, or one is reasoning
+   */
   public static Message user(ContentPart... parts) {
     Checks.requireNonNull(parts, "parts");
     List<ContentPart> copy = Checks.copyOf(List.of(parts.clone()), "parts");
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("parts must not be empty");
+    }
+    for (ContentPart part : copy) {
+      if (part instanceof ContentPart.Reasoning) {
+        throw new IllegalArgumentException("a user message holds no reasoning; reasoning is the"
+            + " assistant's (Message.assistantParts)");
+      }
     }
     return new Message(Role.USER, copy, List.of(), null);
   }
@@ -75,6 +87,30 @@ public final class Message {
     return new Message(Role.ASSISTANT, parts, calls, null);
   }
 
+  /**
+   * A previous answer of the assistant as the vendor gave it: content parts in order (text, and
+   * {@link ContentPart.Reasoning reasoning} with the signatures the vendor requires back), and
+   * tool calls. {@link ChatResponse#message()} is built this way, so appending it to the
+   * conversation sends the vendor's state back on the next turn.
+   *
+   * @throws IllegalArgumentException when there are neither parts nor tool calls, or a part is an
+   *     image
+   */
+  public static Message assistantParts(List<ContentPart> parts, List<ToolCall> toolCalls) {
+    List<ContentPart> copy = Checks.copyOf(parts, "parts");
+    List<ToolCall> calls = Checks.copyOf(toolCalls, "toolCalls");
+    if (calls.isEmpty() && copy.isEmpty()) {
+      throw new IllegalArgumentException("an assistant message needs parts or toolCalls");
+    }
+    for (ContentPart part : copy) {
+      if (!(part instanceof ContentPart.Text) && !(part instanceof ContentPart.Reasoning)) {
+        throw new IllegalArgumentException(
+            "an assistant message holds text and reasoning parts, not " + part);
+      }
+    }
+    return new Message(Role.ASSISTANT, copy, calls, null);
+  }
+
   /** The result of the tool call {@code toolCallId}, as text (often JSON). */
   public static Message tool(String toolCallId, String content) {
     Checks.requireNonBlank(toolCallId, "toolCallId");
@@ -99,6 +135,24 @@ public final class Message {
     return sb.toString();
   }
 
+  private static String joinReasoning(List<ContentPart> parts) {
+    String only = null;
+    StringBuilder sb = null;
+    for (ContentPart part : parts) {
+      if (part instanceof ContentPart.Reasoning r && !r.text().isEmpty()) {
+        if (only == null) {
+          only = r.text();
+        } else {
+          if (sb == null) {
+            sb = new StringBuilder(only);
+          }
+          sb.append(r.text());
+        }
+      }
+    }
+    return sb != null ? sb.toString() : only != null ? only : "";
+  }
+
   /** Who wrote this message. */
   public Role role() {
     return role;
@@ -109,15 +163,23 @@ public final class Message {
     return parts;
   }
 
-  /** The text parts joined together; empty when there are none. */
+  /** The text parts joined together; empty when there are none. Leaves reasoning out. */
   public String text() {
     return text;
+  }
+
+  /**
+   * The text of the {@link ContentPart.Reasoning reasoning} parts joined together; empty when
+   * there are none.
+   */
+  public String reasoning() {
+    return reasoning;
   }
 
   /** Whether any part is an image. */
   public boolean hasImages() {
     for (ContentPart part : parts) {
-      if (!(part instanceof ContentPart.Text)) {
+      if (part instanceof ContentPart.Image || part instanceof ContentPart.ImageUrl) {
         return true;
       }
     }
@@ -152,6 +214,9 @@ public final class Message {
   public String toString() {
     StringBuilder sb = new StringBuilder("Message[").append(role);
     sb.append(", ").append(text.length()).append(" chars");
+    if (!reasoning.isEmpty()) {
+      sb.append(", ").append(reasoning.length()).append(" chars of reasoning");
+    }
     if (parts.size() > 1 || hasImages()) {
       sb.append(", ").append(parts.size()).append(" parts");
     }

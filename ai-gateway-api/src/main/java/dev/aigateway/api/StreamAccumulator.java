@@ -6,7 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Folds the chunks of one stream into a {@link ChatResponse}: it joins the text, reassembles tool
- * calls from their deltas by {@link ToolCallDelta#index()}, and keeps the last finish reason,
+ * calls from their deltas by {@link ToolCallDelta#index()} (with their signatures), rebuilds the
+ * reasoning parts from {@link ChatChunk#reasoningDelta()} and {@link ChatChunk#reasoningEnd()}
+ * (put before the text in the message, with the signatures the vendor requires back), joins a
+ * refusal, and keeps the last finish reason,
  * usage, id and model seen. A restart chunk ({@link ChatChunk#isRestart()}) discards everything
  * accepted before it, except the gateway's mark on the stream's first chunk: the answer is what
  * follows.
@@ -17,6 +20,9 @@ import org.jspecify.annotations.Nullable;
 public final class StreamAccumulator {
   private final StringBuilder text = new StringBuilder();
   private final List<PendingCall> calls = new ArrayList<>(0);
+  private final List<ContentPart> reasoningParts = new ArrayList<>(0);
+  private @Nullable StringBuilder reasoning;
+  private @Nullable StringBuilder refusal;
   private @Nullable String id;
   private @Nullable String provider;
   private @Nullable String model;
@@ -38,6 +44,21 @@ public final class StreamAccumulator {
     }
     chunks++;
     text.append(chunk.textDelta());
+    if (!chunk.reasoningDelta().isEmpty()) {
+      if (reasoning == null) {
+        reasoning = new StringBuilder();
+      }
+      reasoning.append(chunk.reasoningDelta());
+    }
+    if (chunk.reasoningEnd() != null) {
+      endReasoning(chunk.reasoningEnd());
+    }
+    if (chunk.refusalDelta() != null) {
+      if (refusal == null) {
+        refusal = new StringBuilder();
+      }
+      refusal.append(chunk.refusalDelta());
+    }
     for (ToolCallDelta delta : chunk.toolCallDeltas()) {
       while (calls.size() <= delta.index()) {
         calls.add(new PendingCall());
@@ -50,6 +71,9 @@ public final class StreamAccumulator {
         call.name = delta.name();
       }
       call.arguments.append(delta.argumentsDelta());
+      if (delta.signature() != null) {
+        call.signature = delta.signature();
+      }
     }
     if (chunk.id() != null && !chunk.id().isEmpty()) { // an empty id is no id
       id = chunk.id();
@@ -72,8 +96,34 @@ public final class StreamAccumulator {
     return this;
   }
 
+  /** Closes the reasoning part being streamed with {@code end}; see ChatChunk#withReasoning. */
+  private void endReasoning(ContentPart.Reasoning end) {
+    if (end.redacted() || !end.text().isEmpty()) {
+      flushReasoning();
+      reasoningParts.add(end);
+      return;
+    }
+    if (end.signature() == null) {
+      flushReasoning(); // an end that only closes the part being streamed
+      return;
+    }
+    String streamed = reasoning == null ? "" : reasoning.toString();
+    reasoning = null;
+    reasoningParts.add(new ContentPart.Reasoning(streamed, end.signature(), false));
+  }
+
+  private void flushReasoning() {
+    if (reasoning != null && reasoning.length() > 0) {
+      reasoningParts.add(ContentPart.reasoning(reasoning.toString()));
+    }
+    reasoning = null;
+  }
+
   private void restart() {
     text.setLength(0);
+    reasoningParts.clear();
+    reasoning = null;
+    refusal = null;
     calls.clear();
     id = null;
     finishReason = null;
@@ -89,6 +139,18 @@ public final class StreamAccumulator {
   /** The text so far. */
   public String text() {
     return text.toString();
+  }
+
+  /** The reasoning text so far, apart from {@link #text()}. */
+  public String reasoning() {
+    StringBuilder sb = new StringBuilder();
+    for (ContentPart part : reasoningParts) {
+      sb.append(((ContentPart.Reasoning) part).text());
+    }
+    if (reasoning != null) {
+      sb.append(reasoning);
+    }
+    return sb.toString();
   }
 
   /** The finish reason seen so far, or null. */
@@ -121,15 +183,30 @@ public final class StreamAccumulator {
       if (c.name == null) {
         continue; // an index the vendor skipped
       }
-      toolCalls.add(ToolCall.of(c.id != null ? c.id : "call_" + i, c.name, c.arguments.toString()));
+      toolCalls.add(new ToolCall(
+          c.id != null ? c.id : "call_" + i, c.name, c.arguments.toString(), c.signature));
     }
     FinishReason reason = finishReason == null ? FinishReason.OTHER : finishReason;
     if (!toolCalls.isEmpty() && (reason == FinishReason.STOP || reason == FinishReason.OTHER)) {
       reason = FinishReason.TOOL_CALLS;
     }
-    Message message = toolCalls.isEmpty()
-        ? Message.assistant(text.toString())
-        : Message.assistant(text.toString(), toolCalls);
+    Message message;
+    if (reasoningParts.isEmpty() && (reasoning == null || reasoning.length() == 0)) {
+      message = toolCalls.isEmpty()
+          ? Message.assistant(text.toString())
+          : Message.assistant(text.toString(), toolCalls);
+    } else {
+      // Reasoning comes first, as every vendor puts it before the answer it leads to.
+      List<ContentPart> parts = new ArrayList<>(reasoningParts.size() + 2);
+      parts.addAll(reasoningParts);
+      if (reasoning != null && reasoning.length() > 0) {
+        parts.add(ContentPart.reasoning(reasoning.toString()));
+      }
+      if (text.length() > 0 || toolCalls.isEmpty()) {
+        parts.add(ContentPart.text(text.toString()));
+      }
+      message = Message.assistantParts(parts, toolCalls);
+    }
     return ChatResponse.builder()
         .id(id)
         .provider(provider)
@@ -139,12 +216,14 @@ public final class StreamAccumulator {
         .usage(usage)
         .attempts(marked ? attempts : 1)
         .fromCache(fromCache)
+        .refusal(refusal == null ? null : refusal.toString())
         .build();
   }
 
   private static final class PendingCall {
     @Nullable String id;
     @Nullable String name;
+    @Nullable ReasoningSignature signature;
     final StringBuilder arguments = new StringBuilder();
   }
 }

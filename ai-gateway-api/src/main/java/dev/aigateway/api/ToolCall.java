@@ -10,8 +10,17 @@ import org.jspecify.annotations.Nullable;
  * @param name the tool's name
  * @param arguments the arguments as JSON text, exactly as the model wrote them (possibly invalid
  *     JSON if the answer was cut short; see {@link FinishReason#LENGTH})
+ * @param signature state the vendor attached to this call and requires back with it on the next
+ *     turn (Gemini's {@code thoughtSignature} on a {@code functionCall} part), or null; sent back
+ *     only to the wire format that produced it (see {@link ContentPart.Reasoning})
  */
-public record ToolCall(String id, String name, String arguments) {
+public record ToolCall(
+    String id, String name, String arguments, @Nullable ReasoningSignature signature) {
+
+  /** A tool call without a signature. */
+  public ToolCall(String id, String name, @Nullable String arguments) {
+    this(id, name, arguments, null);
+  }
 
   /** Validates that the id and name are present; null arguments become {@code "{}"}. */
   public ToolCall {
@@ -24,6 +33,11 @@ public record ToolCall(String id, String name, String arguments) {
 
   /** A tool call. */
   public static ToolCall of(String id, String name, @Nullable String arguments) {
-    return new ToolCall(id, name, arguments);
+    return new ToolCall(id, name, arguments, null);
+  }
+
+  /** This call with {@code signature} instead of its own. */
+  public ToolCall withSignature(@Nullable ReasoningSignature signature) {
+    return new ToolCall(id, name, arguments, signature);
   }
 }

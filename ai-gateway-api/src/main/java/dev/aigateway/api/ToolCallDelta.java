@@ -11,9 +11,16 @@ import org.jspecify.annotations.Nullable;
  * @param id the call's id, or null when this piece does not carry it
  * @param name the tool's name, or null when this piece does not carry it
  * @param argumentsDelta the next piece of the arguments' JSON text; never null, may be empty
+ * @param signature the call's {@link ToolCall#signature()}, on the piece that carries it, or null
  */
-public record ToolCallDelta(
-    int index, @Nullable String id, @Nullable String name, String argumentsDelta) {
+public record ToolCallDelta(int index, @Nullable String id, @Nullable String name,
+    String argumentsDelta, @Nullable ReasoningSignature signature) {
+
+  /** A piece without a signature. */
+  public ToolCallDelta(
+      int index, @Nullable String id, @Nullable String name, @Nullable String argumentsDelta) {
+    this(index, id, name, argumentsDelta, null);
+  }
 
   /** Validates the index; a null arguments piece becomes empty. */
   public ToolCallDelta {

@@ -19,7 +19,13 @@ record Answer(
     List<Call> toolCalls,
     Usage usage,
     FinishReason finishReason,
-    boolean includeStreamUsage) {
+    boolean includeStreamUsage,
+    String reasoning) {
+
+  /** The signature the vendor puts on this answer's reasoning. */
+  String signature() {
+    return "fake-signature-" + number;
+  }
 
   /** A tool call with its id (null for Gemini unless scripted) and its argument pieces. */
   record Call(@Nullable String id, String name, String arguments, List<String> argumentPieces) {}
@@ -49,6 +55,6 @@ record Answer(
     boolean includeUsage = request.body().path("stream_options").path("include_usage")
         .asBoolean(false);
     return new Answer(request.number(), vendor, model, reply.text, reply.textPieces(),
-        List.copyOf(calls), usage, reply.effectiveFinishReason(), includeUsage);
+        List.copyOf(calls), usage, reply.effectiveFinishReason(), includeUsage, reply.reasoning);
   }
 }

@@ -22,6 +22,10 @@ final class AnthropicFormat extends Format {
   String answer(Answer a) {
     ObjectNode body = message(a);
     ArrayNode content = body.putArray("content");
+    if (!a.reasoning().isEmpty()) {
+      content.addObject().put("type", "thinking").put("thinking", a.reasoning())
+          .put("signature", a.signature());
+    }
     if (!a.text().isEmpty() || a.toolCalls().isEmpty()) {
       content.addObject().put("type", "text").put("text", a.text());
     }
@@ -50,16 +54,35 @@ final class AnthropicFormat extends Format {
         new SseEvent("ping", "{\"type\":\"ping\"}"));
 
     List<List<SseEvent>> chunks = new ArrayList<>();
-    int block = -1;
+    // A thinking block comes first, whole in one chunk; the other blocks' indexes follow it.
+    int first = a.reasoning().isEmpty() ? 0 : 1;
+    if (first == 1) {
+      List<SseEvent> events = new ArrayList<>(4);
+      events.add(new SseEvent("content_block_start", "{\"type\":\"content_block_start\","
+          + "\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\","
+          + "\"signature\":\"\"}}"));
+      ObjectNode thinking = JSON.createObjectNode().put("type", "content_block_delta")
+          .put("index", 0);
+      thinking.putObject("delta").put("type", "thinking_delta").put("thinking", a.reasoning());
+      events.add(new SseEvent("content_block_delta", write(thinking)));
+      ObjectNode signature = JSON.createObjectNode().put("type", "content_block_delta")
+          .put("index", 0);
+      signature.putObject("delta").put("type", "signature_delta")
+          .put("signature", a.signature());
+      events.add(new SseEvent("content_block_delta", write(signature)));
+      events.add(stop(0));
+      chunks.add(events);
+    }
+    int block = first - 1;
     for (int j = 0; j < a.pieces().size(); j++) {
       List<SseEvent> events = new ArrayList<>(2);
       if (j == 0) {
-        block = 0;
+        block = first;
         events.add(new SseEvent("content_block_start", "{\"type\":\"content_block_start\","
-            + "\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+            + "\"index\":" + first + ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
       }
       ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta")
-          .put("index", 0);
+          .put("index", first);
       delta.putObject("delta").put("type", "text_delta").put("text", a.pieces().get(j));
       events.add(new SseEvent("content_block_delta", write(delta)));
       chunks.add(events);
@@ -68,7 +91,7 @@ final class AnthropicFormat extends Format {
       for (int j = 0; j < c.argumentPieces().size(); j++) {
         List<SseEvent> events = new ArrayList<>(3);
         if (j == 0) {
-          if (block >= 0) {
+          if (block >= first) {
             events.add(stop(block));
           }
           block++;
@@ -88,7 +111,7 @@ final class AnthropicFormat extends Format {
     }
 
     List<SseEvent> ending = new ArrayList<>();
-    if (block >= 0) {
+    if (block >= first) {
       ending.add(stop(block));
     }
     ObjectNode delta = JSON.createObjectNode().put("type", "message_delta");

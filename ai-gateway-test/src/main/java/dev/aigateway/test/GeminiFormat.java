@@ -23,10 +23,14 @@ final class GeminiFormat extends Format {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode candidate = body.putArray("candidates").addObject();
     ArrayNode parts = content(candidate);
+    thought(parts, a);
     if (!a.text().isEmpty() || a.toolCalls().isEmpty()) {
       parts.addObject().put("text", a.text());
     }
-    a.toolCalls().forEach(c -> functionCall(parts, c));
+    for (int i = 0; i < a.toolCalls().size(); i++) {
+      functionCall(parts, a.toolCalls().get(i));
+      signCall(parts, a, i);
+    }
     candidate.put("finishReason", finish(a.finishReason()));
     candidate.put("index", 0);
     body.set("usageMetadata", usage(a.usage(), true));
@@ -37,14 +41,22 @@ final class GeminiFormat extends Format {
   @Override
   StreamPlan stream(Answer a, boolean complete) {
     List<ObjectNode> events = new ArrayList<>();
+    boolean thought = !a.reasoning().isEmpty();
+    if (thought) {
+      ObjectNode body = JSON.createObjectNode();
+      thought(content(body.putArray("candidates").addObject()), a);
+      events.add(body);
+    }
     for (String piece : a.pieces()) {
       ObjectNode body = JSON.createObjectNode();
       content(body.putArray("candidates").addObject()).addObject().put("text", piece);
       events.add(body);
     }
-    for (Answer.Call c : a.toolCalls()) {
+    for (int i = 0; i < a.toolCalls().size(); i++) {
       ObjectNode body = JSON.createObjectNode();
-      functionCall(content(body.putArray("candidates").addObject()), c);
+      ArrayNode parts = content(body.putArray("candidates").addObject());
+      functionCall(parts, a.toolCalls().get(i));
+      signCall(parts, a, i);
       events.add(body);
     }
     List<SseEvent> ending = new ArrayList<>();
@@ -65,7 +77,7 @@ final class GeminiFormat extends Format {
       body.set("usageMetadata", usage(a.usage(), last));
       tail(body, a);
       SseEvent event = new SseEvent(null, write(body));
-      if (i < a.pieces().size() + a.toolCalls().size()) {
+      if (i < (thought ? 1 : 0) + a.pieces().size() + a.toolCalls().size()) {
         chunks.add(List.of(event));
       } else {
         ending.add(event); // the finish of an empty answer is no chunk
@@ -144,6 +156,24 @@ final class GeminiFormat extends Format {
     ArrayNode parts = content.putArray("parts");
     content.put("role", "model");
     return parts;
+  }
+
+  /** The answer's reasoning as a thought part, signed when no function call carries it. */
+  private static void thought(ArrayNode parts, Answer a) {
+    if (a.reasoning().isEmpty()) {
+      return;
+    }
+    ObjectNode part = parts.addObject().put("text", a.reasoning()).put("thought", true);
+    if (a.toolCalls().isEmpty()) {
+      part.put("thoughtSignature", a.signature());
+    }
+  }
+
+  /** The first function call of a reasoning answer carries its signature, as Gemini 3 does. */
+  private static void signCall(ArrayNode parts, Answer a, int call) {
+    if (call == 0 && !a.reasoning().isEmpty()) {
+      ((ObjectNode) parts.get(parts.size() - 1)).put("thoughtSignature", a.signature());
+    }
   }
 
   private static void functionCall(ArrayNode parts, Answer.Call c) {

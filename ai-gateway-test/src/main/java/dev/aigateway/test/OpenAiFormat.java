@@ -30,6 +30,9 @@ final class OpenAiFormat extends Format {
       message.put("content", a.text());
     }
     message.putNull("refusal");
+    if (!a.reasoning().isEmpty()) {
+      message.put("reasoning_content", a.reasoning());
+    }
     if (!a.toolCalls().isEmpty()) {
       ArrayNode calls = message.putArray("tool_calls");
       for (Answer.Call c : a.toolCalls()) {
@@ -49,6 +52,10 @@ final class OpenAiFormat extends Format {
     ObjectNode role = JSON.createObjectNode().put("role", "assistant").put("content", "");
     List<SseEvent> prelude = List.of(chunk(a, role, null));
     List<List<SseEvent>> chunks = new ArrayList<>();
+    if (!a.reasoning().isEmpty()) {
+      chunks.add(List.of(chunk(a,
+          JSON.createObjectNode().put("reasoning_content", a.reasoning()), null)));
+    }
     for (String piece : a.pieces()) {
       chunks.add(List.of(chunk(a, JSON.createObjectNode().put("content", piece), null)));
     }

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Answers</b>: {@link #text}, {@link #chunks}, {@link #toolCall} and
  * {@link #withToolCall} (parallel calls, or text then calls), with {@link #withUsage},
- * {@link #withFinishReason} and {@link #withModel}. A stream is cut into chunks
+ * {@link #withFinishReason}, {@link #withModel} and {@link #withReasoning}. A stream is cut into chunks
  * ({@link #chunkedByWords()}, the default, {@link #chunkedEvery(int)}, or the pieces given to
  * {@link #chunks}) and may be {@link #paced} (a real wait between chunks).
  *
@@ -76,6 +76,7 @@ public final class Reply {
   final @Nullable Duration retryAfter;
   final @Nullable String contentType;
   final Map<String, String> headers;
+  final String reasoning;
 
   private Reply(Spec s) {
     this.kind = s.kind;
@@ -95,6 +96,7 @@ public final class Reply {
     this.retryAfter = s.retryAfter;
     this.contentType = s.contentType;
     this.headers = Map.copyOf(s.headers);
+    this.reasoning = s.reasoning;
   }
 
   // ---- answers
@@ -191,6 +193,22 @@ public final class Reply {
     requireAnswer("withFinishReason");
     Spec s = spec();
     s.finishReason = Objects.requireNonNull(reason, "reason");
+    return new Reply(s);
+  }
+
+  /**
+   * This answer with the model's reasoning before it, in each vendor's shape, with the state the
+   * vendor signs: OpenAI's {@code reasoning_content}; an Anthropic {@code thinking} block (first,
+   * with the signature {@code fake-signature-<n>}, in a stream its {@code thinking_delta} and
+   * {@code signature_delta}); a Gemini {@code thought: true} part, and the
+   * {@code thoughtSignature} {@code fake-signature-<n>} on the first function call, or on the
+   * thought when there is none. {@code n} is the request's number. In a stream the reasoning is
+   * one chunk, before the text.
+   */
+  public Reply withReasoning(String reasoning) {
+    requireAnswer("withReasoning");
+    Spec s = spec();
+    s.reasoning = Objects.requireNonNull(reasoning, "reasoning");
     return new Reply(s);
   }
 
@@ -493,6 +511,7 @@ public final class Reply {
     s.retryAfter = retryAfter;
     s.contentType = contentType;
     s.headers.putAll(headers);
+    s.reasoning = reasoning;
     return s;
   }
 
@@ -515,6 +534,7 @@ public final class Reply {
     @Nullable Duration retryAfter;
     @Nullable String contentType;
     final Map<String, String> headers = new LinkedHashMap<>();
+    String reasoning = "";
 
     Spec(Kind kind) {
       this.kind = kind;

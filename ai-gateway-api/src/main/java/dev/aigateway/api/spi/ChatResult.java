@@ -61,7 +61,9 @@ public final class ChatResult {
 
   /**
    * The answer as a publisher of chunks. A complete answer becomes a single chunk that carries
-   * its text, tool calls, finish reason and usage. A stream's publisher accepts one subscriber.
+   * its text, tool calls, finish reason, usage and refusal, preceded by one chunk per reasoning
+   * part when it has reasoning; they fold back into the answer. A stream's publisher accepts one
+   * subscriber.
    */
   public Flow.Publisher<ChatChunk> chunks() {
     claimed = true;

@@ -3,6 +3,7 @@ package dev.aigateway.core.cache;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.Message;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.ResponseFormat;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolChoice;
@@ -44,6 +45,8 @@ final class RequestKeys {
   private static final int NULL = 20;
   private static final int ABSENT = 21;
   private static final int FIELD_END = 22;
+  private static final int REASONING = 39;
+  private static final int SIGNATURE = 40;
   // JSON values in extra
   private static final int J_NULL = 30;
   private static final int J_TRUE = 31;
@@ -117,6 +120,15 @@ final class RequestKeys {
     return h.finish();
   }
 
+  private static void signature(KeyHasher h, @Nullable ReasoningSignature s) {
+    if (s == null) {
+      h.putTagged(ABSENT, 0);
+    } else {
+      h.putString(SIGNATURE, s.format());
+      h.putString(STRING, s.value());
+    }
+  }
+
   private static void message(KeyHasher h, Message m) {
     List<ContentPart> parts = m.parts();
     List<ToolCall> calls = m.toolCalls();
@@ -131,6 +143,11 @@ final class RequestKeys {
       } else if (part instanceof ContentPart.Image image) {
         h.putBytes(IMAGE, image.data());
         h.putString(MEDIA_TYPE, image.mediaType());
+      } else if (part instanceof ContentPart.Reasoning r) {
+        // Signed reasoning goes on the wire to its vendor, so it is part of what was asked.
+        h.putString(REASONING, r.text());
+        h.putTagged(REASONING, r.redacted() ? 1 : 0);
+        signature(h, r.signature());
       }
     }
     for (int i = 0, n = calls.size(); i < n; i++) {
@@ -138,6 +155,7 @@ final class RequestKeys {
       h.putString(TOOL_CALL, c.id());
       h.putString(STRING, c.name());
       h.putString(STRING, c.arguments());
+      signature(h, c.signature());
     }
     if (m.toolCallId() != null) {
       h.putString(TOOL_CALL_ID, m.toolCallId());

@@ -487,8 +487,15 @@ final class StreamRescue implements Flow.Publisher<ChatChunk>, Flow.Subscription
         skipWhitespace = skip < delta.length() ? 0 : skipWhitespace - skip;
         if (skip > 0) {
           delta = delta.substring(skip);
-          chunk = ChatChunk.of(chunk.id(), chunk.provider(), chunk.model(), delta,
+          ChatChunk trimmed = ChatChunk.of(chunk.id(), chunk.provider(), chunk.model(), delta,
               chunk.toolCallDeltas(), chunk.finishReason(), chunk.usage());
+          if (!chunk.reasoningDelta().isEmpty() || chunk.reasoningEnd() != null) {
+            trimmed = trimmed.withReasoning(chunk.reasoningDelta(), chunk.reasoningEnd());
+          }
+          if (chunk.refusalDelta() != null) {
+            trimmed = trimmed.withRefusal(chunk.refusalDelta());
+          }
+          chunk = trimmed;
         }
       }
       text.append(delta);

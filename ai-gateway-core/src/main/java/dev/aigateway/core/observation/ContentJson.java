@@ -144,6 +144,12 @@ final class ContentJson {
       g.writeStringField("mime_type", i.mediaType());
       g.writeStringField("content", i.base64());
       g.writeEndObject();
+    } else if (p instanceof ContentPart.Reasoning r && !r.text().isEmpty()) {
+      // The conventions' reasoning part; a signature is vendor state, not content.
+      g.writeStartObject();
+      g.writeStringField("type", "reasoning");
+      g.writeStringField("content", r.text());
+      g.writeEndObject();
     }
   }
 

@@ -70,7 +70,8 @@ final class TiktokenCounter implements TokenCounter {
       tokens += TOKENS_PER_MESSAGE + text(encoding, m.text());
       List<ContentPart> parts = m.parts();
       for (int j = 0, p = parts.size(); j < p; j++) {
-        if (!(parts.get(j) instanceof ContentPart.Text)) {
+        if (parts.get(j) instanceof ContentPart.Image
+            || parts.get(j) instanceof ContentPart.ImageUrl) {
           tokens += TokenEstimate.TOKENS_PER_IMAGE;
         }
       }

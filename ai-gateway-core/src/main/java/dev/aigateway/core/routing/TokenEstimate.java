@@ -86,7 +86,8 @@ public final class TokenEstimate {
       chars += m.text().length();
       List<ContentPart> parts = m.parts();
       for (int j = 0, p = parts.size(); j < p; j++) {
-        if (!(parts.get(j) instanceof ContentPart.Text)) {
+        if (parts.get(j) instanceof ContentPart.Image
+            || parts.get(j) instanceof ContentPart.ImageUrl) {
           images++;
         }
       }

@@ -190,6 +190,13 @@ public final class StructuredOutput<T> {
           + " run them, send their results and ask again", response.text(), response.provider(),
           response.model(), response.finishReason());
     }
+    String refusal = response.refusal();
+    if (refusal != null && response.text().isEmpty()) {
+      // A refusal is no answer: REFUSED, with the refusal's words as the raw text.
+      throw new StructuredOutputException(Problem.REFUSED, type.getName(), "$",
+          "the model refused", refusal, response.provider(), response.model(),
+          response.finishReason());
+    }
     return read(response.text(), response.provider(), response.model(),
         response.finishReason());
   }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.Message;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.Usage;
@@ -64,6 +66,69 @@ class AnswerCodecTest {
         ToolCall.of("t1", "weather", "{\"city\":1}"), ToolCall.of("t2", "time", ""));
     assertThat(folded.fromCache()).isTrue();
     assertThat(folded.attempts()).isZero();
+  }
+
+  @Test
+  void reasoningSignaturesAndARefusalRoundTripInAResponse() throws Exception {
+    ChatResponse original = ChatResponse.builder()
+        .id("r-2").provider("anthropic").model("claude-sonnet-4-5")
+        .message(Message.assistantParts(List.of(
+            ContentPart.reasoning("Think…", ReasoningSignature.of("anthropic", "EqQB+/=")),
+            ContentPart.redactedReasoning(ReasoningSignature.of("anthropic", "EmwK")),
+            ContentPart.reasoning("plain"),
+            ContentPart.text("Calling.")), List.of(
+            new ToolCall("fc-1", "weather", "{}", ReasoningSignature.of("gemini", "CiQB")),
+            ToolCall.of("fc-2", "time", "{}"))))
+        .finishReason(FinishReason.TOOL_CALLS)
+        .refusal("")
+        .build();
+    CachedAnswer decoded = AnswerCodec.decode(AnswerCodec.encode(CachedAnswer.of(original)));
+    assertThat(decoded.response())
+        .isEqualTo(original.toBuilder().attempts(0).fromCache(true).build());
+    assertThat(decoded.response().reasoning()).isEqualTo("Think…plain");
+    assertThat(decoded.response().refusal()).isEmpty();
+  }
+
+  @Test
+  void reasoningSignaturesAndARefusalRoundTripInAStream() throws Exception {
+    ReasoningSignature sig = ReasoningSignature.of("anthropic", "EqQB");
+    List<ChatChunk> chunks = List.of(
+        ChatChunk.of("s-2", "anthropic", "claude", "", null, null, null)
+            .withReasoning("Let me ", null),
+        ChatChunk.of(null, "anthropic", "claude", "", null, null, null)
+            .withReasoning("think.", ContentPart.reasoning("", sig)),
+        ChatChunk.of(null, "anthropic", "claude", "", null, null, null).withReasoning(null,
+            ContentPart.redactedReasoning(ReasoningSignature.of("anthropic", "EmwK"))),
+        ChatChunk.of(null, "anthropic", "claude", "", List.of(new ToolCallDelta(0, "t1", "w",
+            "{}", ReasoningSignature.of("gemini", "CiQB"))), null, null),
+        ChatChunk.of(null, "anthropic", "claude", "No.", null, FinishReason.CONTENT_FILTER,
+            null).withRefusal("I won't"));
+    CachedAnswer decoded = AnswerCodec.decode(AnswerCodec.encode(CachedAnswer.ofChunks(chunks)));
+    for (int i = 0; i < chunks.size(); i++) {
+      ChatChunk want = chunks.get(i);
+      ChatChunk got = decoded.chunks().get(i);
+      assertThat(got.reasoningDelta()).isEqualTo(want.reasoningDelta());
+      assertThat(got.reasoningEnd()).isEqualTo(want.reasoningEnd());
+      assertThat(got.refusalDelta()).isEqualTo(want.refusalDelta());
+      assertThat(got.toolCallDeltas()).isEqualTo(want.toolCallDeltas());
+    }
+    ChatResponse folded = decoded.asHitResponse();
+    assertThat(folded.message().parts()).containsExactly(
+        ContentPart.reasoning("Let me think.", sig),
+        ContentPart.redactedReasoning(ReasoningSignature.of("anthropic", "EmwK")),
+        ContentPart.text("No."));
+    assertThat(folded.toolCalls().get(0).signature())
+        .isEqualTo(ReasoningSignature.of("gemini", "CiQB"));
+    assertThat(folded.refusal()).isEqualTo("I won't");
+  }
+
+  @Test
+  void aValueOfTheFirstVersionIsUnreadable() {
+    byte[] value = AnswerCodec.encode(CachedAnswer.of(response()));
+    value[0] = 1;
+    assertThat(AnswerCodec.VERSION).isEqualTo(2);
+    assertThatThrownBy(() -> AnswerCodec.decode(value))
+        .isInstanceOf(AnswerCodec.CorruptValueException.class);
   }
 
   @Test

@@ -84,17 +84,23 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>How a reply is read: text blocks are joined into the answer's text; {@code tool_use}
  * blocks become {@link dev.aigateway.api.ToolCall}s (index by order among the tool calls).
- * <b>Thinking blocks</b> ({@code thinking}, {@code redacted_thinking}, and in streams
- * {@code thinking_delta} and {@code signature_delta}) <b>are dropped</b>: the unified answer has no
- * place for them, and their tokens are reported as {@link dev.aigateway.api.Usage#reasoningTokens()}
- * when Anthropic gives {@code output_tokens_details.thinking_tokens}. Note that a conversation
- * with extended thinking and tool use needs the thinking blocks sent back, which this adapter
- * cannot do. Unknown block and event types (server tools, citations) are ignored; a block or
+ * <b>Thinking blocks are kept</b>, apart from the answer: a {@code thinking} block (in streams
+ * its {@code thinking_delta}s and {@code signature_delta}) becomes a
+ * {@link dev.aigateway.api.ContentPart.Reasoning} signed with its {@code signature}, and a
+ * {@code redacted_thinking} block a redacted one holding its {@code data}, in order, in the
+ * response's {@link dev.aigateway.api.ChatResponse#message() message};
+ * {@link dev.aigateway.api.ChatResponse#reasoning()} joins their text, and their tokens are
+ * {@link dev.aigateway.api.Usage#reasoningTokens()} when Anthropic gives
+ * {@code output_tokens_details.thinking_tokens}. When that message is sent back (extended thinking
+ * with tool use requires it on the turn that carries the tool results), its Anthropic-signed
+ * thinking and redacted thinking blocks are written first, exactly as received; reasoning signed
+ * by another wire format, or not signed, is left out. Unknown block and event types (server tools, citations) are ignored; a block or
  * event that is malformed fails with a {@link dev.aigateway.api.MalformedResponseException}.
  *
  * <p>Stop reasons: {@code end_turn} and {@code stop_sequence} are STOP; {@code max_tokens} and
  * {@code model_context_window_exceeded} are LENGTH; {@code tool_use} is TOOL_CALLS;
- * {@code refusal} is CONTENT_FILTER; {@code pause_turn} and anything else are OTHER (and
+ * {@code refusal} is CONTENT_FILTER, with an empty {@link dev.aigateway.api.ChatResponse#refusal()}
+ * (the text, if any, stays the answer's text); {@code pause_turn} and anything else are OTHER (and
  * TOOL_CALLS when the answer holds tool calls). Usage: input tokens are {@code input_tokens +
  * cache_read_input_tokens + cache_creation_input_tokens}, cached tokens are
  * {@code cache_read_input_tokens}. In a stream, the input counts come from {@code message_start}

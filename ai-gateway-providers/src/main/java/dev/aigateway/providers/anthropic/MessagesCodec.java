@@ -10,14 +10,15 @@ import dev.aigateway.api.InvalidRequestException;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.Message;
 import dev.aigateway.api.ProviderException;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.ResponseFormat;
 import dev.aigateway.api.Role;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
-import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.FinishReasons;
+import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
 import dev.aigateway.providers.internal.StreamDecoder;
@@ -191,8 +192,19 @@ final class MessagesCodec {
         }
       }
       case ASSISTANT -> {
+        // Signed thinking goes back first and exactly as received: extended thinking with tools
+        // requires it on the turn that answers a tool call. Reasoning that Anthropic did not sign
+        // (another vendor's, after a failover) is left out; Anthropic would reject it.
+        boolean thought = false;
+        for (ContentPart part : m.parts()) {
+          if (part instanceof ContentPart.Reasoning r
+              && r.signedFor(ReasoningSignature.ANTHROPIC)) {
+            writeThinking(g, r);
+            thought = true;
+          }
+        }
         String text = m.text();
-        if (!text.isEmpty() || m.toolCalls().isEmpty()) {
+        if (!text.isEmpty() || (m.toolCalls().isEmpty() && !thought)) {
           writeText(g, text);
         }
         for (ToolCall call : m.toolCalls()) {
@@ -216,6 +228,20 @@ final class MessagesCodec {
       }
       case SYSTEM -> { } // top-level, see systemPrompt
     }
+  }
+
+  private static void writeThinking(JsonGenerator g, ContentPart.Reasoning r)
+      throws IOException {
+    g.writeStartObject();
+    if (r.redacted()) {
+      g.writeStringField("type", "redacted_thinking");
+      g.writeStringField("data", r.signature().value());
+    } else {
+      g.writeStringField("type", "thinking");
+      g.writeStringField("thinking", r.text());
+      g.writeStringField("signature", r.signature().value());
+    }
+    g.writeEndObject();
   }
 
   private static void writeText(JsonGenerator g, String text) throws IOException {
@@ -350,6 +376,7 @@ final class MessagesCodec {
     }
     StringBuilder text = new StringBuilder();
     List<ToolCall> calls = new ArrayList<>(0);
+    List<ContentPart> thinking = new ArrayList<>(0);
     for (int i = 0; i < content.size(); i++) {
       JsonNode block = content.get(i);
       String type = block.isObject() ? Json.text(block, "type") : null;
@@ -377,12 +404,40 @@ final class MessagesCodec {
           calls.add(ToolCall.of(id, name,
               input == null || input.isNull() ? "{}" : input.toString()));
         }
-        default -> { } // thinking, redacted_thinking, server tool blocks: not part of the answer
+        case "thinking" -> {
+          JsonNode t = block.get("thinking");
+          if (t == null || !t.isTextual()) {
+            throw malformed("thinking block " + i + " has no thinking");
+          }
+          thinking.add(thinking(t.asText(), Json.text(block, "signature")));
+        }
+        case "redacted_thinking" -> {
+          String data = Json.text(block, "data");
+          if (data == null || data.isEmpty()) {
+            throw malformed("redacted_thinking block " + i + " has no data");
+          }
+          thinking.add(ContentPart.redactedReasoning(signature(data)));
+        }
+        default -> { } // server tool blocks: not part of the answer
       }
     }
-    FinishReason reason = finishReason(Json.text(root, "stop_reason"), !calls.isEmpty());
-    return FinishReasons.answer(provider, Json.text(root, "id"), Json.text(root, "model"),
-        requestedModel, text.toString(), calls, reason, usage(root.get("usage")));
+    String stopReason = Json.text(root, "stop_reason");
+    FinishReason reason = finishReason(stopReason, !calls.isEmpty());
+    ChatResponse answer = FinishReasons.answer(provider, Json.text(root, "id"),
+        Json.text(root, "model"), requestedModel, thinking, text.toString(), calls, reason,
+        usage(root.get("usage")));
+    return "refusal".equals(stopReason) ? answer.toBuilder().refusal("").build() : answer;
+  }
+
+  /** A thinking block's reasoning, signed when the block carries its signature. */
+  static ContentPart.Reasoning thinking(String text, @Nullable String signature) {
+    return signature == null || signature.isEmpty()
+        ? ContentPart.reasoning(text)
+        : ContentPart.reasoning(text, signature(signature));
+  }
+
+  static ReasoningSignature signature(String value) {
+    return ReasoningSignature.of(ReasoningSignature.ANTHROPIC, value);
   }
 
   /**

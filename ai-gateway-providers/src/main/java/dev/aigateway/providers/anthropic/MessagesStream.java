@@ -2,6 +2,7 @@ package dev.aigateway.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
+import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ToolCallDelta;
@@ -22,8 +23,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>Text deltas are emitted as they arrive. A {@code tool_use} block is emitted at its start
  *       (id and name), then one delta per {@code input_json_delta} piece, which may split the JSON
  *       anywhere; its index is its position among the answer's tool calls, not the block index.
- *   <li>Thinking blocks and their deltas, ping, and unknown block, delta and event types are
- *       ignored.
+ *   <li>A {@code thinking} block's {@code thinking_delta}s are reasoning deltas, and its
+ *       {@code signature_delta} ends it with its signature ({@link ChatChunk#reasoningEnd()}); a
+ *       {@code redacted_thinking} block is one whole redacted reasoning end at its start. Ping,
+ *       and unknown block, delta and event types are ignored.
+ *   <li>A {@code refusal} stop reason puts an empty refusal delta on the last chunk.
  *   <li>The input counts come from {@code message_start} (or a later {@code message_delta} that
  *       repeats them); the output count is the cumulative one of the last {@code message_delta},
  *       never a sum. Usage and the finish reason go out once, on the last chunk, emitted when
@@ -142,7 +146,27 @@ final class MessagesStream implements StreamDecoder {
         sink.emit(ChatChunk.of(id, provider, model, "",
             List.of(new ToolCallDelta(call, callId, name, "")), null, null));
       }
-      default -> blocks.put(index, NOT_A_TOOL); // thinking, server tools, ...
+      case "thinking" -> {
+        blocks.put(index, NOT_A_TOOL);
+        JsonNode text = block.get("thinking");
+        String signature = Json.text(block, "signature");
+        String t = text != null && text.isTextual() ? text.asText() : "";
+        if (!t.isEmpty() || (signature != null && !signature.isEmpty())) {
+          sink.emit(ChatChunk.of(id, provider, model, "", null, null, null).withReasoning(t,
+              signature == null || signature.isEmpty() ? null
+                  : ContentPart.reasoning("", MessagesCodec.signature(signature))));
+        }
+      }
+      case "redacted_thinking" -> {
+        blocks.put(index, NOT_A_TOOL);
+        String data = Json.text(block, "data");
+        if (data == null || data.isEmpty()) {
+          throw codec.malformed("redacted_thinking block " + index + " has no data");
+        }
+        sink.emit(ChatChunk.of(id, provider, model, "", null, null, null).withReasoning(null,
+            ContentPart.redactedReasoning(MessagesCodec.signature(data))));
+      }
+      default -> blocks.put(index, NOT_A_TOOL); // server tools, ...
     }
   }
 
@@ -178,7 +202,20 @@ final class MessagesStream implements StreamDecoder {
         }
         // else: the input of a server tool's block, which is not part of the answer
       }
-      default -> { } // thinking_delta, signature_delta, citations_delta, ...
+      case "thinking_delta" -> {
+        String t = Json.text(delta, "thinking");
+        if (t != null && !t.isEmpty()) {
+          sink.emit(ChatChunk.of(id, provider, model, "", null, null, null).withReasoning(t, null));
+        }
+      }
+      case "signature_delta" -> {
+        String signature = Json.text(delta, "signature");
+        if (signature != null && !signature.isEmpty()) {
+          sink.emit(ChatChunk.of(id, provider, model, "", null, null, null).withReasoning(null,
+              ContentPart.reasoning("", MessagesCodec.signature(signature))));
+        }
+      }
+      default -> { } // citations_delta, ...
     }
   }
 
@@ -226,9 +263,10 @@ final class MessagesStream implements StreamDecoder {
   /** The last chunk: the finish reason, and the usage if any came. */
   private boolean emitLast(StreamDecoder.Sink sink) {
     FinishReason reason = MessagesCodec.finishReason(stopReason, toolCalls > 0);
-    return sink.emit(ChatChunk.of(id, provider, model, "", null, reason,
+    ChatChunk last = ChatChunk.of(id, provider, model, "", null, reason,
         sawUsage ? MessagesCodec.unified(inputTokens, cacheReadTokens, cacheCreationTokens,
-            outputTokens, thinkingTokens) : null));
+            outputTokens, thinkingTokens) : null);
+    return sink.emit("refusal".equals(stopReason) ? last.withRefusal("") : last);
   }
 
   @Override

@@ -67,8 +67,17 @@ import org.jspecify.annotations.Nullable;
  *       {name, response}} parts, consecutive results in one {@code user} turn. The name is found
  *       by looking the result's {@code toolCallId} up among the earlier assistant messages' calls
  *       (an unknown id is an {@link InvalidRequestException}). {@code response} is the result
- *       text when that is a JSON object, else {@code {"result": text}}. Call ids are not sent:
- *       Gemini pairs calls and results by name and order.
+ *       text when that is a JSON object, else {@code {"result": text}}. Gemini's own call ids go
+ *       back as {@code functionCall.id} and {@code functionResponse.id} when the assistant
+ *       message came from Gemini (it carries Gemini's signed state) and the id is Gemini's, not
+ *       one this adapter made up; other ids are not sent, and Gemini pairs calls and results by
+ *       name and order.
+ *   <li>Gemini's signed state goes back on the part it came on: a tool call's
+ *       {@link dev.aigateway.api.ToolCall#signature()} as the {@code thoughtSignature} of its
+ *       {@code functionCall} part (Gemini 3 rejects a function-call turn without it), a signed
+ *       thought as a {@code thought: true} part with its signature, and a signature that came on
+ *       an answer text part on the text part. State signed by another wire format (a failover
+ *       from Claude) and unsigned thoughts are left out.
  *   <li>{@code generationConfig} carries temperature, topP, maxTokens as
  *       {@code maxOutputTokens}, stop as {@code stopSequences}, seed, and the response format:
  *       JSON object → {@code responseMimeType: application/json}; JSON schema → that plus the
@@ -84,8 +93,13 @@ import org.jspecify.annotations.Nullable;
  * <h2>Response mapping</h2>
  * <ul>
  *   <li>Only the first candidate is read. Its text parts are joined; parts with
- *       {@code thought: true} (thought summaries) are dropped, as are parts other than text and
- *       {@code functionCall} (such as generated images or executable code).
+ *       {@code thought: true} (thought summaries) are its
+ *       {@link dev.aigateway.api.ChatResponse#reasoning() reasoning}, apart from the text; parts
+ *       other than text and {@code functionCall} (such as generated images or executable code)
+ *       are dropped. A part's {@code thoughtSignature} is kept, tagged {@code gemini}: on the
+ *       tool call of a {@code functionCall} part, on the reasoning part of a thought, and as a
+ *       signature-only reasoning part for an answer text part. Streams fold to the same
+ *       message.
  *   <li>{@code functionCall} parts become tool calls. Gemini's {@code id} is used when present;
  *       otherwise the id is {@code call_<index>_<name>}, index counting the calls of the answer
  *       from 0: stable for the same answer, in plain calls and streams alike, and distinct within
@@ -137,10 +151,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Not mapped</h2>
  * Several candidates ({@code candidateCount}), safety settings, cached content, thinking
  * configuration and built-in tools (search, code execution) have no field in
- * {@link ChatRequest}: pass them with {@code extra}. Thought signatures are not kept, so a
- * multi-turn function-calling conversation with a model that requires them (Gemini 3) must carry
- * them by other means. Streamed function-call arguments ({@code partialArgs}) are Vertex AI only
- * and not read.
+ * {@link ChatRequest}: pass them with {@code extra}.
  *
  * <p>Timeouts come with each attempt ({@link AttemptContext}); see {@link Builder} for the
  * defaults a call without one gets. Thread safe. Closing it aborts its calls in flight. The key

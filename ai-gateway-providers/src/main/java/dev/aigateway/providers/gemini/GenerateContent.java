@@ -11,6 +11,7 @@ import dev.aigateway.api.InvalidRequestException;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.Message;
 import dev.aigateway.api.ProviderException;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.ResponseFormat;
 import dev.aigateway.api.Role;
 import dev.aigateway.api.ToolCall;
@@ -19,8 +20,8 @@ import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.UnsupportedResponseException;
 import dev.aigateway.api.Usage;
-import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.FinishReasons;
+import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
 import dev.aigateway.providers.internal.StreamDecoder;
@@ -223,12 +224,32 @@ final class GenerateContent {
     g.writeStartObject();
     g.writeStringField("role", "model");
     g.writeArrayFieldStart("parts");
-    if (!m.text().isEmpty() || m.toolCalls().isEmpty()) {
+    // Gemini's signed state goes back on the part it came on; another vendor's is left out.
+    String pending = null; // a signature that came on an answer text part
+    for (ContentPart part : m.parts()) {
+      if (part instanceof ContentPart.Reasoning r && r.signedFor(ReasoningSignature.GEMINI)) {
+        if (r.text().isEmpty()) {
+          pending = r.signature().value();
+        } else {
+          g.writeStartObject();
+          g.writeStringField("text", r.text());
+          g.writeBooleanField("thought", true);
+          g.writeStringField("thoughtSignature", r.signature().value());
+          g.writeEndObject();
+        }
+      }
+    }
+    if (!m.text().isEmpty() || m.toolCalls().isEmpty() || pending != null) {
       g.writeStartObject();
       g.writeStringField("text", m.text());
+      if (pending != null) {
+        g.writeStringField("thoughtSignature", pending);
+      }
       g.writeEndObject();
     }
-    for (ToolCall call : m.toolCalls()) {
+    boolean fromGemini = fromGemini(m);
+    for (int i = 0; i < m.toolCalls().size(); i++) {
+      ToolCall call = m.toolCalls().get(i);
       JsonNode args;
       try {
         args = Json.parseObject(call.arguments(), "the arguments of tool call '" + call.id() + "'");
@@ -238,14 +259,49 @@ final class GenerateContent {
       }
       g.writeStartObject();
       g.writeObjectFieldStart("functionCall");
+      if (fromGemini && isGeminiId(call.id(), i, call.name())) {
+        g.writeStringField("id", call.id());
+      }
       g.writeStringField("name", call.name());
       g.writeFieldName("args");
       g.writeTree(args);
       g.writeEndObject();
+      ReasoningSignature signature = call.signature();
+      if (signature != null && signature.format().equals(ReasoningSignature.GEMINI)) {
+        g.writeStringField("thoughtSignature", signature.value());
+      }
       g.writeEndObject();
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /**
+   * Whether an assistant message came from Gemini: it carries Gemini's signed state. Only then
+   * are its function-call ids Gemini's own, to be sent back; another vendor's ids are not.
+   */
+  private static boolean fromGemini(Message m) {
+    for (ToolCall call : m.toolCalls()) {
+      if (call.signature() != null
+          && call.signature().format().equals(ReasoningSignature.GEMINI)) {
+        return true;
+      }
+    }
+    for (ContentPart part : m.parts()) {
+      if (part instanceof ContentPart.Reasoning r && r.signedFor(ReasoningSignature.GEMINI)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code id} is Gemini's, not the one this adapter made up for a call without one. */
+  private static boolean isGeminiId(String id, int index, String name) {
+    return !id.equals(syntheticId(index, name));
+  }
+
+  private static String syntheticId(int index, String name) {
+    return "call_" + index + "_" + name;
   }
 
   private void writeFunctionResponse(JsonGenerator g, List<Message> messages, int at)
@@ -254,6 +310,9 @@ final class GenerateContent {
     String name = functionName(messages, at, result.toolCallId());
     g.writeStartObject();
     g.writeObjectFieldStart("functionResponse");
+    if (geminiCallId(messages, at, result.toolCallId())) {
+      g.writeStringField("id", result.toolCallId());
+    }
     g.writeStringField("name", name);
     g.writeFieldName("response");
     JsonNode object = jsonObjectOrNull(result.text());
@@ -284,6 +343,24 @@ final class GenerateContent {
     throw new InvalidRequestException(provider, 0, "unknown_tool_call",
         provider + ": the tool result for '" + id + "' answers no tool call of an earlier"
             + " assistant message; Gemini needs the function's name", null);
+  }
+
+  /** Whether {@code id} names a call whose functionCall part was sent with Gemini's id. */
+  private static boolean geminiCallId(List<Message> messages, int at, @Nullable String id) {
+    for (int i = at - 1; i >= 0; i--) {
+      Message m = messages.get(i);
+      if (m.role() != Role.ASSISTANT) {
+        continue;
+      }
+      List<ToolCall> calls = m.toolCalls();
+      for (int j = 0; j < calls.size(); j++) {
+        ToolCall call = calls.get(j);
+        if (call.id().equals(id)) {
+          return fromGemini(m) && isGeminiId(call.id(), j, call.name());
+        }
+      }
+    }
+    return false;
   }
 
   private static @Nullable JsonNode jsonObjectOrNull(String text) {
@@ -397,23 +474,35 @@ final class GenerateContent {
     JsonNode candidate = firstCandidate(root, 200);
     String text = "";
     List<ToolCall> calls = new ArrayList<>(0);
+    List<ContentPart> thoughts = new ArrayList<>(0);
     JsonNode parts = candidate.path("content").path("parts");
     if (parts.isArray()) {
       StringBuilder sb = new StringBuilder();
       for (JsonNode part : parts) {
         JsonNode call = part.get("functionCall");
+        ReasoningSignature signature = signature(part);
         if (call != null && call.isObject()) {
           int index = calls.size();
-          calls.add(ToolCall.of(callId(call, index), callName(call, index), callArgs(call)));
+          calls.add(new ToolCall(callId(call, index), callName(call, index), callArgs(call),
+              signature));
         } else if (isAnswerText(part)) {
           sb.append(part.get("text").asText());
+          if (signature != null) { // kept, to go back on the answer's text part
+            thoughts.add(ContentPart.reasoning("", signature));
+          }
+        } else if (isThought(part)) {
+          String t = part.path("text").asText("");
+          thoughts.add(signature != null ? ContentPart.reasoning(t, signature)
+              : ContentPart.reasoning(t));
+        } else if (signature != null) { // a part with only a signature
+          thoughts.add(ContentPart.reasoning("", signature));
         }
       }
       text = sb.toString();
     }
     FinishReason reason = finishReason(Json.text(candidate, "finishReason"));
     return FinishReasons.answer(provider, Json.text(root, "responseId"),
-        Json.text(root, "modelVersion"), requestedModel, text, calls, reason,
+        Json.text(root, "modelVersion"), requestedModel, thoughts, text, calls, reason,
         usage(root.get("usageMetadata")));
   }
 
@@ -457,6 +546,17 @@ final class GenerateContent {
         ERROR_PARSER, clock, Redactor.none());
   }
 
+  private static boolean isThought(JsonNode part) {
+    return part.path("thought").asBoolean(false);
+  }
+
+  /** A part's {@code thoughtSignature}, tagged as Gemini's; null when it has none. */
+  private static @Nullable ReasoningSignature signature(JsonNode part) {
+    String value = Json.text(part, "thoughtSignature");
+    return value == null || value.isEmpty()
+        ? null : ReasoningSignature.of(ReasoningSignature.GEMINI, value);
+  }
+
   private static boolean isAnswerText(JsonNode part) {
     JsonNode text = part.get("text");
     return text != null && text.isTextual() && !part.path("thought").asBoolean(false);
@@ -474,7 +574,7 @@ final class GenerateContent {
   /** Gemini's id when it sends one, else {@code call_<index>_<name>}: stable and distinct. */
   private String callId(JsonNode call, int index) {
     String id = Json.text(call, "id");
-    return id != null && !id.isBlank() ? id : "call_" + index + "_" + callName(call, index);
+    return id != null && !id.isBlank() ? id : syntheticId(index, callName(call, index));
   }
 
   private static String callArgs(JsonNode call) {
@@ -534,6 +634,9 @@ final class GenerateContent {
     // Made at the stream's first function call, so that text-only streams never pay for it.
     private @Nullable StreamedFunctionCalls calls;
     private boolean finished;
+    // Whether thought text was streamed since the last signature: the reasoning part it is in is
+    // still open.
+    private boolean openThought;
 
     Decoder(String requestedModel) {
       this.model = requestedModel;
@@ -574,6 +677,9 @@ final class GenerateContent {
         return; // an event with usage only
       }
       String text = "";
+      String thought = null;
+      ReasoningSignature signature = null; // of a thought or text part; rare
+      boolean signedThought = false;
       List<ToolCallDelta> deltas = null;
       JsonNode parts = candidate.path("content").path("parts");
       if (parts.isArray()) {
@@ -586,12 +692,35 @@ final class GenerateContent {
             if (calls == null) {
               calls = new StreamedFunctionCalls(provider);
             }
-            calls.onPart(call, deltas);
-          } else if (isAnswerText(part)) {
+            calls.onPart(call, signature(part), deltas);
+            continue;
+          }
+          if (part.has("thoughtSignature")) {
+            signature = signature(part);
+            signedThought = isThought(part);
+          }
+          if (isAnswerText(part)) {
             String t = part.get("text").asText();
             text = text.isEmpty() ? t : text + t; // an event rarely has two text parts
+          } else if (isThought(part)) {
+            String t = part.path("text").asText("");
+            thought = thought == null ? t : thought + t;
           }
         }
+      }
+      boolean reasoning = (thought != null && !thought.isEmpty()) || signature != null;
+      if (signature != null && !signedThought
+          && (openThought || (thought != null && !thought.isEmpty()))) {
+        // The signature is the answer text's, not the thought's streamed before it: close the
+        // thought unsigned first, as the same reply read whole keeps them apart.
+        sink.emit(ChatChunk.of(id, provider, model, "", null, null, null)
+            .withReasoning(thought, ContentPart.reasoning("")));
+        thought = null;
+      }
+      if (signature != null) {
+        openThought = false;
+      } else if (thought != null && !thought.isEmpty()) {
+        openThought = true;
       }
       String finish = Json.text(candidate, "finishReason");
       if (finish != null) {
@@ -607,12 +736,21 @@ final class GenerateContent {
         FinishReason reason = finishReason(finish);
         reason = FinishReasons.withToolCalls(reason, calls != null && calls.count() > 0);
         finished = true;
-        sink.emit(ChatChunk.of(id, provider, model, text, deltas, reason, usage(usageNode)));
+        ChatChunk last = ChatChunk.of(id, provider, model, text, deltas, reason, usage(usageNode));
+        sink.emit(reasoning ? withReasoning(last, thought, signature) : last);
         return;
       }
-      if (!text.isEmpty() || (deltas != null && !deltas.isEmpty())) {
-        sink.emit(ChatChunk.of(id, provider, model, text, deltas, null, null));
+      if (!text.isEmpty() || (deltas != null && !deltas.isEmpty()) || reasoning) {
+        ChatChunk c = ChatChunk.of(id, provider, model, text, deltas, null, null);
+        sink.emit(reasoning ? withReasoning(c, thought, signature) : c);
       }
+    }
+
+    /** Thought text as a reasoning delta; a signature ends the reasoning streamed before it. */
+    private ChatChunk withReasoning(
+        ChatChunk c, @Nullable String thought, @Nullable ReasoningSignature signature) {
+      return c.withReasoning(thought,
+          signature == null ? null : ContentPart.reasoning("", signature));
     }
 
     @Override

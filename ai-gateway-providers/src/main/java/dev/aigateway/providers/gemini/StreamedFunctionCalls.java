@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.UnsupportedResponseException;
 import dev.aigateway.providers.internal.Json;
@@ -46,8 +47,11 @@ final class StreamedFunctionCalls {
     return count;
   }
 
-  /** Handles one part's {@code functionCall}, adding what it gives to {@code out}. */
-  void onPart(JsonNode call, List<ToolCallDelta> out) {
+  /**
+   * Handles one part's {@code functionCall}, adding what it gives to {@code out}; the part's
+   * {@code thoughtSignature}, when it has one, goes with the call it belongs to.
+   */
+  void onPart(JsonNode call, @Nullable ReasoningSignature signature, List<ToolCallDelta> out) {
     String name = Json.text(call, "name");
     boolean named = name != null && !name.isBlank();
     JsonNode partialArgs = call.get("partialArgs");
@@ -60,6 +64,9 @@ final class StreamedFunctionCalls {
       }
       current.merge(call.get("args"));
       current.apply(partialArgs);
+      if (signature != null) {
+        out.add(new ToolCallDelta(current.index, null, null, "", signature));
+      }
       if (!continues) {
         close(out);
       }
@@ -72,13 +79,13 @@ final class StreamedFunctionCalls {
     if (!continues && (partialArgs == null || partialArgs.isEmpty())) {
       JsonNode args = call.get("args");
       out.add(new ToolCallDelta(index, id, name,
-          args == null || args.isNull() ? "{}" : args.toString()));
+          args == null || args.isNull() ? "{}" : args.toString(), signature));
       return;
     }
     Open started = new Open(index, name);
     started.merge(call.get("args"));
     started.apply(partialArgs);
-    out.add(new ToolCallDelta(index, id, name, ""));
+    out.add(new ToolCallDelta(index, id, name, "", signature));
     open = started;
     if (!continues) {
       close(out);

@@ -63,8 +63,9 @@ import org.jspecify.annotations.Nullable;
  *       OpenTelemetry GenAI conventions name it.
  * </ul>
  *
- * <p>Not mapped: Anthropic's and other publishers' models on Vertex ({@code rawPredict}), and
- * Vertex's streamed function-call arguments are read as {@link GeminiProvider} reads them.
+ * <p>Vertex's streamed function-call arguments ({@code partialArgs}), reasoning parts and their
+ * {@code thoughtSignature}s are read and sent back as {@link GeminiProvider} documents. Not
+ * offered: Anthropic's and other publishers' models on Vertex ({@code rawPredict}).
  * Timeouts come with each attempt ({@link AttemptContext}). Thread safe. Closing it aborts its
  * calls in flight. The token appears in no exception, log line or {@link #toString()}.
  */

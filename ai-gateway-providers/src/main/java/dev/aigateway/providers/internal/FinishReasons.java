@@ -5,6 +5,8 @@ import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.Message;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.Usage;
+import dev.aigateway.api.ContentPart;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +29,31 @@ public final class FinishReasons {
         .provider(provider)
         .model(model != null && !model.isEmpty() ? model : requestedModel)
         .message(calls.isEmpty() ? Message.assistant(text) : Message.assistant(text, calls))
+        .finishReason(withToolCalls(reason, !calls.isEmpty()))
+        .usage(usage)
+        .build();
+  }
+
+  /**
+   * {@link #answer(String, String, String, String, String, List, FinishReason, Usage)} with
+   * {@code parts} (reasoning, in the vendor's order) before the text in the message.
+   */
+  public static ChatResponse answer(String provider, @Nullable String id, @Nullable String model,
+      String requestedModel, List<ContentPart> parts, String text, List<ToolCall> calls,
+      FinishReason reason, @Nullable Usage usage) {
+    if (parts.isEmpty()) {
+      return answer(provider, id, model, requestedModel, text, calls, reason, usage);
+    }
+    List<ContentPart> all = new ArrayList<>(parts.size() + 1);
+    all.addAll(parts);
+    if (!text.isEmpty() || calls.isEmpty()) {
+      all.add(ContentPart.text(text));
+    }
+    return ChatResponse.builder()
+        .id(id)
+        .provider(provider)
+        .model(model != null && !model.isEmpty() ? model : requestedModel)
+        .message(Message.assistantParts(all, calls))
         .finishReason(withToolCalls(reason, !calls.isEmpty()))
         .usage(usage)
         .build();

@@ -52,8 +52,10 @@ import org.jspecify.annotations.Nullable;
  * {@code text} and {@code image_url} parts, image bytes as a {@code data:} URL; tool schemas and
  * JSON response schemas go on the wire as JSON objects (text that does not parse is rejected with
  * an {@link dev.aigateway.api.InvalidRequestException} before anything is sent); only the first
- * choice is read; a refusal becomes the answer's text with
- * {@link dev.aigateway.api.FinishReason#CONTENT_FILTER}; in a stream, the finish reason and usage,
+ * choice is read; a refusal is the answer's {@link dev.aigateway.api.ChatResponse#refusal()}, not
+ * its text, with {@link dev.aigateway.api.FinishReason#CONTENT_FILTER}; reasoning text
+ * ({@code reasoning_content}, {@code reasoning}, Mistral's {@code thinking} parts) is its
+ * {@link dev.aigateway.api.ChatResponse#reasoning()} and is not sent back on later turns; in a stream, the finish reason and usage,
  * which OpenAI sends in two chunks before {@code [DONE]}, arrive together on the last chunk; a body
  * that ends cleanly after the finish reason, without {@code [DONE]} (some compatible servers), is
  * complete too.

@@ -106,6 +106,12 @@ class AnthropicConformanceTest extends ConformanceKit {
     return Wire.json(200, AnthropicFixtures.TOOL_CALLS_RESPONSE);
   }
 
+  /** Thinking (and its signed state) before a tool call. */
+  @Override
+  protected List<String> reasoningStreamEvents() {
+    return AnthropicReasoningTest.TOOL_TURN_STREAM;
+  }
+
   @Override
   protected List<String> parallelToolCallsStreamEvents() {
     return AnthropicFixtures.TOOL_STREAM;

@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.ContentPart;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.ContextLengthExceededException;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.MalformedResponseException;
@@ -80,7 +82,7 @@ class AnthropicResponseTest {
   }
 
   @Test
-  void thinkingBlocksAreDroppedAndTheirTokensReportedAsReasoning() {
+  void thinkingBlocksAreKeptApartFromTheTextAndTheirTokensReportedAsReasoning() {
     ChatResponse r = chat(message("""
         [{"type":"thinking","thinking":"Let me think: 2+2.","signature":"EqQBCgIYAhIM"},
          {"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix"},
@@ -88,7 +90,14 @@ class AnthropicResponseTest {
         "{\"input_tokens\":20,\"output_tokens\":50,"
             + "\"output_tokens_details\":{\"thinking_tokens\":45}}"));
     assertThat(r.text()).isEqualTo("4");
+    assertThat(r.reasoning()).isEqualTo("Let me think: 2+2.");
+    assertThat(r.message().parts()).containsExactly(
+        ContentPart.reasoning("Let me think: 2+2.",
+            ReasoningSignature.of("anthropic", "EqQBCgIYAhIM")),
+        ContentPart.redactedReasoning(ReasoningSignature.of("anthropic", "EmwKAhgBEgy3va3pzix")),
+        ContentPart.text("4"));
     assertThat(r.toolCalls()).isEmpty();
+    assertThat(r.refusal()).isNull();
     assertThat(r.usage()).isEqualTo(new Usage(20, 50, 70, 0, 45));
   }
 

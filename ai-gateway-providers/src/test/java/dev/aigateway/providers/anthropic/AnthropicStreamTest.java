@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
+import dev.aigateway.api.ContentPart;
+import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.InvalidRequestException;
 import dev.aigateway.api.MalformedResponseException;
@@ -152,7 +154,7 @@ class AnthropicStreamTest {
   }
 
   @Test
-  void thinkingBlocksAreDroppedAndTheirTokensReportedAsReasoning() {
+  void thinkingStreamsApartFromTheTextAndFoldsWithItsSignatures() {
     TestSubscriber<ChatChunk> sub = stream(events(START,
         blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\"}"),
         event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
@@ -166,8 +168,18 @@ class AnthropicStreamTest {
         messageDelta("end_turn",
             "{\"output_tokens\":40,\"output_tokens_details\":{\"thinking_tokens\":35}}"),
         STOP));
-    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("4", "");
-    assertThat(fold(sub).usage()).isEqualTo(new Usage(150, 40, 190, 30, 35));
+    assertThat(sub.items()).extracting(ChatChunk::textDelta)
+        .containsExactly("", "", "", "4", "");
+    assertThat(sub.items()).extracting(ChatChunk::reasoningDelta)
+        .containsExactly("Let me add.", "", "", "", "");
+    ChatResponse r = fold(sub);
+    assertThat(r.text()).isEqualTo("4");
+    assertThat(r.reasoning()).isEqualTo("Let me add.");
+    assertThat(r.message().parts()).containsExactly(
+        ContentPart.reasoning("Let me add.", ReasoningSignature.of("anthropic", "EqQBCgIYAhIM")),
+        ContentPart.redactedReasoning(ReasoningSignature.of("anthropic", "EmwKAhgB")),
+        ContentPart.text("4"));
+    assertThat(r.usage()).isEqualTo(new Usage(150, 40, 190, 30, 35));
   }
 
   @Test

@@ -167,6 +167,24 @@ public abstract class ConformanceKit {
   /** Each error status the vendor documents, with the exception it must become. */
   protected abstract List<ErrorCase> documentedErrors();
 
+  /**
+   * A whole stream with reasoning and the state the vendor signs (thinking and its signature, a
+   * thought and the signature on a call), in the vendor's events; empty, the default, for a
+   * vendor without. It is cut at every byte boundary like the other streams.
+   */
+  protected List<String> reasoningStreamEvents() {
+    return List.of();
+  }
+
+  private List<List<String>> streamsToCut() {
+    List<List<String>> streams = new ArrayList<>(List.of(textStreamEvents(),
+        parallelToolCallsStreamEvents()));
+    if (!reasoningStreamEvents().isEmpty()) {
+      streams.add(reasoningStreamEvents());
+    }
+    return streams;
+  }
+
   /** A vendor error event that says {@code message}, as it arrives in the middle of a stream. */
   protected abstract String midStreamErrorEvent(String message);
 
@@ -720,7 +738,7 @@ public abstract class ConformanceKit {
   @Test
   void streamBodySplitAtEveryByteYieldsTheSameChunks() {
     try (Bodies bodies = new Bodies()) {
-      for (List<String> events : List.of(textStreamEvents(), parallelToolCallsStreamEvents())) {
+      for (List<String> events : streamsToCut()) {
         for (boolean crlf : new boolean[] {false, true}) {
           byte[] body = bytes(events, crlf);
           TestSubscriber<ChatChunk> whole = bodies.run(() -> new Buffer().write(body));
@@ -743,7 +761,7 @@ public abstract class ConformanceKit {
   @Test
   void streamBodyEndingAtEveryByteCompletesOnlyAfterItsFinishReasonAndAtALineEnd() {
     try (Bodies bodies = new Bodies()) {
-      for (List<String> events : List.of(textStreamEvents(), parallelToolCallsStreamEvents())) {
+      for (List<String> events : streamsToCut()) {
         byte[] body = bytes(events, false);
         TestSubscriber<ChatChunk> whole = bodies.run(() -> new Buffer().write(body));
         String full = describe(whole.items());
@@ -760,6 +778,8 @@ public abstract class ConformanceKit {
             ChatResponse got = fold(sub.items());
             assertThat(got.text()).as("at %d", at).isEqualTo(answer.text());
             assertThat(got.toolCalls()).as("at %d", at).isEqualTo(answer.toolCalls());
+            assertThat(got.message()).as("at %d: reasoning and signatures too", at)
+                .isEqualTo(answer.message());
             assertThat(got.finishReason()).as("at %d", at).isEqualTo(answer.finishReason());
             assertThat(got.usage()).as("at %d: the usage, if it came", at)
                 .isIn(answer.usage(), null);
@@ -990,7 +1010,9 @@ public abstract class ConformanceKit {
     List<String> parts = new ArrayList<>();
     for (ChatChunk c : chunks) {
       parts.add(c.textDelta() + "|" + c.toolCallDeltas() + "|" + c.finishReason() + "|"
-          + c.usage() + "|" + c.model());
+          + c.usage() + "|" + c.model() + "|" + c.reasoningDelta() + "|" + c.reasoningEnd()
+          + (c.reasoningEnd() == null || c.reasoningEnd().signature() == null ? ""
+              : c.reasoningEnd().signature().value()) + "|" + c.refusalDelta());
     }
     return String.join("\n", parts);
   }

@@ -104,6 +104,12 @@ class GeminiConformanceTest extends ConformanceKit {
    * events (Google's API reference; partial arguments exist only on Vertex AI). So each call
    * arrives in its own event here: the most a Gemini stream can spread them.
    */
+  /** Thinking (and its signed state) before a tool call. */
+  @Override
+  protected List<String> reasoningStreamEvents() {
+    return Wire.dataEvents(GeminiReasoningTest.TOOL_TURN_STREAM);
+  }
+
   @Override
   protected List<String> parallelToolCallsStreamEvents() {
     return Wire.dataEvents(GeminiFixtures.TOOL_STREAM);

@@ -51,13 +51,14 @@ class GeminiResponseTest {
   }
 
   @Test
-  void thoughtPartsAreDroppedAndTextPartsJoined() {
+  void thoughtPartsAreReasoningApartFromTheJoinedText() {
     ChatResponse r = reply("""
         {"candidates":[{"content":{"role":"model","parts":[
             {"text":"Let me think about greetings.","thought":true},
             {"text":"Hello"},{"text":" there!"}]},"finishReason":"STOP"}],
          "modelVersion":"gemini-2.5-pro","responseId":"abc"}""");
     assertThat(r.text()).isEqualTo("Hello there!");
+    assertThat(r.reasoning()).isEqualTo("Let me think about greetings.");
     assertThat(r.id()).isEqualTo("abc");
     assertThat(r.model()).isEqualTo("gemini-2.5-pro");
     assertThat(r.provider()).isEqualTo("gemini");

@@ -99,7 +99,7 @@ class GeminiStreamTest {
   }
 
   @Test
-  void thoughtsAreDroppedAndAFinalEventWithoutTextStillEndsTheStream() {
+  void thoughtsStreamAsReasoningAndAFinalEventWithoutTextStillEndsTheStream() {
     TestSubscriber<ChatChunk> sub = stream(
         "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Pondering\",\"thought\":true}],"
             + "\"role\":\"model\"}}]}",
@@ -108,7 +108,11 @@ class GeminiStreamTest {
             + "\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":3,"
             + "\"candidatesTokenCount\":1,\"thoughtsTokenCount\":5,\"totalTokenCount\":9}}");
     assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
-    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("Hi", "");
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("", "Hi", "");
+    assertThat(sub.items()).extracting(ChatChunk::reasoningDelta)
+        .containsExactly("Pondering", "", "");
+    assertThat(fold(sub).reasoning()).isEqualTo("Pondering");
+    assertThat(fold(sub).text()).isEqualTo("Hi");
     assertThat(fold(sub).usage()).isEqualTo(new Usage(3, 6, 9, 0, 5));
     assertThat(fold(sub).model()).as("no modelVersion: the requested model").isEqualTo(MODEL);
   }

@@ -90,6 +90,12 @@ public class OpenAiConformanceTest extends ConformanceKit {
     return Wire.json(200, OpenAiFixtures.TOOL_CALLS_RESPONSE);
   }
 
+  /** Thinking (and its signed state) before a tool call. */
+  @Override
+  protected List<String> reasoningStreamEvents() {
+    return Wire.dataEvents(OpenAiToolLoopTest.TOOL_TURN_STREAM);
+  }
+
   @Override
   protected List<String> parallelToolCallsStreamEvents() {
     return Wire.dataEvents(OpenAiFixtures.TOOL_STREAM);

@@ -106,13 +106,60 @@ class OpenAiResponseTest {
   }
 
   @Test
-  void aRefusalIsTheTextAndAContentFilterFinish() {
+  void aRefusalIsKeptApartFromTheTextWithAContentFilterFinish() {
     ChatResponse r = reply(json(200, """
         {"id":"x","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant",
          "content":null,"refusal":"I can't help with that."},"finish_reason":"stop"}]}"""));
-    assertThat(r.text()).isEqualTo("I can't help with that.");
+    assertThat(r.refusal()).isEqualTo("I can't help with that.");
+    assertThat(r.text()).isEmpty();
     assertThat(r.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
     assertThat(r.usage()).isNull();
+  }
+
+  @Test
+  void anAnswerIsNoRefusal() {
+    ChatResponse r = reply(json(200, """
+        {"id":"x","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant",
+         "content":"Sure.","refusal":null},"finish_reason":"stop"}]}"""));
+    assertThat(r.refusal()).isNull();
+    assertThat(r.text()).isEqualTo("Sure.");
+    assertThat(r.reasoning()).isEmpty();
+  }
+
+  @Test
+  void reasoningContentIsKeptApartFromTheAnswer() {
+    ChatResponse r = reply(json(200, """
+        {"id":"x","model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant",
+         "reasoning_content":"9.11 < 9.9 since 0.11 < 0.90.","content":"9.9 is larger."},
+         "finish_reason":"stop"}],
+         "usage":{"prompt_tokens":5,"completion_tokens":20,"total_tokens":25,
+          "completion_tokens_details":{"reasoning_tokens":12}}}"""));
+    assertThat(r.reasoning()).isEqualTo("9.11 < 9.9 since 0.11 < 0.90.");
+    assertThat(r.text()).isEqualTo("9.9 is larger.");
+    assertThat(r.usage().reasoningTokens()).isEqualTo(12);
+    assertThat(r.message().parts()).extracting(p -> p.getClass().getSimpleName())
+        .containsExactly("Reasoning", "Text");
+  }
+
+  @Test
+  void openRouterAndGroqReasoningIsKept() {
+    ChatResponse r = reply(json(200, """
+        {"id":"x","model":"qwen/qwq","choices":[{"index":0,"message":{"role":"assistant",
+         "reasoning":"Let me think.","content":"42"},"finish_reason":"stop"}]}"""));
+    assertThat(r.reasoning()).isEqualTo("Let me think.");
+    assertThat(r.text()).isEqualTo("42");
+  }
+
+  @Test
+  void mistralThinkingPartsAreReasoningNotText() {
+    ChatResponse r = reply(json(200, """
+        {"id":"x","model":"magistral-medium-2509","choices":[{"index":0,"message":{
+         "role":"assistant","content":[
+          {"type":"thinking","thinking":[{"type":"text","text":"Step one. "},
+                                         {"type":"text","text":"Step two."}]},
+          {"type":"text","text":"The answer."}]},"finish_reason":"stop"}]}"""));
+    assertThat(r.reasoning()).isEqualTo("Step one. Step two.");
+    assertThat(r.text()).isEqualTo("The answer.");
   }
 
   @Test

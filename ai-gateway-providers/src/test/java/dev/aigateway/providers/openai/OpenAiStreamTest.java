@@ -185,14 +185,36 @@ class OpenAiStreamTest {
   }
 
   @Test
-  void refusalsStreamAsTextWithAContentFilterFinish() {
+  void refusalsStreamApartFromTheTextWithAContentFilterFinish() {
     TestSubscriber<ChatChunk> sub = stream(sse(
         "{\"id\":\"r\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I can't\"},\"finish_reason\":null}]}",
         "{\"id\":\"r\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
         "[DONE]"));
+    assertThat(sub.items().get(0).refusalDelta()).isEqualTo("I can't");
+    assertThat(sub.items().get(0).textDelta()).isEmpty();
     ChatResponse r = fold(sub);
-    assertThat(r.text()).isEqualTo("I can't");
+    assertThat(r.refusal()).isEqualTo("I can't");
+    assertThat(r.text()).isEmpty();
     assertThat(r.finishReason()).isEqualTo(FinishReason.CONTENT_FILTER);
+  }
+
+  @Test
+  void reasoningDeltasStreamApartFromTheText() {
+    TestSubscriber<ChatChunk> sub = stream(sse(
+        "{\"id\":\"r\",\"model\":\"deepseek-reasoner\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"reasoning_content\":\"Think\"}}]}",
+        "{\"id\":\"r\",\"model\":\"deepseek-reasoner\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"ing.\"}}]}",
+        "{\"id\":\"r\",\"model\":\"deepseek-reasoner\",\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\" More.\"}]}]}}]}",
+        "{\"id\":\"r\",\"model\":\"deepseek-reasoner\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Done\",\"reasoning_content\":null}}]}",
+        "{\"id\":\"r\",\"model\":\"deepseek-reasoner\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+        "[DONE]"));
+    assertThat(sub.items()).extracting(ChatChunk::reasoningDelta)
+        .containsExactly("Think", "ing.", " More.", "", "");
+    assertThat(sub.items()).extracting(ChatChunk::textDelta)
+        .containsExactly("", "", "", "Done", "");
+    ChatResponse r = fold(sub);
+    assertThat(r.reasoning()).isEqualTo("Thinking. More.");
+    assertThat(r.text()).isEqualTo("Done");
+    assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
   }
 
   @Test

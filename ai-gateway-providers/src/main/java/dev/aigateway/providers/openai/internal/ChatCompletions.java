@@ -40,8 +40,13 @@ import org.jspecify.annotations.Nullable;
  *   <li>Tool schemas and JSON response schemas go on the wire as JSON objects; text that does not
  *       parse is rejected with an {@link InvalidRequestException} before anything is sent.
  *   <li>Only the first choice is read; {@code n > 1} (via {@code extra}) is not supported.
- *   <li>A refusal ({@code message.refusal}) becomes the answer's text, with
+ *   <li>A refusal ({@code message.refusal}, and in a stream {@code delta.refusal}) is the answer's
+ *       {@link ChatResponse#refusal()}, kept apart from its text, with
  *       {@link FinishReason#CONTENT_FILTER}.
+ *   <li>Reasoning text ({@code reasoning_content} as DeepSeek and vLLM send it, {@code reasoning}
+ *       as OpenRouter and Groq do, and Mistral's {@code thinking} content parts) is the answer's
+ *       {@link ChatResponse#reasoning()}, apart from its text. It is not sent back on later
+ *       turns: these vendors need no reasoning back (DeepSeek rejects it).
  *   <li>In a stream, chunks that carry nothing (the opening role-only delta) are skipped, and the
  *       finish reason and usage, which OpenAI sends in two separate chunks before {@code [DONE]},
  *       are delivered together as the last chunk.
@@ -363,7 +368,15 @@ public final class ChatCompletions {
       throw new MalformedResponseException(provider, 200,
           provider + ": the response's first choice has no message", null);
     }
-    String text = contentText(message.get("content"));
+    JsonNode content = message.get("content");
+    String text = contentText(content);
+    String reasoning = Json.text(message, "reasoning_content");
+    if (reasoning == null || reasoning.isEmpty()) {
+      reasoning = Json.text(message, "reasoning");
+    }
+    if ((reasoning == null || reasoning.isEmpty()) && content != null && content.isArray()) {
+      reasoning = thinkingText(content);
+    }
     if (text.isEmpty()) { // an audio answer (modalities audio): its words are the transcript
       String transcript = Json.text(message.path("audio"), "transcript");
       text = transcript == null ? "" : transcript;
@@ -386,12 +399,40 @@ public final class ChatCompletions {
       }
     }
     FinishReason reason = finishReason(Json.text(choice, "finish_reason"));
-    if (refusal != null && !refusal.isEmpty()) {
-      text = text.isEmpty() ? refusal : text;
+    boolean refused = refusal != null && !refusal.isEmpty();
+    if (refused) {
       reason = FinishReason.CONTENT_FILTER;
     }
-    return FinishReasons.answer(provider, Json.text(root, "id"), Json.text(root, "model"),
-        requestedModel, text, calls, reason, usage(root.get("usage")));
+    List<ContentPart> reasoningParts = reasoning == null || reasoning.isEmpty()
+        ? List.of() : List.of(ContentPart.reasoning(reasoning));
+    ChatResponse answer = FinishReasons.answer(provider, Json.text(root, "id"),
+        Json.text(root, "model"), requestedModel, reasoningParts, text, calls, reason,
+        usage(root.get("usage")));
+    return refused ? answer.toBuilder().refusal(refusal).build() : answer;
+  }
+
+  /** The text of Mistral's {@code thinking} content parts, or null when there are none. */
+  private static @Nullable String thinkingText(JsonNode content) {
+    StringBuilder sb = null;
+    for (JsonNode part : content) {
+      if (!"thinking".equals(Json.text(part, "type"))) {
+        continue;
+      }
+      JsonNode thinking = part.get("thinking");
+      if (sb == null) {
+        sb = new StringBuilder();
+      }
+      if (thinking != null && thinking.isTextual()) {
+        sb.append(thinking.asText());
+      } else if (thinking != null && thinking.isArray()) {
+        for (JsonNode t : thinking) {
+          if (t.has("text")) {
+            sb.append(t.get("text").asText());
+          }
+        }
+      }
+    }
+    return sb == null ? null : sb.toString();
   }
 
   /** Joins string content, or the text parts of array content (some compatible servers). */
@@ -541,18 +582,28 @@ public final class ChatCompletions {
         usage = chunk.usage;
       }
       String text = chunk.content;
-      if (chunk.refusal != null && !chunk.refusal.isEmpty()) {
+      String refusal = chunk.refusal;
+      if (refusal != null && !refusal.isEmpty()) {
         refused = true;
-        text = text + chunk.refusal;
+      } else {
+        refusal = null;
       }
+      String reasoning = chunk.reasoning;
       if (chunk.toolCalls != null) {
         sawToolCalls = true;
       }
       if (chunk.finishReason != null) {
         finishReason = finishReason(chunk.finishReason);
       }
-      if (!text.isEmpty() || chunk.toolCalls != null) {
-        sink.emit(ChatChunk.of(id, provider, model, text, chunk.toolCalls, null, null));
+      if (!text.isEmpty() || chunk.toolCalls != null || reasoning != null || refusal != null) {
+        ChatChunk c = ChatChunk.of(id, provider, model, text, chunk.toolCalls, null, null);
+        if (reasoning != null) {
+          c = c.withReasoning(reasoning, null);
+        }
+        if (refusal != null) {
+          c = c.withRefusal(refusal);
+        }
+        sink.emit(c);
       }
     }
 

@@ -21,7 +21,14 @@ final class ChunkReader {
   /** Text of choice 0's delta; empty when none. */
   String content;
   @Nullable String refusal;
+  /**
+   * Reasoning text of choice 0's delta ({@code reasoning_content}, {@code reasoning}, or Mistral's
+   * {@code thinking} content parts); null when none, so an ordinary chunk costs nothing more.
+   */
+  @Nullable String reasoning;
   @Nullable List<ToolCallDelta> toolCalls;
+  /** Thinking parts met in array content while reading one delta; usually never allocated. */
+  private @Nullable StringBuilder thinking;
   @Nullable String finishReason;
   @Nullable Usage usage;
   /** Whether the event is an error object rather than a chunk. */
@@ -35,6 +42,7 @@ final class ChunkReader {
     model = null;
     content = "";
     refusal = null;
+    reasoning = null;
     toolCalls = null;
     finishReason = null;
     usage = null;
@@ -80,6 +88,7 @@ final class ChunkReader {
     String text = "";
     String transcript = null;
     String refused = null;
+    String reasoned = null;
     List<ToolCallDelta> calls = null;
     String finish = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -97,9 +106,21 @@ final class ChunkReader {
             String d = p.currentName();
             JsonToken v = p.nextToken();
             switch (d) {
-              case "content" -> text = content(p, v);
+              case "content" -> {
+                text = content(p, v);
+                if (thinking != null) { // Mistral's thinking parts
+                  reasoned = reasoned == null ? thinking.toString() : reasoned + thinking;
+                  thinking = null;
+                }
+              }
               case "audio" -> transcript = transcript(p, v);
               case "refusal" -> refused = text(p, v);
+              case "reasoning_content", "reasoning" -> {
+                String r = text(p, v);
+                if (r != null && !r.isEmpty()) {
+                  reasoned = reasoned == null ? r : reasoned + r;
+                }
+              }
               case "tool_calls" -> calls = readToolCalls(p, v);
               default -> p.skipChildren();
             }
@@ -114,6 +135,7 @@ final class ChunkReader {
     if (index == 0) { // only the first choice is streamed
       content = text;
       refusal = refused;
+      reasoning = reasoned;
       toolCalls = calls;
       finishReason = finish;
     }
@@ -240,8 +262,11 @@ final class ChunkReader {
     return p.getText();
   }
 
-  /** String content, or the text parts of array content (some compatible servers). */
-  private static String content(JsonParser p, JsonToken v) throws IOException {
+  /**
+   * String content, or the text parts of array content (some compatible servers); the text of
+   * Mistral's {@code thinking} parts goes to {@link #thinking}.
+   */
+  private String content(JsonParser p, JsonToken v) throws IOException {
     if (v == JsonToken.VALUE_STRING) {
       return p.getText();
     }
@@ -259,6 +284,7 @@ final class ChunkReader {
         switch (field) {
           case "type" -> type = text(p, fv);
           case "text" -> text = text(p, fv);
+          case "thinking" -> readThinking(p, fv);
           default -> p.skipChildren();
         }
       }
@@ -267,5 +293,38 @@ final class ChunkReader {
       }
     }
     return sb.toString();
+  }
+
+  /** Mistral's {@code "thinking": [{"type": "text", "text": …}]}, appended to {@link #thinking}. */
+  private void readThinking(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_STRING) {
+      appendThinking(p.getText());
+      return;
+    }
+    if (v != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken fv = p.nextToken();
+        if (field.equals("text")) {
+          String t = text(p, fv);
+          if (t != null) {
+            appendThinking(t);
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+  }
+
+  private void appendThinking(String t) {
+    if (thinking == null) {
+      thinking = new StringBuilder();
+    }
+    thinking.append(t);
   }
 }
