@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import okhttp3.Headers;
 import org.jspecify.annotations.Nullable;
 
@@ -51,20 +50,13 @@ final class ConverseCodec {
    * same name.
    */
   byte[] writeRequest(ChatRequest request) {
-    Map<String, @Nullable Object> extra = request.extra();
     try {
-      return Json.requestBody(extra, g -> {
-        if (!extra.containsKey("messages")) {
-          writeMessages(g, request.messages());
-        }
-        if (!extra.containsKey("system")) {
-          writeSystem(g, request.messages());
-        }
-        if (!extra.containsKey("inferenceConfig")) {
-          writeInferenceConfig(g, request);
-        }
-        if (!extra.containsKey("toolConfig") && !request.tools().isEmpty()) {
-          writeToolConfig(g, request.tools(), request.toolChoice());
+      return Json.requestBody(request.extra(), b -> {
+        b.field("messages", g -> writeMessages(g, request.messages()));
+        b.field("system", g -> writeSystem(g, request.messages()));
+        b.field("inferenceConfig", g -> writeInferenceConfig(g, request));
+        if (!request.tools().isEmpty()) {
+          b.field("toolConfig", g -> writeToolConfig(g, request.tools(), request.toolChoice()));
         }
       });
     } catch (IllegalArgumentException e) {

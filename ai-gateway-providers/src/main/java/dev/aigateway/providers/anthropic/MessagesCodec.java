@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import okhttp3.Headers;
 import org.jspecify.annotations.Nullable;
 
@@ -59,56 +58,57 @@ final class MessagesCodec {
    * @throws InvalidRequestException (status 0) when the request cannot be expressed for Anthropic
    */
   byte[] writeRequest(ChatRequest request, boolean stream) {
-    Map<String, @Nullable Object> extra = request.extra();
-    return Json.requestBody(extra, g -> {
-      if (!extra.containsKey("model")) {
-        g.writeStringField("model", request.model());
-      }
-      if (!extra.containsKey("max_tokens")) {
+    return Json.requestBody(request.extra(), b -> {
+      b.field("model", g -> g.writeStringField("model", request.model()));
+      b.field("max_tokens", g -> {
         g.writeNumberField("max_tokens",
             request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens);
-      }
-      if (!extra.containsKey("system")) {
+      });
+      b.field("system", g -> {
         String system = systemPrompt(request.messages());
         if (system != null) {
           g.writeStringField("system", system);
         }
+      });
+      b.field("messages", g -> writeMessages(g, request.messages()));
+      if (request.temperature() != null) {
+        b.field("temperature", g -> {
+          if (request.temperature() > 1.0) {
+            throw invalid("invalid_temperature", "temperature " + request.temperature()
+                + " is out of Anthropic's range 0 to 1");
+          }
+          g.writeNumberField("temperature", request.temperature());
+        });
       }
-      if (!extra.containsKey("messages")) {
-        writeMessages(g, request.messages());
+      if (request.topP() != null) {
+        b.field("top_p", g -> g.writeNumberField("top_p", request.topP()));
       }
-      if (request.temperature() != null && !extra.containsKey("temperature")) {
-        if (request.temperature() > 1.0) {
-          throw invalid("invalid_temperature", "temperature " + request.temperature()
-              + " is out of Anthropic's range 0 to 1");
-        }
-        g.writeNumberField("temperature", request.temperature());
+      if (!request.stop().isEmpty()) {
+        b.field("stop_sequences", g -> {
+          g.writeArrayFieldStart("stop_sequences");
+          for (String s : request.stop()) {
+            g.writeString(s);
+          }
+          g.writeEndArray();
+        });
       }
-      if (request.topP() != null && !extra.containsKey("top_p")) {
-        g.writeNumberField("top_p", request.topP());
+      if (!request.tools().isEmpty()) {
+        b.field("tools", g -> {
+          g.writeArrayFieldStart("tools");
+          for (ToolDefinition tool : request.tools()) {
+            writeTool(g, tool);
+          }
+          g.writeEndArray();
+        });
       }
-      if (!request.stop().isEmpty() && !extra.containsKey("stop_sequences")) {
-        g.writeArrayFieldStart("stop_sequences");
-        for (String s : request.stop()) {
-          g.writeString(s);
-        }
-        g.writeEndArray();
+      if (request.toolChoice() != null) {
+        b.field("tool_choice", g -> writeToolChoice(g, request.toolChoice()));
       }
-      if (!request.tools().isEmpty() && !extra.containsKey("tools")) {
-        g.writeArrayFieldStart("tools");
-        for (ToolDefinition tool : request.tools()) {
-          writeTool(g, tool);
-        }
-        g.writeEndArray();
+      if (request.responseFormat() != null) {
+        b.field("output_config", g -> writeResponseFormat(g, request.responseFormat()));
       }
-      if (request.toolChoice() != null && !extra.containsKey("tool_choice")) {
-        writeToolChoice(g, request.toolChoice());
-      }
-      if (request.responseFormat() != null && !extra.containsKey("output_config")) {
-        writeResponseFormat(g, request.responseFormat());
-      }
-      if (stream && !extra.containsKey("stream")) {
-        g.writeBooleanField("stream", true);
+      if (stream) {
+        b.field("stream", g -> g.writeBooleanField("stream", true));
       }
     });
   }

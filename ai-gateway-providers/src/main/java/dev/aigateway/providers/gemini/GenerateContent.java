@@ -31,7 +31,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import okhttp3.Headers;
 import org.jspecify.annotations.Nullable;
 
@@ -63,31 +62,26 @@ final class GenerateContent {
    *     {@code data:} URL that is not base64
    */
   byte[] writeRequest(ChatRequest request) {
-    Map<String, @Nullable Object> extra = request.extra();
-    return Json.requestBody(extra, g -> {
-      if (!extra.containsKey("contents")) {
-        writeContents(g, request.messages());
+    return Json.requestBody(request.extra(), b -> {
+      b.field("contents", g -> writeContents(g, request.messages()));
+      b.field("systemInstruction", g -> writeSystemInstruction(g, request.messages()));
+      if (!request.tools().isEmpty()) {
+        b.field("tools", g -> {
+          g.writeArrayFieldStart("tools");
+          g.writeStartObject();
+          g.writeArrayFieldStart("functionDeclarations");
+          for (ToolDefinition tool : request.tools()) {
+            writeFunctionDeclaration(g, tool);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+          g.writeEndArray();
+        });
       }
-      if (!extra.containsKey("systemInstruction")) {
-        writeSystemInstruction(g, request.messages());
+      if (request.toolChoice() != null) {
+        b.field("toolConfig", g -> writeToolConfig(g, request.toolChoice()));
       }
-      if (!request.tools().isEmpty() && !extra.containsKey("tools")) {
-        g.writeArrayFieldStart("tools");
-        g.writeStartObject();
-        g.writeArrayFieldStart("functionDeclarations");
-        for (ToolDefinition tool : request.tools()) {
-          writeFunctionDeclaration(g, tool);
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-        g.writeEndArray();
-      }
-      if (request.toolChoice() != null && !extra.containsKey("toolConfig")) {
-        writeToolConfig(g, request.toolChoice());
-      }
-      if (!extra.containsKey("generationConfig")) {
-        writeGenerationConfig(g, request);
-      }
+      b.field("generationConfig", g -> writeGenerationConfig(g, request));
     });
   }
 

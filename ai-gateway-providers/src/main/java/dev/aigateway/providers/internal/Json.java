@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.api.ChatRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,22 +43,64 @@ public final class Json {
     return MAPPER.createGenerator(out);
   }
 
-  /** Writes an adapter's own fields of a request body; see {@link #requestBody}. */
+  /** Writes one top-level field (its name and value) of a request body, or nothing. */
   @FunctionalInterface
   public interface FieldWriter {
-    /** Writes fields into the open object. */
+    /** Writes the field into the open object. */
     void write(JsonGenerator g) throws IOException;
   }
 
+  /** Writes an adapter's own fields of a request body, each through {@link Body#field}. */
+  @FunctionalInterface
+  public interface BodyWriter {
+    /** Writes the adapter's fields. */
+    void write(Body body) throws IOException;
+  }
+
   /**
-   * A request body: one JSON object with the adapter's {@code fields}, then every {@code extra}
-   * field as it is. An adapter leaves out a field of its own that {@code extra} replaces.
+   * The body object being written. {@link #field} is the one place where a field of
+   * {@link ChatRequest#extra()} replaces the adapter's field of the same name: the adapter's
+   * writer for it is not called at all, so nothing it would check or compute for that field
+   * runs either.
    */
-  public static byte[] requestBody(Map<String, @Nullable Object> extra, FieldWriter fields) {
+  public static final class Body {
+    private final JsonGenerator g;
+    private final Map<String, @Nullable Object> extra;
+
+    Body(JsonGenerator g, Map<String, @Nullable Object> extra) {
+      this.g = g;
+      this.extra = extra;
+    }
+
+    /**
+     * Writes the field {@code name} with {@code writer}, unless {@code extra} has a field of that
+     * name. The writer writes that field (or nothing), never another.
+     *
+     * @throws IllegalStateException when the writer wrote a field of another name
+     */
+    public void field(String name, FieldWriter writer) throws IOException {
+      if (extra.containsKey(name)) {
+        return;
+      }
+      String before = g.getOutputContext().getCurrentName();
+      writer.write(g);
+      String after = g.getOutputContext().getCurrentName();
+      if (after != null && !after.equals(before) && !after.equals(name)) {
+        throw new IllegalStateException("the writer of '" + name + "' wrote '" + after + "'");
+      }
+    }
+  }
+
+  /**
+   * A request body: one JSON object with the adapter's fields, each written through
+   * {@link Body#field} (which leaves out those {@code extra} replaces), then every {@code extra}
+   * field as it is.
+   */
+  public static byte[] requestBody(Map<String, @Nullable Object> extra, BodyWriter fields) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     try (JsonGenerator g = generator(out)) {
       g.writeStartObject();
-      fields.write(g);
+      fields.write(new Body(g, extra));
       for (Map.Entry<String, @Nullable Object> e : extra.entrySet()) {
         g.writeFieldName(e.getKey());
         g.writeObject(e.getValue());

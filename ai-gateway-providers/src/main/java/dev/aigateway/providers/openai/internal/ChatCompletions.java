@@ -24,7 +24,6 @@ import dev.aigateway.providers.internal.VendorError;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -149,58 +148,63 @@ public final class ChatCompletions {
    *     object
    */
   public byte[] writeRequest(ChatRequest request, String model, boolean stream) {
-    Map<String, @Nullable Object> extra = request.extra();
-    return Json.requestBody(extra, g -> {
-      if (sendModel && !extra.containsKey("model")) {
-        g.writeStringField("model", model);
+    return Json.requestBody(request.extra(), b -> {
+      if (sendModel) {
+        b.field("model", g -> g.writeStringField("model", model));
       }
-      if (!extra.containsKey("messages")) {
+      b.field("messages", g -> {
         g.writeArrayFieldStart("messages");
         for (Message m : request.messages()) {
           writeMessage(g, m);
         }
         g.writeEndArray();
+      });
+      if (request.temperature() != null) {
+        b.field("temperature", g -> g.writeNumberField("temperature", request.temperature()));
       }
-      if (request.temperature() != null && !extra.containsKey("temperature")) {
-        g.writeNumberField("temperature", request.temperature());
+      if (request.topP() != null) {
+        b.field("top_p", g -> g.writeNumberField("top_p", request.topP()));
       }
-      if (request.topP() != null && !extra.containsKey("top_p")) {
-        g.writeNumberField("top_p", request.topP());
+      if (request.maxTokens() != null) {
+        b.field(maxTokensField.wireName, g -> {
+          g.writeNumberField(maxTokensField.wireName, request.maxTokens());
+        });
       }
-      if (request.maxTokens() != null && !extra.containsKey(maxTokensField.wireName)) {
-        g.writeNumberField(maxTokensField.wireName, request.maxTokens());
+      if (!request.stop().isEmpty()) {
+        b.field("stop", g -> {
+          g.writeArrayFieldStart("stop");
+          for (String s : request.stop()) {
+            g.writeString(s);
+          }
+          g.writeEndArray();
+        });
       }
-      if (!request.stop().isEmpty() && !extra.containsKey("stop")) {
-        g.writeArrayFieldStart("stop");
-        for (String s : request.stop()) {
-          g.writeString(s);
-        }
-        g.writeEndArray();
+      if (request.seed() != null) {
+        b.field(seedField, g -> g.writeNumberField(seedField, request.seed()));
       }
-      if (request.seed() != null && !extra.containsKey(seedField)) {
-        g.writeNumberField(seedField, request.seed());
+      if (!request.tools().isEmpty()) {
+        b.field("tools", g -> {
+          g.writeArrayFieldStart("tools");
+          for (ToolDefinition tool : request.tools()) {
+            writeTool(g, tool);
+          }
+          g.writeEndArray();
+        });
       }
-      if (!request.tools().isEmpty() && !extra.containsKey("tools")) {
-        g.writeArrayFieldStart("tools");
-        for (ToolDefinition tool : request.tools()) {
-          writeTool(g, tool);
-        }
-        g.writeEndArray();
+      if (request.toolChoice() != null) {
+        b.field("tool_choice", g -> writeToolChoice(g, request.toolChoice()));
       }
-      if (request.toolChoice() != null && !extra.containsKey("tool_choice")) {
-        writeToolChoice(g, request.toolChoice());
-      }
-      if (request.responseFormat() != null && !extra.containsKey("response_format")) {
-        writeResponseFormat(g, request.responseFormat());
+      if (request.responseFormat() != null) {
+        b.field("response_format", g -> writeResponseFormat(g, request.responseFormat()));
       }
       if (stream) {
-        if (!extra.containsKey("stream")) {
-          g.writeBooleanField("stream", true);
-        }
-        if (streamUsage && !extra.containsKey("stream_options")) {
-          g.writeObjectFieldStart("stream_options");
-          g.writeBooleanField("include_usage", true);
-          g.writeEndObject();
+        b.field("stream", g -> g.writeBooleanField("stream", true));
+        if (streamUsage) {
+          b.field("stream_options", g -> {
+            g.writeObjectFieldStart("stream_options");
+            g.writeBooleanField("include_usage", true);
+            g.writeEndObject();
+          });
         }
       }
     });
