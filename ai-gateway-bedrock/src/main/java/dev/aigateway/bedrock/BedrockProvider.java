@@ -378,7 +378,10 @@ public final class BedrockProvider implements ChatProvider {
     public BedrockProvider build() {
       String r = region;
       if (r == null) {
-        r = firstNonBlank(System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"));
+        r = http.variable("AWS_REGION");
+        if (r == null) {
+          r = http.variable("AWS_DEFAULT_REGION");
+        }
         if (r == null) {
           throw new IllegalArgumentException(
               "region must be set: call region(...) or set AWS_REGION");
@@ -387,13 +390,6 @@ public final class BedrockProvider implements ChatProvider {
         r = region;
       }
       return new BedrockProvider(this, r);
-    }
-
-    private static @Nullable String firstNonBlank(@Nullable String a, @Nullable String b) {
-      if (a != null && !a.isBlank()) {
-        return a;
-      }
-      return b != null && !b.isBlank() ? b : null;
     }
   }
 }

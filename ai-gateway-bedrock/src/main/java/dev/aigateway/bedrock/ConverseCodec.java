@@ -22,6 +22,7 @@ import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.Usages;
 import dev.aigateway.providers.internal.VendorError;
 import java.io.IOException;
 import java.time.Duration;
@@ -346,16 +347,9 @@ final class ConverseCodec {
     if (u == null || !u.isObject()) {
       return null;
     }
-    int cacheRead = Json.integer(u, "cacheReadInputTokens");
-    int input = sum(sum(Json.integer(u, "inputTokens"), cacheRead),
-        Json.integer(u, "cacheWriteInputTokens"));
-    int output = Json.integer(u, "outputTokens");
-    return new Usage(input, output, sum(input, output), cacheRead, 0);
-  }
-
-  private static int sum(int a, int b) {
-    long s = (long) a + b;
-    return s > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) s;
+    return Usages.withCacheApart(Json.integer(u, "inputTokens"),
+        Json.integer(u, "cacheReadInputTokens"), Json.integer(u, "cacheWriteInputTokens"),
+        Json.integer(u, "outputTokens"), 0);
   }
 
   MalformedResponseException malformed(String what) {

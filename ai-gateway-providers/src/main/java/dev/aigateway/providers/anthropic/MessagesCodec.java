@@ -21,6 +21,7 @@ import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
+import dev.aigateway.providers.internal.Usages;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
 import java.io.IOException;
@@ -465,19 +466,10 @@ final class MessagesCodec {
     if (u == null || !u.isObject()) {
       return null;
     }
-    return unified(Json.integer(u, "input_tokens"), Json.integer(u, "cache_read_input_tokens"),
+    return Usages.withCacheApart(Json.integer(u, "input_tokens"),
+        Json.integer(u, "cache_read_input_tokens"),
         Json.integer(u, "cache_creation_input_tokens"), Json.integer(u, "output_tokens"),
         Json.integer(u.get("output_tokens_details"), "thinking_tokens"));
-  }
-
-  static Usage unified(int input, int cacheRead, int cacheCreation, int output, int thinking) {
-    int allInput = saturatedSum(saturatedSum(input, cacheRead), cacheCreation);
-    return new Usage(allInput, output, saturatedSum(allInput, output), cacheRead, thinking);
-  }
-
-  private static int saturatedSum(int a, int b) {
-    long s = (long) a + b;
-    return s > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) s;
   }
 
   // ---------------------------------------------------------------- errors

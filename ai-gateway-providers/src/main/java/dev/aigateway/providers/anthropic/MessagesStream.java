@@ -8,6 +8,7 @@ import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
+import dev.aigateway.providers.internal.Usages;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -264,7 +265,7 @@ final class MessagesStream implements StreamDecoder {
   private boolean emitLast(StreamDecoder.Sink sink) {
     FinishReason reason = MessagesCodec.finishReason(stopReason, toolCalls > 0);
     ChatChunk last = ChatChunk.of(id, provider, model, "", null, reason,
-        sawUsage ? MessagesCodec.unified(inputTokens, cacheReadTokens, cacheCreationTokens,
+        sawUsage ? Usages.withCacheApart(inputTokens, cacheReadTokens, cacheCreationTokens,
             outputTokens, thinkingTokens) : null);
     return sink.emit("refusal".equals(stopReason) ? last.withRefusal("") : last);
   }

@@ -186,19 +186,14 @@ public final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * A cold publisher of the chunks of an SSE stream for {@code call}, obeying {@code attempt}
+   * A cold publisher of the chunks of a stream for {@code call} in {@code framing}, obeying
+   * {@code attempt}
    * (see the class documentation; the idle timeout is the longest gap between two events).
    * {@code request} and {@code decoder} are called once the subscriber first requests, so
    * credentials are read per stream. When the attempt is cancelled, the exchange is aborted and
    * the stream ends with {@code onError(CancellationException)}, unless the subscriber cancelled
    * first.
    */
-  public Flow.Publisher<ChatChunk> stream(ChatRequest call, AttemptContext attempt,
-      Supplier<Request> request, Supplier<StreamDecoder> decoder) {
-    return stream(call, attempt, request, decoder, Framing.SSE);
-  }
-
-  /** As {@link #stream(ChatRequest, AttemptContext, Supplier, Supplier)}, in {@code framing}. */
   public Flow.Publisher<ChatChunk> stream(ChatRequest call, AttemptContext attempt,
       Supplier<Request> request, Supplier<StreamDecoder> decoder, Framing framing) {
     checkOpen();

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *       {@code retry} and unknown fields are read and ignored, since the gateway neither
  *       reconnects nor resumes a stream;
  *   <li>a blank line dispatches the event, unless it had no {@code data} field;
- *   <li>at the end of the body, an unfinished event is discarded ({@link #endedInLine()} says
+ *   <li>at the end of the body, an unfinished event is discarded ({@link #endedInFrame()} says
  *       whether the body stopped in the middle of a line).
  * </ul>
  *
@@ -181,10 +181,6 @@ final class SseReader implements Framing.FrameReader {
    * Whether the body, once {@link #next()} returned false, stopped in the middle of a line: the
    * bytes of a line without its line end, which a cut is more likely to leave than a server.
    */
-  boolean endedInLine() {
-    return endedInLine;
-  }
-
   @Override
   public boolean endedInFrame() {
     return endedInLine;

@@ -33,7 +33,7 @@ class SseReaderTest {
     while (reader.next()) {
       events.add(reader.type() + "|" + reader.data());
     }
-    return new Outcome(events, reader.endedInLine());
+    return new Outcome(events, reader.endedInFrame());
   }
 
   private static byte[] utf8(String s) {
