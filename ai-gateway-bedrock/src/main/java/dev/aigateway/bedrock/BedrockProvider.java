@@ -1,5 +1,6 @@
 package dev.aigateway.bedrock;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
@@ -10,7 +11,9 @@ import dev.aigateway.providers.internal.Framing;
 import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
@@ -253,8 +256,9 @@ public final class BedrockProvider implements ChatProvider {
     }
 
     @Override
-    public ChatResponse readResponse(JsonNode body, ChatRequest request) {
-      return codec.readResponse(body, request.model());
+    public ChatResponse readResponse(JsonParser body, ChatRequest request)
+        throws IOException {
+      return codec.readResponse(Json.MAPPER.readTree(body), request.model());
     }
 
     @Override

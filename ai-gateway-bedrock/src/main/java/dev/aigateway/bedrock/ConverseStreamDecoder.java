@@ -7,6 +7,7 @@ import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import java.io.IOException;
@@ -38,7 +39,8 @@ final class ConverseStreamDecoder implements StreamDecoder {
   }
 
   @Override
-  public void onEvent(@Nullable String type, String data, Sink sink) {
+  public void onEvent(@Nullable String type, EventData event, Sink sink) {
+      String data = event.text();
     if (type != null && (type.startsWith("exception:") || type.startsWith("error:"))) {
       throw streamException(type, data);
     }

@@ -2,6 +2,7 @@ package dev.aigateway.bedrock;
 
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderException;
+import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.Framing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -75,13 +76,14 @@ final class EventStreamFraming implements Framing {
   }
 
   static final class Reader implements FrameReader {
+    private static final byte[] NONE = new byte[0];
     private final BufferedSource source;
     private final String provider;
     private final long limit;
     private long offset;
     private boolean endedInFrame;
     private @Nullable String type;
-    private String data = "";
+    private final EventData data = new EventData();
 
     Reader(BufferedSource source, String provider, long limit) {
       this.source = source;
@@ -92,7 +94,7 @@ final class EventStreamFraming implements Framing {
     @Override
     public boolean next() throws IOException {
       type = null;
-      data = "";
+      data.set(NONE, 0, 0);
       if (source.exhausted()) {
         return false;
       }
@@ -136,19 +138,20 @@ final class EventStreamFraming implements Framing {
       String messageType = string(h, ":message-type");
       if (messageType == null || messageType.equals("event")) {
         type = string(h, ":event-type");
-        data = utf8(message.getPayload());
+        setPayload(message.getPayload());
       } else if (messageType.equals("exception")) {
         String exceptionType = string(h, ":exception-type");
         type = "exception:" + (exceptionType == null ? "" : exceptionType);
-        data = utf8(message.getPayload());
+        setPayload(message.getPayload());
       } else if (messageType.equals("error")) {
         String code = string(h, ":error-code");
         type = "error:" + (code == null ? "" : code);
         String m = string(h, ":error-message");
-        data = m == null ? "" : m;
+        byte[] text = (m == null ? "" : m).getBytes(StandardCharsets.UTF_8);
+        data.set(text, 0, text.length);
       } else {
         type = messageType + ":";
-        data = utf8(message.getPayload());
+        setPayload(message.getPayload());
       }
       return true;
     }
@@ -170,15 +173,17 @@ final class EventStreamFraming implements Framing {
       }
     }
 
-    private String utf8(byte[] payload) {
+    /** The payload, once checked to be well-formed UTF-8, as the event's data. */
+    private void setPayload(byte[] payload) {
       try {
-        return StandardCharsets.UTF_8.newDecoder()
+        StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(payload)).toString();
+            .decode(ByteBuffer.wrap(payload));
       } catch (CharacterCodingException e) {
         throw malformed("the payload is not valid UTF-8");
       }
+      data.set(payload, 0, payload.length);
     }
 
     private MalformedResponseException malformed(String what) {
@@ -192,7 +197,7 @@ final class EventStreamFraming implements Framing {
     }
 
     @Override
-    public String data() {
+    public EventData data() {
       return data;
     }
 

@@ -28,7 +28,7 @@ class EventStreamFramingTest {
     Framing.FrameReader reader = EventStreamFraming.INSTANCE.open(source, "bedrock", limit);
     List<String> frames = new ArrayList<>();
     while (reader.next()) {
-      frames.add(reader.type() + "|" + reader.data());
+      frames.add(reader.type() + "|" + reader.data().text());
     }
     return new Outcome(frames, reader.endedInFrame());
   }

@@ -6,6 +6,7 @@ import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.FinishReason;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ToolCallDelta;
+import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.Usages;
@@ -64,7 +65,8 @@ final class MessagesStream implements StreamDecoder {
   }
 
   @Override
-  public void onEvent(@Nullable String type, String data, StreamDecoder.Sink sink) {
+  public void onEvent(@Nullable String type, EventData event, StreamDecoder.Sink sink) {
+      String data = event.text();
     JsonNode root;
     try {
       root = Json.parse(data);

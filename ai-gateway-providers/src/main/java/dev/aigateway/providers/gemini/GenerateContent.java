@@ -20,6 +20,7 @@ import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.UnsupportedResponseException;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
@@ -637,7 +638,8 @@ final class GenerateContent {
     }
 
     @Override
-    public void onEvent(@Nullable String type, String data, Sink sink) {
+    public void onEvent(@Nullable String type, EventData event, Sink sink) {
+      String data = event.text();
       if (data.isBlank()) {
         return;
       }

@@ -1,5 +1,6 @@
 package dev.aigateway.providers.gemini;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
@@ -11,8 +12,10 @@ import dev.aigateway.providers.auth.TokenSupplier;
 import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
+import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.TokenCache;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -234,8 +237,9 @@ public final class VertexAiProvider implements ChatProvider {
     }
 
     @Override
-    public ChatResponse readResponse(JsonNode body, ChatRequest request) {
-      return codec.readResponse(body, request.model());
+    public ChatResponse readResponse(JsonParser body, ChatRequest request)
+        throws IOException {
+      return codec.readResponse(Json.MAPPER.readTree(body), request.model());
     }
 
     @Override

@@ -75,8 +75,8 @@ public interface Framing {
     /** The last frame's event type, or null when it had none. */
     @org.jspecify.annotations.Nullable String type();
 
-    /** The last frame's payload, as text. */
-    String data();
+    /** The last frame's payload, valid until the next {@link #next()}. */
+    EventData data();
 
     /** After {@link #next()} returned false: whether the body ended inside a frame. */
     boolean endedInFrame();

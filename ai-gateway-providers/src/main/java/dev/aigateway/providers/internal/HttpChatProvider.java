@@ -1,11 +1,12 @@
 package dev.aigateway.providers.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.api.spi.ChatProvider;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import okhttp3.HttpUrl;
@@ -44,8 +45,11 @@ public final class HttpChatProvider implements ChatProvider {
     /** Adds the credential and the vendor's own headers; the key is read here, per request. */
     void addHeaders(Request.Builder request);
 
-    /** Reads a successful plain reply. */
-    ChatResponse readResponse(JsonNode body, ChatRequest request);
+    /**
+     * Reads a successful plain reply with Jackson's streaming parser, which stands on the body's
+     * {@code START_OBJECT}; see {@link HttpTransport.BodyReader#read}.
+     */
+    ChatResponse readResponse(JsonParser body, ChatRequest request) throws IOException;
 
     /** A decoder for one stream of {@code request}. */
     StreamDecoder streamDecoder(ChatRequest request);

@@ -1,7 +1,8 @@
 package dev.aigateway.providers.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.aigateway.api.AiGatewayException;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
@@ -72,12 +73,16 @@ public final class HttpTransport implements AutoCloseable {
   @FunctionalInterface
   public interface BodyReader<T> {
     /**
-     * Reads {@code body}.
+     * Reads the body's object with Jackson's streaming parser, which stands on its
+     * {@code START_OBJECT}; reads the object to its {@code END_OBJECT} (skipping what it does not
+     * use), as the bytes arrive, never holding the body whole.
      *
+     * @throws IOException when reading fails; a {@link com.fasterxml.jackson.core.JsonProcessingException}
+     *     (JSON cut short or broken) is reported as a {@link MalformedResponseException}
      * @throws RuntimeException when the body is not in the expected shape; it is reported as a
      *     {@link MalformedResponseException}, unless it already is an {@link AiGatewayException}
      */
-    T read(JsonNode body);
+    T read(JsonParser body) throws IOException;
   }
 
   /**
@@ -133,16 +138,7 @@ public final class HttpTransport implements AutoCloseable {
       if (!response.isSuccessful()) {
         throw HttpErrors.fromResponse(provider, response, errorParser, clock, redactor);
       }
-      JsonNode root = readJson(call, response, timeout, redactor);
-      try {
-        return reader.read(root);
-      } catch (AiGatewayException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new MalformedResponseException(provider, response.code(),
-            redactor.scrub(provider + ": the response is not in the expected shape: "
-                + (e.getMessage() != null ? e.getMessage() : e.toString())), e);
-      }
+      return readBody(call, response, timeout, reader, redactor);
     } catch (IOException e) {
       throw ioFailure(e, IoErrors.Stage.REQUEST, timeout != null, redactor);
     } finally {
@@ -151,38 +147,65 @@ public final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * A successful reply's body as a JSON object, parsed as it is read, so that neither the body
-   * nor its text is ever held whole: garbage fails at its first bytes, and a body over
-   * {@link #maxResponseSize} fails once that much was read (or at once, when its
-   * {@code Content-Length} says so). A body that is not used to its end is not drained: the call
-   * is cancelled, which drops the connection.
+   * Reads a successful reply's body, a JSON object, with {@code reader} as it arrives, so that
+   * neither the body nor its text is ever held whole and no tree is built: garbage fails at its
+   * first bytes, and a body over {@link #maxResponseSize} fails once that much was read (or at
+   * once, when its {@code Content-Length} says so). A body that is not used to its end is not
+   * drained: the call is cancelled, which drops the connection.
    */
-  private JsonNode readJson(Call call, Response response, @Nullable Duration timeout,
-      Redactor redactor) {
+  private <T> T readBody(Call call, Response response, @Nullable Duration timeout,
+      BodyReader<T> reader, Redactor redactor) {
     ResponseBody body = response.body();
     ResponseLimit.Body in = new ResponseLimit.Body(body.source(), maxResponseSize);
-    JsonNode root = null;
     try {
       if (body.contentLength() > maxResponseSize && in.startsLikeJsonObject()) {
         call.cancel();
         throw ResponseLimit.exceeded(provider, "the response", maxResponseSize);
       }
-      root = Json.MAPPER.readTree(in);
+      try (JsonParser p = Json.MAPPER.getFactory().createParser(in)) {
+        JsonToken first;
+        try {
+          first = p.nextToken();
+        } catch (JsonProcessingException e) {
+          first = null;
+        }
+        if (first != JsonToken.START_OBJECT) {
+          call.cancel(); // not JSON: the rest is not worth reading
+          throw notAnObject(response, in, redactor, null);
+        }
+        try {
+          return reader.read(p);
+        } catch (JsonProcessingException e) {
+          call.cancel();
+          throw notAnObject(response, in, redactor, e);
+        } catch (AiGatewayException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw new MalformedResponseException(provider, response.code(),
+              redactor.scrub(provider + ": the response is not in the expected shape: "
+                  + (e.getMessage() != null ? e.getMessage() : e.toString())), e);
+        }
+      }
     } catch (ResponseLimit.Exceeded e) {
       call.cancel();
       throw ResponseLimit.exceeded(provider, "the response", maxResponseSize);
-    } catch (JsonProcessingException e) {
-      call.cancel(); // not JSON: the rest is not worth reading
     } catch (IOException e) {
       throw ioFailure(e, IoErrors.Stage.BODY, timeout != null, redactor);
     }
-    if (root == null || !root.isObject()) {
-      throw new MalformedResponseException(provider, response.code(),
-          redactor.scrub(provider + ": expected a JSON object but got " + HttpErrors.describeBody(
-              HttpErrors.contentType(response),
-              new String(in.head(), StandardCharsets.UTF_8))), null);
-    }
-    return root;
+  }
+
+  /**
+   * The reply is not one whole JSON object; names what it is from its first bytes, and where the
+   * JSON broke. Jackson's exception is not the cause: callers see the gateway's types only.
+   */
+  private MalformedResponseException notAnObject(Response response, ResponseLimit.Body in,
+      Redactor redactor, @Nullable JsonProcessingException broken) {
+    String what = broken == null ? "" : " (the JSON breaks off or is broken at byte "
+        + broken.getLocation().getByteOffset() + ": " + broken.getOriginalMessage() + ")";
+    return new MalformedResponseException(provider, response.code(),
+        redactor.scrub(provider + ": expected a JSON object but got " + HttpErrors.describeBody(
+            HttpErrors.contentType(response),
+            new String(in.head(), StandardCharsets.UTF_8)) + what), null);
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.aigateway.providers.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +38,36 @@ public final class Json {
   /** Parses JSON bytes into a tree. */
   public static JsonNode parse(byte[] json) throws IOException {
     return MAPPER.readTree(json);
+  }
+
+  /**
+   * The text of the value the parser stands on ({@code token}), reusing {@code previous} when it
+   * has the same characters, so that a value every stream event repeats (an id, a model) costs no
+   * new string; null for JSON null, and for an object or an array, which is skipped.
+   */
+  public static @Nullable String sameText(JsonParser p, JsonToken token, @Nullable String previous)
+      throws IOException {
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return null;
+    }
+    if (previous != null && token == JsonToken.VALUE_STRING
+        && p.getTextLength() == previous.length()) {
+      char[] chars = p.getTextCharacters();
+      int at = p.getTextOffset();
+      int n = previous.length();
+      int i = 0;
+      while (i < n && chars[at + i] == previous.charAt(i)) {
+        i++;
+      }
+      if (i == n) {
+        return previous;
+      }
+    }
+    return p.getText();
   }
 
   /** A generator that can write POJOs and trees, writing to {@code out}. */

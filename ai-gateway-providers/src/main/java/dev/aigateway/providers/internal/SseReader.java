@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
  * limit, whatever the vendor sends.
  *
  * <p>It is the per-chunk hot path: bytes are scanned once, in a buffer reused from one event to the
- * next; an event costs the {@code String} of its data and, in the common case, nothing else (event
- * names are reused, and a single data line becomes its string without an intermediate copy). No
+ * next; an event costs, in the common case, nothing: a single data line is handed on where it lies in
+ * the buffer ({@link EventData}, its string made only if a decoder asks), and event names are
+ * reused. No
  * regular expressions. Not thread safe: one per stream, used by the thread that reads it.
  */
 final class SseReader implements Framing.FrameReader {
@@ -86,7 +87,7 @@ final class SseReader implements Framing.FrameReader {
   private int nextName;
 
   private @Nullable String type;
-  private String eventData = "";
+  private final EventData eventData = new EventData();
 
   /**
    * @param provider the provider's id, for error messages
@@ -132,7 +133,7 @@ final class SseReader implements Framing.FrameReader {
           pendingType = null; // an event without data is not dispatched
           continue;
         }
-        dispatch(new String(data, 0, dataLength - 1, StandardCharsets.UTF_8));
+        dispatch(data, 0, dataLength - 1);
         if (data.length > KEEP_CAPACITY) {
           data = new byte[256];
         }
@@ -151,10 +152,10 @@ final class SseReader implements Framing.FrameReader {
       }
       if (is(DATA, start, colon)) {
         if (dataLength == 0 && blankLineFollows()) {
-          // The usual event, one data line and its blank line already here: no copy.
-          String d = new String(buf, value, eol - value, StandardCharsets.UTF_8);
+          // The usual event, one data line and its blank line already here: no copy at all, the
+          // event's data is read where it lies in the buffer.
           consumeLine(pos);
-          dispatch(d);
+          dispatch(buf, value, eol - value);
           return true;
         }
         appendData(value, eol);
@@ -171,9 +172,9 @@ final class SseReader implements Framing.FrameReader {
     return type;
   }
 
-  /** The last event's data lines, joined with LF. */
+  /** The last event's data lines, joined with LF; valid until the next {@link #next()}. */
   @Override
-  public String data() {
+  public EventData data() {
     return eventData;
   }
 
@@ -186,8 +187,8 @@ final class SseReader implements Framing.FrameReader {
     return endedInLine;
   }
 
-  private void dispatch(String d) {
-    eventData = d;
+  private void dispatch(byte[] bytes, int offset, int length) {
+    eventData.set(bytes, offset, length);
     type = pendingType;
     pendingType = null;
     dataLength = 0;
@@ -280,7 +281,9 @@ final class SseReader implements Framing.FrameReader {
       int i = pos + scanned;
       while (i < end) {
         byte b = buf[i];
-        if (b >= 0) {
+        if (b > '\r') {
+          i++; // the common case first: one comparison for a byte that is ASCII and no line end
+        } else if (b >= 0) {
           if (b == '\n' || b == '\r') {
             if (i - pos > maxLine) {
               throw tooLarge();

@@ -376,7 +376,7 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
 
     // ---- The decoder: on the pump ----
 
-    private void onEvent(@Nullable String type, String data) {
+    private void onEvent(@Nullable String type, EventData data) {
       if (done || cancelled) {
         return;
       }

@@ -21,11 +21,12 @@ public interface StreamDecoder {
    *
    * @param type the SSE event name (or the framing's event type, see
    *     {@link Framing.FrameReader#type()}), or null when the event had none
-   * @param data the event's data lines, joined by newlines (or the frame's payload)
+   * @param data the event's data lines, joined by newlines (or the frame's payload), valid only
+   *     during this call; read JSON in it with a {@link JsonEvents}, kept for the whole stream
    * @throws dev.aigateway.api.AiGatewayException for a vendor error event, or an event that
    *     cannot be read (a {@link dev.aigateway.api.MalformedResponseException})
    */
-  void onEvent(@Nullable String type, String data, Sink sink);
+  void onEvent(@Nullable String type, EventData data, Sink sink);
 
   /** Whether the vendor's terminal event has arrived; after it the stream completes. */
   boolean isComplete();

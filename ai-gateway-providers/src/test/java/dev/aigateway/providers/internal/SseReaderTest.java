@@ -31,7 +31,7 @@ class SseReaderTest {
     SseReader reader = new SseReader(source, "vendor", limit);
     List<String> events = new ArrayList<>();
     while (reader.next()) {
-      events.add(reader.type() + "|" + reader.data());
+      events.add(reader.type() + "|" + reader.data().text());
     }
     return new Outcome(events, reader.endedInFrame());
   }
@@ -163,12 +163,12 @@ class SseReaderTest {
     SseReader reader = new SseReader(Okio.buffer(new Reads(utf8("data: a\r\r"), 1 << 20, 0)),
         "vendor", LIMIT);
     assertThat(reader.next()).isTrue();
-    assertThat(reader.data()).as("a lone CR ends the event without waiting for an LF")
+    assertThat(reader.data().text()).as("a lone CR ends the event without waiting for an LF")
         .isEqualTo("a");
     reader = new SseReader(Okio.buffer(new Reads(utf8("data: a\n\n"), 1 << 20, 0)), "vendor",
         LIMIT);
     assertThat(reader.next()).isTrue();
-    assertThat(reader.data()).isEqualTo("a");
+    assertThat(reader.data().text()).isEqualTo("a");
   }
 
   // ---------------------------------------------------------------- strict UTF-8

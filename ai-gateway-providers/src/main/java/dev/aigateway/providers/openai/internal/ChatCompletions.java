@@ -17,8 +17,10 @@ import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.JsonEvents;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
 import java.io.IOException;
@@ -547,6 +549,7 @@ public final class ChatCompletions {
     private boolean sawToolCalls;
     private @Nullable Usage usage;
     private final ChunkReader chunk = new ChunkReader();
+    private final JsonEvents json = new JsonEvents();
     private boolean sawAnything;
     private boolean complete;
 
@@ -555,8 +558,8 @@ public final class ChatCompletions {
     }
 
     @Override
-    public void onEvent(@Nullable String type, String data, Sink sink) {
-      if (data.strip().equals("[DONE]")) {
+    public void onEvent(@Nullable String type, EventData data, Sink sink) {
+      if (data.is("[DONE]")) {
         if (!sawAnything) {
           complete = true; // the vendor streamed nothing at all: an empty stream
           return;
@@ -567,13 +570,13 @@ public final class ChatCompletions {
         return;
       }
       try {
-        chunk.read(data);
+        chunk.read(json, data);
       } catch (IOException e) {
         throw new MalformedResponseException(provider, 200,
-            provider + ": a stream event is not valid JSON: " + Json.excerpt(data), e);
+            provider + ": a stream event is not valid JSON: " + Json.excerpt(data.text()), e);
       }
       if ("error".equals(type) || chunk.error && !chunk.choices) {
-        throw streamError(data);
+        throw streamError(data.text());
       }
       sawAnything = true;
       if (id == null && chunk.id != null && !chunk.id.isEmpty()) {

@@ -1,10 +1,13 @@
 package dev.aigateway.providers.openai.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.providers.internal.HttpChatProvider;
+import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
+import java.io.IOException;
 
 /**
  * What every server of the Chat Completions format shares: the body, replies and streams
@@ -30,8 +33,9 @@ public abstract class ChatCompletionsVendor implements HttpChatProvider.Vendor {
   }
 
   @Override
-  public final ChatResponse readResponse(JsonNode body, ChatRequest request) {
-    return codec.readResponse(body, request.model());
+  public final ChatResponse readResponse(JsonParser body, ChatRequest request)
+      throws IOException {
+    return codec.readResponse(Json.MAPPER.readTree(body), request.model());
   }
 
   @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.JsonEvents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +38,9 @@ final class ChunkReader {
   /** Whether the event had a {@code choices} array (possibly empty). */
   boolean choices;
 
-  /** Reads {@code data}; throws on JSON that is not an object. */
-  void read(String data) throws IOException {
-    id = null;
-    model = null;
+  /** Reads {@code data} with {@code json}; throws on JSON that is not one whole object. */
+  void read(JsonEvents json, EventData data) throws IOException {
+    // id and model stay: an event that repeats them (every one does) reuses their strings
     content = "";
     refusal = null;
     reasoning = null;
@@ -48,39 +49,38 @@ final class ChunkReader {
     usage = null;
     error = false;
     choices = false;
-    try (JsonParser p = Json.MAPPER.getFactory().createParser(data)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("a chunk must be a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        switch (field) {
-          case "id" -> id = text(p, value);
-          case "model" -> model = text(p, value);
-          case "choices" -> {
-            if (value == JsonToken.START_ARRAY) {
-              choices = true;
-              while (p.nextToken() == JsonToken.START_OBJECT) {
-                readChoice(p);
-              }
-            } else {
-              p.skipChildren();
+    JsonParser p = json.begin(data);
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "id" -> id = Json.sameText(p, value, id);
+        case "model" -> model = Json.sameText(p, value, model);
+        case "choices" -> {
+          if (value == JsonToken.START_ARRAY) {
+            choices = true;
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+              readChoice(p);
             }
-          }
-          case "usage" -> {
-            if (value == JsonToken.START_OBJECT) {
-              usage = readUsage(p);
-            }
-          }
-          case "error" -> {
-            error = value != JsonToken.VALUE_NULL;
+          } else {
             p.skipChildren();
           }
-          default -> p.skipChildren();
         }
+        case "usage" -> {
+          if (value == JsonToken.START_OBJECT) {
+            usage = readUsage(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "error" -> {
+          error = value != JsonToken.VALUE_NULL;
+          p.skipChildren();
+        }
+        default -> p.skipChildren();
       }
     }
+    json.end();
   }
 
   private void readChoice(JsonParser p) throws IOException {
