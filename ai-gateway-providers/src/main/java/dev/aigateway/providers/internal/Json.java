@@ -70,6 +70,25 @@ public final class Json {
     return p.getText();
   }
 
+  /**
+   * The value the parser stands on ({@code token}) as text: a string's, number's or boolean's
+   * text; an object or an array as its compact JSON, copied exactly as it came (numbers keep their
+   * digits); null for JSON null. The streaming counterpart of {@link #text(JsonNode, String)}.
+   */
+  public static @Nullable String valueText(JsonParser p, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
+      return p.getText();
+    }
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.copyCurrentStructureExact(p);
+    }
+    return out.toString();
+  }
+
   /** A generator that can write POJOs and trees, writing to {@code out}. */
   public static JsonGenerator generator(OutputStream out) throws IOException {
     return MAPPER.createGenerator(out);

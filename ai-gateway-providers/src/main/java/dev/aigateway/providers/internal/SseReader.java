@@ -3,6 +3,9 @@ package dev.aigateway.providers.internal;
 import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ProviderException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import okio.BufferedSource;
@@ -57,6 +60,9 @@ final class SseReader implements Framing.FrameReader {
   private static final int MAX_CACHED_NAME = 64;
   private static final byte[] DATA = {'d', 'a', 't', 'a'};
   private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+  /** Reads eight bytes of a {@code byte[]} as a long, the first byte lowest. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final BufferedSource source;
   private final String provider;
@@ -280,6 +286,18 @@ final class SseReader implements Framing.FrameReader {
       }
       int i = pos + scanned;
       while (i < end) {
+        // Eight bytes at a time while none of them is a line end (or any byte below 0x0E) or
+        // a byte of a multi-byte character: the high bit of a lane is set by either.
+        while (i + 8 <= end) {
+          long x = (long) LONGS.get(buf, i);
+          if ((((x - 0x0E0E0E0E0E0E0E0EL) | x) & 0x8080808080808080L) != 0) {
+            break; // a borrow only runs from a flagged byte to the later ones: none is missed
+          }
+          i += 8;
+        }
+        if (i >= end) {
+          break;
+        }
         byte b = buf[i];
         if (b > '\r') {
           i++; // the common case first: one comparison for a byte that is ASCII and no line end

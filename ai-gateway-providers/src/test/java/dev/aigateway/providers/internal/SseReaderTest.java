@@ -72,6 +72,26 @@ class SseReaderTest {
   // ---------------------------------------------------------------- line ends
 
   @Test
+  void lineEndsAndMultiByteCharactersAreFoundAtEveryPositionOfAnEightByteWord()
+      throws IOException {
+    // The reader scans eight bytes at a time; put each kind of byte it must stop for at every
+    // offset within a word and at every distance from the buffer's start.
+    for (int lead = 0; lead < 17; lead++) {
+      String pad = "x".repeat(lead);
+      for (String end : new String[] {"\n", "\r", "\r\n"}) {
+        assertEvents("data: " + pad + "é\t€😀" + pad + end + end + "data:" + pad + end + end,
+            "null|" + pad + "é\t€😀" + pad, "null|" + pad);
+      }
+      byte[] bad = utf8("data: " + pad + "?" + pad + "\n\n");
+      bad[6 + lead] = (byte) 0x80; // a stray continuation byte among ASCII
+      for (Function<byte[], BufferedSource> way : ways(bad)) {
+        assertThat(catchThrowable(() -> read(way.apply(bad), LIMIT)))
+            .as(describe(bad)).isInstanceOf(MalformedResponseException.class);
+      }
+    }
+  }
+
+  @Test
   void linesEndWithLfCrlfOrALoneCr() throws IOException {
     assertEvents("data: a\n\n", "null|a");
     assertEvents("data: a\r\n\r\n", "null|a");

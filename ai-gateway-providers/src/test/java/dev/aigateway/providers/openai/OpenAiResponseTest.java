@@ -183,6 +183,36 @@ class OpenAiResponseTest {
   }
 
   @Test
+  void argumentsSentAsAnObjectAreKeptAsTheirExactJsonAndUnknownFieldsAreSkipped() {
+    // Some compatible servers send the arguments as an object; unknown fields at every level,
+    // nested deeply, must not disturb the fields read after them.
+    ChatResponse r = reply(json(200, """
+        {"id":"c1","x":{"a":[1,{"b":[[]]}]},"choices":[{"index":0,"logprobs":{"content":[{"t":1}]},
+         "message":{"role":"assistant","content":null,"annotations":[{"u":{"v":"w"}}],
+          "tool_calls":[{"id":"call_1","type":"function","function":{"name":"f",
+           "arguments":{"city":"Zürich","n":1.50,"big":12345678901234567890,"list":[true,null]}}}]},
+         "finish_reason":"tool_calls"}],"model":"m1","usage":{"prompt_tokens":3,
+         "completion_tokens":4,"prompt_tokens_details":{"cached_tokens":1}}}
+        """));
+
+    assertThat(r.id()).isEqualTo("c1");
+    assertThat(r.model()).isEqualTo("m1");
+    assertThat(r.toolCalls()).containsExactly(ToolCall.of("call_1", "f",
+        "{\"city\":\"Zürich\",\"n\":1.50,\"big\":12345678901234567890,\"list\":[true,null]}"));
+    assertThat(r.usage()).isEqualTo(new Usage(3, 4, 7, 1, 0));
+  }
+
+  @Test
+  void aBodyThatBreaksOffInsideTheMessageIsMalformedAndSaysWhere() {
+    assertThatThrownBy(() -> reply(json(200,
+        "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"hel")))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("expected a JSON object")
+        .hasMessageContaining("breaks off or is broken at byte")
+        .hasNoCause();
+  }
+
+  @Test
   void aTruncatedJsonBodyIsMalformedNotAJacksonException() {
     assertThatThrownBy(() -> reply(json(200, "{\"id\":\"x\",\"choices\":[{\"ind")))
         .isInstanceOf(MalformedResponseException.class)

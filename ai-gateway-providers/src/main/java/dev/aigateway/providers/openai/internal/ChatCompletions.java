@@ -1,7 +1,10 @@
 package dev.aigateway.providers.openai.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -353,112 +356,211 @@ public final class ChatCompletions {
   // ---------------------------------------------------------------- response
 
   /**
-   * Reads a {@code chat.completion} object.
+   * Reads a {@code chat.completion} object with the streaming parser, which stands on its
+   * {@code START_OBJECT}; builds no tree (but of an error object, off the success path).
    *
    * @param requestedModel reported when the reply names no model
    * @throws MalformedResponseException when it has no choices or no message
    * @throws ProviderUnavailableException when the body is an error object
    */
-  public ChatResponse readResponse(JsonNode root, String requestedModel) {
-    if (root.has("error") && !root.has("choices")) {
+  public ChatResponse readResponse(JsonParser p, String requestedModel) throws IOException {
+    String id = null;
+    String model = null;
+    Usage usage = null;
+    boolean hasChoices = false;
+    Reply first = null;
+    // An error body: {"error": ...}, or the top-level form some compatible servers use.
+    boolean hasError = false;
+    JsonNode error = null;
+    String object = null;
+    String message = null;
+    String type = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "id" -> id = ChunkReader.text(p, v);
+        case "model" -> model = ChunkReader.text(p, v);
+        case "choices" -> {
+          hasChoices = true;
+          if (v != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            break;
+          }
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            if (first == null) {
+              first = readChoice(p);
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        case "usage" -> {
+          if (v == JsonToken.START_OBJECT) {
+            usage = ChunkReader.readUsage(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "error" -> {
+          hasError = true;
+          error = Json.MAPPER.readTree(p);
+        }
+        case "object" -> object = ChunkReader.text(p, v);
+        case "message" -> message = ChunkReader.text(p, v);
+        case "type" -> type = ChunkReader.text(p, v);
+        default -> p.skipChildren();
+      }
+    }
+    if (hasError && !hasChoices) {
+      ObjectNode root = Json.MAPPER.createObjectNode();
+      root.set("error", error);
+      root.put("object", object);
+      if (message != null) {
+        root.put("message", message);
+      }
+      if (type != null) {
+        root.put("type", type);
+      }
       throw errorInBody(root);
     }
-    JsonNode choices = root.get("choices");
-    if (choices == null || !choices.isArray() || choices.isEmpty()) {
+    if (first == null) {
       throw new MalformedResponseException(provider, 200,
           provider + ": the response has no choices", null);
     }
-    JsonNode choice = choices.get(0);
-    JsonNode message = choice.get("message");
-    if (message == null || !message.isObject()) {
+    if (!first.hasMessage) {
       throw new MalformedResponseException(provider, 200,
           provider + ": the response's first choice has no message", null);
     }
-    JsonNode content = message.get("content");
-    String text = contentText(content);
-    String reasoning = Json.text(message, "reasoning_content");
-    if (reasoning == null || reasoning.isEmpty()) {
-      reasoning = Json.text(message, "reasoning");
+    if (first.missingName >= 0) {
+      throw new MalformedResponseException(provider, 200,
+          provider + ": tool call " + first.missingName + " has no function name", null);
     }
-    if ((reasoning == null || reasoning.isEmpty()) && content != null && content.isArray()) {
-      reasoning = thinkingText(content);
-    }
-    if (text.isEmpty()) { // an audio answer (modalities audio): its words are the transcript
-      String transcript = Json.text(message.path("audio"), "transcript");
-      text = transcript == null ? "" : transcript;
-    }
-    String refusal = Json.text(message, "refusal");
-    List<ToolCall> calls = new ArrayList<>(0);
-    JsonNode toolCalls = message.get("tool_calls");
-    if (toolCalls != null && toolCalls.isArray()) {
-      for (int i = 0; i < toolCalls.size(); i++) {
-        JsonNode tc = toolCalls.get(i);
-        JsonNode fn = tc.path("function");
-        String name = Json.text(fn, "name");
-        if (name == null) {
-          throw new MalformedResponseException(provider, 200,
-              provider + ": tool call " + i + " has no function name", null);
-        }
-        String id = Json.text(tc, "id");
-        calls.add(ToolCall.of(id != null && !id.isEmpty() ? id : "call_" + i, name,
-            Json.text(fn, "arguments")));
-      }
-    }
-    FinishReason reason = finishReason(Json.text(choice, "finish_reason"));
-    boolean refused = refusal != null && !refusal.isEmpty();
+    FinishReason reason = finishReason(first.finishReason);
+    boolean refused = first.refusal != null && !first.refusal.isEmpty();
     if (refused) {
       reason = FinishReason.CONTENT_FILTER;
     }
+    String reasoning = first.reasoning;
     List<ContentPart> reasoningParts = reasoning == null || reasoning.isEmpty()
         ? List.of() : List.of(ContentPart.reasoning(reasoning));
-    ChatResponse answer = FinishReasons.answer(provider, Json.text(root, "id"),
-        Json.text(root, "model"), requestedModel, reasoningParts, text, calls, reason,
-        usage(root.get("usage")));
-    return refused ? answer.toBuilder().refusal(refusal).build() : answer;
+    ChatResponse answer = FinishReasons.answer(provider, id, model, requestedModel,
+        reasoningParts, first.text, first.calls, reason, usage);
+    return refused ? answer.toBuilder().refusal(first.refusal).build() : answer;
   }
 
-  /** The text of Mistral's {@code thinking} content parts, or null when there are none. */
-  private static @Nullable String thinkingText(JsonNode content) {
-    StringBuilder sb = null;
-    for (JsonNode part : content) {
-      if (!"thinking".equals(Json.text(part, "type"))) {
-        continue;
-      }
-      JsonNode thinking = part.get("thinking");
-      if (sb == null) {
-        sb = new StringBuilder();
-      }
-      if (thinking != null && thinking.isTextual()) {
-        sb.append(thinking.asText());
-      } else if (thinking != null && thinking.isArray()) {
-        for (JsonNode t : thinking) {
-          if (t.has("text")) {
-            sb.append(t.get("text").asText());
+  /** What a reply's first choice says. */
+  private static final class Reply {
+    boolean hasMessage;
+    String text = "";
+    @Nullable String reasoning;
+    @Nullable String refusal;
+    @Nullable String finishReason;
+    final List<ToolCall> calls = new ArrayList<>(0);
+    /** The index of the first tool call without a function name, or -1. */
+    int missingName = -1;
+  }
+
+  /** One choice, the parser on its {@code START_OBJECT}. */
+  private static Reply readChoice(JsonParser p) throws IOException {
+    Reply r = new Reply();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "finish_reason" -> r.finishReason = ChunkReader.text(p, v);
+        case "message" -> {
+          if (v == JsonToken.START_OBJECT) {
+            r.hasMessage = true;
+            readMessage(p, r);
+          } else {
+            p.skipChildren();
           }
         }
+        default -> p.skipChildren();
       }
     }
-    return sb == null ? null : sb.toString();
+    return r;
   }
 
-  /** Joins string content, or the text parts of array content (some compatible servers). */
-  private static String contentText(@Nullable JsonNode content) {
-    if (content == null || content.isNull()) {
-      return "";
+  /** A choice's message, the parser on its {@code START_OBJECT}. */
+  private static void readMessage(JsonParser p, Reply r) throws IOException {
+    String reasoningContent = null;
+    String reasoningField = null;
+    String transcript = null;
+    StringBuilder thinking = new StringBuilder(0);
+    boolean arrayContent = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "content" -> {
+          arrayContent = v == JsonToken.START_ARRAY;
+          r.text = ChunkReader.content(p, v, thinking);
+        }
+        case "reasoning_content" -> reasoningContent = ChunkReader.text(p, v);
+        case "reasoning" -> reasoningField = ChunkReader.text(p, v);
+        case "audio" -> transcript = ChunkReader.transcript(p, v);
+        case "refusal" -> r.refusal = ChunkReader.text(p, v);
+        case "tool_calls" -> readToolCalls(p, v, r);
+        default -> p.skipChildren();
+      }
     }
-    if (content.isTextual()) {
-      return content.asText();
+    String reasoning = reasoningContent;
+    if (reasoning == null || reasoning.isEmpty()) {
+      reasoning = reasoningField;
     }
-    if (content.isArray()) {
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode part : content) {
-        if ("text".equals(Json.text(part, "type")) && part.has("text")) {
-          sb.append(part.get("text").asText());
+    if ((reasoning == null || reasoning.isEmpty()) && arrayContent && thinking.length() > 0) {
+      reasoning = thinking.toString(); // Mistral's thinking parts
+    }
+    r.reasoning = reasoning;
+    if (r.text.isEmpty()) { // an audio answer (modalities audio): its words are the transcript
+      r.text = transcript == null ? "" : transcript;
+    }
+  }
+
+  private static void readToolCalls(JsonParser p, JsonToken v, Reply r) throws IOException {
+    if (v != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    int i = 0;
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String id = null;
+      String name = null;
+      String arguments = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken fv = p.nextToken();
+        switch (field) {
+          case "id" -> id = ChunkReader.text(p, fv);
+          case "function" -> {
+            if (fv != JsonToken.START_OBJECT) {
+              p.skipChildren();
+              break;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String f = p.currentName();
+              JsonToken value = p.nextToken();
+              switch (f) {
+                case "name" -> name = ChunkReader.text(p, value);
+                case "arguments" -> arguments = ChunkReader.text(p, value);
+                default -> p.skipChildren();
+              }
+            }
+          }
+          default -> p.skipChildren();
         }
       }
-      return sb.toString();
+      if (name == null) {
+        if (r.missingName < 0) {
+          r.missingName = i;
+        }
+      } else {
+        r.calls.add(ToolCall.of(id != null && !id.isEmpty() ? id : "call_" + i, name, arguments));
+      }
+      i++;
     }
-    return content.asText();
   }
 
   /** OpenAI's finish reasons; anything unknown is {@link FinishReason#OTHER}. */
@@ -473,25 +575,6 @@ public final class ChatCompletions {
       case "content_filter" -> FinishReason.CONTENT_FILTER;
       default -> FinishReason.OTHER;
     };
-  }
-
-  /**
-   * OpenAI's usage object; null when absent. Cached tokens come from
-   * {@code prompt_tokens_details.cached_tokens}, or DeepSeek's {@code prompt_cache_hit_tokens}.
-   */
-  static @Nullable Usage usage(@Nullable JsonNode u) {
-    if (u == null || !u.isObject()) {
-      return null;
-    }
-    int input = Json.integer(u, "prompt_tokens");
-    int output = Json.integer(u, "completion_tokens");
-    int total = u.has("total_tokens") ? Json.integer(u, "total_tokens") : input + output;
-    int cached = Json.integer(u.get("prompt_tokens_details"), "cached_tokens");
-    if (cached == 0) {
-      cached = Json.integer(u, "prompt_cache_hit_tokens");
-    }
-    int reasoning = Json.integer(u.get("completion_tokens_details"), "reasoning_tokens");
-    return new Usage(input, output, total, cached, reasoning);
   }
 
   /** A 200 reply whose body is an error object, as some compatible servers send. */

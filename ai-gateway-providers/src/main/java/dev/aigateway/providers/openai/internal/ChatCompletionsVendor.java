@@ -1,11 +1,9 @@
 package dev.aigateway.providers.openai.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.providers.internal.HttpChatProvider;
-import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import java.io.IOException;
 
@@ -35,7 +33,7 @@ public abstract class ChatCompletionsVendor implements HttpChatProvider.Vendor {
   @Override
   public final ChatResponse readResponse(JsonParser body, ChatRequest request)
       throws IOException {
-    return codec.readResponse(Json.MAPPER.readTree(body), request.model());
+    return codec.readResponse(body, request.model());
   }
 
   @Override

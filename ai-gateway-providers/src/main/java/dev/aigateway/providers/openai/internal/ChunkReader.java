@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * the per-chunk hot path, so it builds no tree. Not thread safe: one per stream.
  */
 final class ChunkReader {
+  /** The stream's first non-empty id so far (later ids are skipped unread). */
   @Nullable String id;
+  /** The last model named so far. */
   @Nullable String model;
   /** Text of choice 0's delta; empty when none. */
   String content;
@@ -29,8 +31,8 @@ final class ChunkReader {
    */
   @Nullable String reasoning;
   @Nullable List<ToolCallDelta> toolCalls;
-  /** Thinking parts met in array content while reading one delta; usually never allocated. */
-  private @Nullable StringBuilder thinking;
+  /** Thinking parts met in array content while reading one delta; reused, usually empty. */
+  private final StringBuilder thinking = new StringBuilder(0);
   @Nullable String finishReason;
   @Nullable Usage usage;
   /** Whether the event is an error object rather than a chunk. */
@@ -54,7 +56,13 @@ final class ChunkReader {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "id" -> id = Json.sameText(p, value, id);
+        case "id" -> {
+          if (id == null || id.isEmpty()) {
+            id = Json.sameText(p, value, id);
+          } else {
+            p.skipChildren(); // only the first non-empty id counts; its string is not read again
+          }
+        }
         case "model" -> model = Json.sameText(p, value, model);
         case "choices" -> {
           if (value == JsonToken.START_ARRAY) {
@@ -107,10 +115,10 @@ final class ChunkReader {
             JsonToken v = p.nextToken();
             switch (d) {
               case "content" -> {
-                text = content(p, v);
-                if (thinking != null) { // Mistral's thinking parts
+                thinking.setLength(0);
+                text = content(p, v, thinking);
+                if (thinking.length() > 0) { // Mistral's thinking parts
                   reasoned = reasoned == null ? thinking.toString() : reasoned + thinking;
-                  thinking = null;
                 }
               }
               case "audio" -> transcript = transcript(p, v);
@@ -141,8 +149,11 @@ final class ChunkReader {
     }
   }
 
-  /** The {@code transcript} of an audio delta (its {@code data}, the audio, is skipped). */
-  private static @Nullable String transcript(JsonParser p, JsonToken value) throws IOException {
+  /**
+   * The {@code transcript} of an audio delta or message (its {@code data}, the audio, is
+   * skipped).
+   */
+  static @Nullable String transcript(JsonParser p, JsonToken value) throws IOException {
     if (value != JsonToken.START_OBJECT) {
       p.skipChildren();
       return null;
@@ -204,8 +215,12 @@ final class ChunkReader {
     return calls;
   }
 
-  /** OpenAI's usage object, with the same rules as {@link ChatCompletions#usage}. */
-  private static Usage readUsage(JsonParser p) throws IOException {
+  /**
+   * OpenAI's usage object, the parser on its {@code START_OBJECT}. Cached tokens come from
+   * {@code prompt_tokens_details.cached_tokens}, or DeepSeek's {@code prompt_cache_hit_tokens}; a
+   * missing total is input plus output.
+   */
+  static Usage readUsage(JsonParser p) throws IOException {
     int input = 0;
     int output = 0;
     int total = -1;
@@ -251,28 +266,28 @@ final class ChunkReader {
     return v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
   }
 
-  private static @Nullable String text(JsonParser p, JsonToken v) throws IOException {
-    if (v == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-      p.skipChildren();
-      return null;
-    }
-    return p.getText();
+  /** A value as text: a scalar's, the JSON of an object or an array; null for JSON null. */
+  static @Nullable String text(JsonParser p, JsonToken v) throws IOException {
+    return Json.valueText(p, v);
   }
 
   /**
    * String content, or the text parts of array content (some compatible servers); the text of
-   * Mistral's {@code thinking} parts goes to {@link #thinking}.
+   * Mistral's {@code thinking} parts is appended to {@code thinking}.
    */
-  private String content(JsonParser p, JsonToken v) throws IOException {
+  static String content(JsonParser p, JsonToken v, StringBuilder thinking) throws IOException {
     if (v == JsonToken.VALUE_STRING) {
       return p.getText();
     }
-    if (v != JsonToken.START_ARRAY) {
-      p.skipChildren();
+    if (v == JsonToken.VALUE_NULL) {
       return "";
+    }
+    if (v != JsonToken.START_ARRAY) {
+      if (v == JsonToken.START_OBJECT) {
+        p.skipChildren();
+        return "";
+      }
+      return p.getText(); // a number or a boolean, as the tree reader took it
     }
     StringBuilder sb = new StringBuilder();
     while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -284,7 +299,7 @@ final class ChunkReader {
         switch (field) {
           case "type" -> type = text(p, fv);
           case "text" -> text = text(p, fv);
-          case "thinking" -> readThinking(p, fv);
+          case "thinking" -> readThinking(p, fv, thinking);
           default -> p.skipChildren();
         }
       }
@@ -295,10 +310,11 @@ final class ChunkReader {
     return sb.toString();
   }
 
-  /** Mistral's {@code "thinking": [{"type": "text", "text": …}]}, appended to {@link #thinking}. */
-  private void readThinking(JsonParser p, JsonToken v) throws IOException {
+  /** Mistral's {@code "thinking": [{"type": "text", "text": …}]}, appended to {@code thinking}. */
+  private static void readThinking(JsonParser p, JsonToken v, StringBuilder thinking)
+      throws IOException {
     if (v == JsonToken.VALUE_STRING) {
-      appendThinking(p.getText());
+      thinking.append(p.getText());
       return;
     }
     if (v != JsonToken.START_ARRAY) {
@@ -312,19 +328,12 @@ final class ChunkReader {
         if (field.equals("text")) {
           String t = text(p, fv);
           if (t != null) {
-            appendThinking(t);
+            thinking.append(t);
           }
         } else {
           p.skipChildren();
         }
       }
     }
-  }
-
-  private void appendThinking(String t) {
-    if (thinking == null) {
-      thinking = new StringBuilder();
-    }
-    thinking.append(t);
   }
 }
