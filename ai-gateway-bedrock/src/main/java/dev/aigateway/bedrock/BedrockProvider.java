@@ -11,7 +11,6 @@ import dev.aigateway.providers.internal.Framing;
 import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
-import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +85,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * counts the cached ones apart), cached tokens {@code cacheReadInputTokens}.
  *
  * <p>Streams are AWS event streams ({@code application/vnd.amazon.eventstream}) decoded one
- * message per demand with AWS's {@code eventstream} library; the finish reason and the usage come
+ * message per demand, in place (see the framing's notes on why not AWS's {@code eventstream}
+ * library, which the tests check it against); the finish reason and the usage come
  * on the last chunk, at the {@code metadata} event. Exception messages in the stream end it with
  * the exception their type maps to, as the HTTP errors do:
  * {@code ThrottlingException} is a retryable {@link dev.aigateway.api.ProviderRateLimitException};
@@ -258,7 +258,7 @@ public final class BedrockProvider implements ChatProvider {
     @Override
     public ChatResponse readResponse(JsonParser body, ChatRequest request)
         throws IOException {
-      return codec.readResponse(Json.MAPPER.readTree(body), request.model());
+      return codec.readResponse(body, request.model());
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.aigateway.bedrock;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.AuthenticationException;
 import dev.aigateway.api.ChatRequest;
@@ -298,33 +300,114 @@ final class ConverseCodec {
 
   // ---------------------------------------------------------------- replies
 
-  /** A Converse reply; Converse names no response id, so the id is null. */
-  ChatResponse readResponse(JsonNode body, String model) {
-    JsonNode message = body.path("output").path("message");
-    JsonNode content = message.get("content");
-    if (content == null || !content.isArray()) {
+  /**
+   * A Converse reply, read with the streaming parser on its {@code START_OBJECT}; Converse names
+   * no response id, so the id is null.
+   */
+  ChatResponse readResponse(JsonParser p, String model) throws IOException {
+    Reply r = new Reply();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "output" -> {
+          if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            break;
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            JsonToken value = p.nextToken();
+            if (p.currentName().equals("message") && value == JsonToken.START_OBJECT) {
+              readMessage(p, r);
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        case "stopReason" -> r.stopReason = Json.valueText(p, v);
+        case "usage" -> {
+          if (v == JsonToken.START_OBJECT) {
+            r.usage = readUsage(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (!r.hasContent) {
       throw malformed("the reply has no output.message.content");
     }
-    StringBuilder text = new StringBuilder();
-    List<ToolCall> calls = new ArrayList<>();
-    for (JsonNode block : content) {
-      if (block.has("text")) {
-        text.append(block.get("text").asText());
-      } else if (block.has("toolUse")) {
-        JsonNode use = block.get("toolUse");
-        String id = Json.text(use, "toolUseId");
-        String name = Json.text(use, "name");
-        if (id == null || name == null) {
-          throw malformed("a toolUse block has no toolUseId or name");
-        }
-        JsonNode input = use.get("input");
-        calls.add(ToolCall.of(id, name, input == null || input.isNull() ? "{}" : input.toString()));
-      }
-      // reasoningContent, citations and block types added later are not part of the answer
+    if (r.brokenToolUse) {
+      throw malformed("a toolUse block has no toolUseId or name");
     }
-    FinishReason reason = finishReason(Json.text(body, "stopReason"), !calls.isEmpty());
-    return FinishReasons.answer(provider, null, null, model, text.toString(), calls, reason,
-        usage(body.get("usage")));
+    FinishReason reason = finishReason(r.stopReason, !r.calls.isEmpty());
+    return FinishReasons.answer(provider, null, null, model, r.text.toString(), r.calls, reason,
+        r.usage);
+  }
+
+  /** What a reply says, as it is read. */
+  private static final class Reply {
+    boolean hasContent;
+    boolean brokenToolUse;
+    final StringBuilder text = new StringBuilder();
+    final List<ToolCall> calls = new ArrayList<>();
+    @Nullable String stopReason;
+    @Nullable Usage usage;
+  }
+
+  /** {@code output.message}: its {@code content} blocks, text and tool uses. */
+  private static void readMessage(JsonParser p, Reply r) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      JsonToken v = p.nextToken();
+      if (!p.currentName().equals("content") || v != JsonToken.START_ARRAY) {
+        p.skipChildren();
+        continue;
+      }
+      r.hasContent = true;
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        String text = null;
+        boolean toolUse = false;
+        String id = null;
+        String name = null;
+        String input = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken value = p.nextToken();
+          switch (field) {
+            case "text" -> text = value == JsonToken.VALUE_NULL ? "" : Json.valueText(p, value);
+            case "toolUse" -> {
+              if (value != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                break;
+              }
+              toolUse = true;
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken fv = p.nextToken();
+                switch (f) {
+                  case "toolUseId" -> id = Json.valueText(p, fv);
+                  case "name" -> name = Json.valueText(p, fv);
+                  case "input" -> input = Json.valueText(p, fv);
+                  default -> p.skipChildren();
+                }
+              }
+            }
+            // reasoningContent, citations and block types added later are not the answer
+            default -> p.skipChildren();
+          }
+        }
+        if (text != null) {
+          r.text.append(text);
+        } else if (toolUse) {
+          if (id == null || name == null) {
+            r.brokenToolUse = true;
+          } else {
+            r.calls.add(ToolCall.of(id, name, input == null ? "{}" : input));
+          }
+        }
+      }
+    }
   }
 
   static FinishReason finishReason(@Nullable String stopReason, boolean hasToolCalls) {
@@ -341,15 +424,26 @@ final class ConverseCodec {
   /**
    * Bedrock's usage, unified: Bedrock's {@code inputTokens} leaves out the tokens read from and
    * written to the prompt cache, so the unified input is the sum of the three, and the cached
-   * input is {@code cacheReadInputTokens}. Null when absent.
+   * input is {@code cacheReadInputTokens}. The parser stands on the object's start.
    */
-  static @Nullable Usage usage(@Nullable JsonNode u) {
-    if (u == null || !u.isObject()) {
-      return null;
+  static Usage readUsage(JsonParser p) throws IOException {
+    int input = 0;
+    int cacheRead = 0;
+    int cacheWrite = 0;
+    int output = 0;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      int n = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
+      switch (field) {
+        case "inputTokens" -> input = n;
+        case "cacheReadInputTokens" -> cacheRead = n;
+        case "cacheWriteInputTokens" -> cacheWrite = n;
+        case "outputTokens" -> output = n;
+        default -> p.skipChildren();
+      }
     }
-    return Usages.withCacheApart(Json.integer(u, "inputTokens"),
-        Json.integer(u, "cacheReadInputTokens"), Json.integer(u, "cacheWriteInputTokens"),
-        Json.integer(u, "outputTokens"), 0);
+    return Usages.withCacheApart(input, cacheRead, cacheWrite, output, 0);
   }
 
   MalformedResponseException malformed(String what) {

@@ -1,5 +1,7 @@
 package dev.aigateway.bedrock;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.FinishReason;
@@ -9,6 +11,7 @@ import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.JsonEvents;
 import dev.aigateway.providers.internal.StreamDecoder;
 import java.io.IOException;
 import java.util.HashMap;
@@ -32,6 +35,18 @@ final class ConverseStreamDecoder implements StreamDecoder {
   private final Map<Integer, Integer> calls = new HashMap<>();
   private @Nullable String stopReason;
   private boolean complete;
+  private final JsonEvents json = new JsonEvents();
+  // What the event being read said; reset for each event.
+  private int index;
+  private boolean validIndex;
+  private @Nullable String text;
+  private boolean hasDelta;
+  private boolean toolUse;
+  private @Nullable String input;
+  private @Nullable String toolUseId;
+  private @Nullable String toolName;
+  private @Nullable String eventStop;
+  private @Nullable Usage usage;
 
   ConverseStreamDecoder(String provider, String model) {
     this.provider = provider;
@@ -39,32 +54,65 @@ final class ConverseStreamDecoder implements StreamDecoder {
   }
 
   @Override
-  public void onEvent(@Nullable String type, EventData event, Sink sink) {
-      String data = event.text();
+  public void onEvent(@Nullable String type, EventData data, Sink sink) {
     if (type != null && (type.startsWith("exception:") || type.startsWith("error:"))) {
-      throw streamException(type, data);
+      throw streamException(type, data.text());
     }
     if (type == null) {
       throw malformed("an event stream message has no :event-type", data);
     }
-    JsonNode root;
+    // Read the whole event first, check it, then act: nothing is emitted for a broken event.
+    index = -1;
+    validIndex = true;
+    text = null;
+    hasDelta = false;
+    toolUse = false;
+    input = null;
+    toolUseId = null;
+    toolName = null;
+    eventStop = null;
+    usage = null;
     try {
-      root = Json.parse(data);
+      JsonParser p = json.begin(data);
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "contentBlockIndex" -> {
+            if (v == JsonToken.VALUE_NUMBER_INT
+                && p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() >= 0) {
+              index = p.getIntValue();
+            } else {
+              validIndex = false;
+              p.skipChildren();
+            }
+          }
+          case "delta" -> readDelta(p, v);
+          case "start" -> readStart(p, v);
+          case "stopReason" -> eventStop = Json.valueText(p, v);
+          case "usage" -> usage = v == JsonToken.START_OBJECT ? ConverseCodec.readUsage(p) : skip(p);
+          default -> p.skipChildren();
+        }
+      }
+      json.end();
     } catch (IOException e) {
-      throw malformed("a " + type + " event is not valid JSON", data);
-    }
-    if (root == null || !root.isObject()) {
-      throw malformed("a " + type + " event is not a JSON object", data);
+      throw malformed("a " + type + " event is not one valid JSON object (" + e.getMessage()
+          + ")", data);
     }
     switch (type) {
-      case "contentBlockStart" -> blockStart(root, sink);
-      case "contentBlockDelta" -> blockDelta(root, sink);
-      case "messageStop" -> stopReason = stopReasonOf(root, data);
+      case "contentBlockStart" -> blockStart(data, sink);
+      case "contentBlockDelta" -> blockDelta(data, sink);
+      case "messageStop" -> {
+        if (eventStop == null) {
+          throw malformed("messageStop has no stopReason", data);
+        }
+        stopReason = eventStop;
+      }
       case "metadata" -> {
         if (stopReason == null) {
           throw malformed("metadata arrived before messageStop", data);
         }
-        if (emitLast(sink, ConverseCodec.usage(root.get("usage")))) {
+        if (emitLast(sink, usage)) {
           complete = true;
         }
       }
@@ -72,67 +120,113 @@ final class ConverseStreamDecoder implements StreamDecoder {
     }
   }
 
-  private String stopReasonOf(JsonNode root, String data) {
-    String reason = Json.text(root, "stopReason");
-    if (reason == null) {
-      throw malformed("messageStop has no stopReason", data);
-    }
-    return reason;
+  private static @Nullable Usage skip(JsonParser p) throws IOException {
+    p.skipChildren();
+    return null;
   }
 
-  private void blockStart(JsonNode root, Sink sink) {
-    int block = index(root);
-    JsonNode use = root.path("start").get("toolUse");
-    if (use == null || !use.isObject()) {
+  /** {@code delta}: {@code text}, or {@code toolUse.input}; other kinds are not the answer. */
+  private void readDelta(JsonParser p, JsonToken v) throws IOException {
+    if (v != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    hasDelta = true;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "text" -> text = value == JsonToken.VALUE_NULL ? "" : Json.valueText(p, value);
+        case "toolUse" -> {
+          toolUse = true;
+          if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            break;
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken fv = p.nextToken();
+            if (f.equals("input")) {
+              input = Json.valueText(p, fv);
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        default -> p.skipChildren(); // reasoningContent and kinds added later
+      }
+    }
+  }
+
+  /** {@code start.toolUse}: a tool call's id and name; a text block announces nothing. */
+  private void readStart(JsonParser p, JsonToken v) throws IOException {
+    if (v != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      if (!field.equals("toolUse") || value != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      toolUse = true;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken fv = p.nextToken();
+        switch (f) {
+          case "toolUseId" -> toolUseId = Json.valueText(p, fv);
+          case "name" -> toolName = Json.valueText(p, fv);
+          default -> p.skipChildren();
+        }
+      }
+    }
+  }
+
+  private int index(EventData data) {
+    if (index < 0 || !validIndex) {
+      throw malformed("an event has no valid contentBlockIndex", data);
+    }
+    return index;
+  }
+
+  private void blockStart(EventData data, Sink sink) {
+    int block = index(data);
+    if (!toolUse) {
       return; // a text block announces nothing
     }
-    String id = Json.text(use, "toolUseId");
-    String name = Json.text(use, "name");
-    if (id == null || name == null) {
-      throw malformed("a toolUse start has no toolUseId or name", root.toString());
+    if (toolUseId == null || toolName == null) {
+      throw malformed("a toolUse start has no toolUseId or name", data);
     }
     int call = calls.size();
     calls.put(block, call);
     sink.emit(ChatChunk.of(null, provider, model, "",
-        List.of(new ToolCallDelta(call, id, name, "")), null, null));
+        List.of(new ToolCallDelta(call, toolUseId, toolName, "")), null, null));
   }
 
-  private void blockDelta(JsonNode root, Sink sink) {
-    int block = index(root);
-    JsonNode delta = root.get("delta");
-    if (delta == null || !delta.isObject()) {
-      throw malformed("contentBlockDelta has no delta", root.toString());
+  private void blockDelta(EventData data, Sink sink) {
+    int block = index(data);
+    if (!hasDelta) {
+      throw malformed("contentBlockDelta has no delta", data);
     }
-    JsonNode text = delta.get("text");
     if (text != null) {
-      if (!text.asText().isEmpty()) {
-        sink.emit(ChatChunk.of(null, provider, model, text.asText(), null, null, null));
+      if (!text.isEmpty()) {
+        sink.emit(ChatChunk.of(null, provider, model, text, null, null, null));
       }
       return;
     }
-    JsonNode use = delta.get("toolUse");
-    if (use != null) {
+    if (toolUse) {
       Integer call = calls.get(block);
       if (call == null) {
         throw malformed("a toolUse delta for block " + block + ", which no toolUse started",
-            root.toString());
+            data);
       }
-      String input = Json.text(use, "input");
       if (input != null && !input.isEmpty()) {
         sink.emit(ChatChunk.of(null, provider, model, "",
             List.of(new ToolCallDelta(call, null, null, input)), null, null));
       }
     }
-    // reasoningContent and delta kinds added later are not part of the answer
-  }
-
-  private int index(JsonNode root) {
-    JsonNode index = root.get("contentBlockIndex");
-    if (index == null || !index.isIntegralNumber() || !index.canConvertToInt()
-        || index.intValue() < 0) {
-      throw malformed("an event has no valid contentBlockIndex", root.toString());
-    }
-    return index.intValue();
   }
 
   private boolean emitLast(Sink sink, @Nullable Usage usage) {
@@ -163,9 +257,9 @@ final class ConverseStreamDecoder implements StreamDecoder {
             false, null);
   }
 
-  private MalformedResponseException malformed(String what, String data) {
+  private MalformedResponseException malformed(String what, EventData data) {
     return new MalformedResponseException(provider, 200,
-        provider + ": " + what + ": " + Json.excerpt(data), null);
+        provider + ": " + what + ": " + Json.excerpt(data.text()), null);
   }
 
   @Override

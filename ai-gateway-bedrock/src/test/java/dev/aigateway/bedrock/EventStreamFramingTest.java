@@ -18,6 +18,8 @@ import okio.Okio;
 import okio.Source;
 import okio.Timeout;
 import org.junit.jupiter.api.Test;
+import software.amazon.eventstream.HeaderValue;
+import software.amazon.eventstream.Message;
 
 class EventStreamFramingTest {
   private static final long LIMIT = 1 << 20;
@@ -129,6 +131,87 @@ class EventStreamFramingTest {
     assertThat(t).isInstanceOf(ProviderException.class);
     assertThat(((ProviderException) t).errorCode()).isEqualTo("response_too_large");
     assertThat(((ProviderException) t).retryable()).isFalse();
+  }
+
+  @Test
+  void agreesWithAwsLibraryOnMessagesWithEveryHeaderType() throws IOException {
+    // Messages encoded by AWS's library, with headers of every value type in every order (but
+    // byte and short: eventstream 1.0.1 writes those without their value, and cannot decode
+    // them; byteAndShortHeadersAreSkippedByTheirSize covers them by hand),
+    // before and after the ones the reader uses; the reader must find the same type and payload
+    // the library decodes.
+    java.util.Random random = new java.util.Random(13);
+    List<byte[]> messages = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int m = 0; m < 200; m++) {
+      List<java.util.Map.Entry<String, HeaderValue>> headers = new ArrayList<>(List.of(
+          java.util.Map.entry("flag", HeaderValue.fromBoolean(random.nextBoolean())),
+          java.util.Map.entry("i", HeaderValue.fromInteger(random.nextInt())),
+          java.util.Map.entry("l", HeaderValue.fromLong(random.nextLong())),
+          java.util.Map.entry("bytes", HeaderValue.fromByteArray(new byte[1 + random.nextInt(40)])),
+          java.util.Map.entry("t", HeaderValue.fromTimestamp(java.time.Instant.ofEpochMilli(
+              random.nextInt()))),
+          java.util.Map.entry("u", HeaderValue.fromUuid(new java.util.UUID(random.nextLong(),
+              random.nextLong()))),
+          java.util.Map.entry(":event-type", HeaderValue.fromString("ev" + random.nextInt(12))),
+          java.util.Map.entry(":message-type", HeaderValue.fromString("event")),
+          java.util.Map.entry(":content-type", HeaderValue.fromString("application/json"))));
+      java.util.Collections.shuffle(headers, random);
+      java.util.Map<String, HeaderValue> map = new java.util.LinkedHashMap<>();
+      headers.forEach(e -> map.put(e.getKey(), e.getValue()));
+      byte[] payload = ("{\"n\":" + m + ",\"s\":\"é€😀" + "x".repeat(random.nextInt(300))
+          + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] encoded = EventStreams.encode(map, payload);
+      Message decoded = Message.decode(java.nio.ByteBuffer.wrap(encoded));
+      messages.add(encoded);
+      expected.add(decoded.getHeaders().get(":event-type").getString() + "|"
+          + new String(decoded.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    assertThat(readAll(concat(messages.toArray(new byte[0][]))).frames())
+        .containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void byteAndShortHeadersAreSkippedByTheirSize() throws IOException {
+    java.io.ByteArrayOutputStream headers = new java.io.ByteArrayOutputStream();
+    headers.writeBytes(new byte[] {1, 'b', 2, 0x7F}); // a byte header: one byte of value
+    headers.writeBytes(new byte[] {1, 's', 3, 0x01, 0x02}); // a short header: two bytes
+    byte[] name = ":event-type".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    headers.write(name.length);
+    headers.writeBytes(name);
+    headers.writeBytes(new byte[] {7, 0, 3, 'a', 'b', 'c'});
+    byte[] h = headers.toByteArray();
+    byte[] payload = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    int total = 16 + h.length + payload.length;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(total);
+    b.putInt(total).putInt(h.length);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b.array(), 0, 8);
+    b.putInt((int) crc.getValue()).put(h).put(payload);
+    crc.reset();
+    crc.update(b.array(), 0, total - 4);
+    b.putInt((int) crc.getValue());
+    assertThat(readAll(b.array()).frames()).containsExactly("abc|{}");
+  }
+
+  @Test
+  void headersThatDoNotAddUpAreMalformed() {
+    // One string header whose length claims more than the headers hold; the CRCs are right.
+    java.util.Map<String, HeaderValue> h = new java.util.LinkedHashMap<>();
+    h.put(":event-type", HeaderValue.fromString("messageStart"));
+    byte[] good = EventStreams.encode(h, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] bad = good.clone();
+    int valueLength = 12 + 1 + ":event-type".length() + 1; // the string's two-byte length
+    bad[valueLength] = (byte) 0x7F;
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bad, 0, bad.length - 4);
+    long v = crc.getValue();
+    for (int k = 0; k < 4; k++) {
+      bad[bad.length - 4 + k] = (byte) (v >>> (24 - 8 * k));
+    }
+    assertThat(catchThrowable(() -> readAll(bad)))
+        .isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("header");
   }
 
   @Test

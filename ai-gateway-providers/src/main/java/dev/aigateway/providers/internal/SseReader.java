@@ -337,39 +337,11 @@ final class SseReader implements Framing.FrameReader {
    * @throws MalformedResponseException when it is not well-formed
    */
   private int sequence(int i) {
-    int lead = buf[i] & 0xFF;
-    int length;
-    int low = 0x80;
-    int high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) {
-        low = 0xA0; // below is an overlong form
-      } else if (lead == 0xED) {
-        high = 0x9F; // above are the surrogates
-      }
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) {
-        low = 0x90; // below is an overlong form
-      } else if (lead == 0xF4) {
-        high = 0x8F; // above is past U+10FFFF
-      }
-    } else {
-      throw notUtf8(i); // a continuation byte, an overlong lead (C0, C1), or F5 to FF
+    int n = Utf8.sequence(buf, i, end);
+    if (n < 0) {
+      throw notUtf8(i);
     }
-    for (int k = 1; k < length; k++) {
-      if (i + k >= end) {
-        return 0;
-      }
-      int b = buf[i + k] & 0xFF;
-      if (k == 1 ? b < low || b > high : b < 0x80 || b > 0xBF) {
-        throw notUtf8(i);
-      }
-    }
-    return length;
+    return n;
   }
 
   /** Reads what the source has, at least one byte; false at the end of the body. */
