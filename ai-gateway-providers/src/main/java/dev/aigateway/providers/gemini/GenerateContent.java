@@ -20,7 +20,6 @@ import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.UnsupportedResponseException;
-import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.HttpErrors;
@@ -586,9 +585,9 @@ final class GenerateContent {
     private final ResponseReader reader = new ResponseReader(this, false);
     private @Nullable String id;
     private String model;
-    // The last usageMetadata seen: cumulative, so only the last counts. Made anew only when the
-    // counts change.
-    private @Nullable Usage usage;
+    // Whether a usageMetadata came: the reader keeps the last one's counts (cumulative, so only
+    // the last counts), made into a Usage at the end.
+    private boolean sawUsage;
     // Made at the stream's first function call, so that text-only streams never pay for it.
     private @Nullable StreamedFunctionCalls calls;
     private boolean finished;
@@ -659,9 +658,7 @@ final class GenerateContent {
       if (version != null && !version.isEmpty()) {
         model = version;
       }
-      if (r.usage && !r.sameUsage(usage)) {
-        usage = r.usage();
-      }
+      sawUsage |= r.usage;
       if (!r.candidate) {
         return; // an event with usage only
       }
@@ -706,7 +703,8 @@ final class GenerateContent {
         FinishReason reason = finishReason(finish);
         reason = FinishReasons.withToolCalls(reason, calls != null && calls.count() > 0);
         finished = true;
-        ChatChunk last = ChatChunk.of(id, provider, model, text, deltas, reason, usage);
+        ChatChunk last = ChatChunk.of(id, provider, model, text, deltas, reason,
+            sawUsage ? r.lastUsage() : null);
         sink.emit(reasoning ? withReasoning(last, thought, signature) : last);
         return;
       }

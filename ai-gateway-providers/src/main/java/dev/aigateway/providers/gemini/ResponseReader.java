@@ -57,7 +57,10 @@ final class ResponseReader {
   @Nullable String finishReason;
   /** {@code promptFeedback.blockReason}; null when absent. */
   @Nullable String blockReason;
-  /** Whether the object has a {@code usageMetadata} object; its counts follow. */
+  /**
+   * Whether the object has a {@code usageMetadata} object. Its counts follow; they stay until the
+   * next one is read.
+   */
   boolean usage;
   int promptTokens;
   int toolUsePromptTokens;
@@ -105,25 +108,18 @@ final class ResponseReader {
    * {@code candidatesTokenCount} plus {@code thoughtsTokenCount}.
    */
   @Nullable Usage usage() {
-    if (!usage) {
-      return null;
-    }
+    return usage ? lastUsage() : null;
+  }
+
+  /**
+   * The counts of the last {@code usageMetadata} this reader read, in this object or an earlier
+   * one (a stream's usage is cumulative, so only the last counts), unified as {@link #usage()}.
+   */
+  Usage lastUsage() {
     int input = promptTokens + toolUsePromptTokens;
     int output = candidatesTokens + thoughtsTokens;
     return new Usage(input, output, hasTotal ? totalTokens : input + output, cachedTokens,
         thoughtsTokens);
-  }
-
-  /** Whether the usage read has the counts of {@code last}; makes no {@link Usage}. */
-  boolean sameUsage(@Nullable Usage last) {
-    if (last == null) {
-      return false;
-    }
-    int input = promptTokens + toolUsePromptTokens;
-    int output = candidatesTokens + thoughtsTokens;
-    return last.inputTokens() == input && last.outputTokens() == output
-        && last.totalTokens() == (hasTotal ? totalTokens : input + output)
-        && last.cachedInputTokens() == cachedTokens && last.reasoningTokens() == thoughtsTokens;
   }
 
   /**
