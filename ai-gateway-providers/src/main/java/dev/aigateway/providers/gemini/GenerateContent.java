@@ -1,6 +1,7 @@
 package dev.aigateway.providers.gemini;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
@@ -19,15 +20,16 @@ import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.UnsupportedResponseException;
-import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.JsonEvents;
 import dev.aigateway.providers.internal.Redactor;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -458,78 +460,68 @@ final class GenerateContent {
   // ---------------------------------------------------------------- response
 
   /**
-   * Reads a {@code GenerateContentResponse}.
+   * Reads a {@code GenerateContentResponse}, the parser on its {@code START_OBJECT}, to its end.
    *
    * @param requestedModel reported when the reply names no {@code modelVersion}
    * @throws InvalidRequestException when Gemini blocked the prompt ({@code promptFeedback})
-   * @throws MalformedResponseException when it has no candidate, or a function call has no name
+   * @throws MalformedResponseException when it has no candidate
+   * @throws UnsupportedResponseException when a function call has no name
    * @throws ProviderException of the mapped type when the body is a {@code google.rpc} error
+   * @throws IOException when the JSON is cut short or broken
    */
-  ChatResponse readResponse(JsonNode root, String requestedModel) {
-    JsonNode candidate = firstCandidate(root, 200);
-    String text = "";
-    List<ToolCall> calls = new ArrayList<>(0);
-    List<ContentPart> thoughts = new ArrayList<>(0);
-    JsonNode parts = candidate.path("content").path("parts");
-    if (parts.isArray()) {
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode part : parts) {
-        JsonNode call = part.get("functionCall");
-        ReasoningSignature signature = signature(part);
-        if (call != null && call.isObject()) {
-          int index = calls.size();
-          calls.add(new ToolCall(callId(call, index), callName(call, index), callArgs(call),
-              signature));
-        } else if (isAnswerText(part)) {
-          sb.append(part.get("text").asText());
-          if (signature != null) { // kept, to go back on the answer's text part
-            thoughts.add(ContentPart.reasoning("", signature));
-          }
-        } else if (isThought(part)) {
-          String t = part.path("text").asText("");
-          thoughts.add(signature != null ? ContentPart.reasoning(t, signature)
-              : ContentPart.reasoning(t));
-        } else if (signature != null) { // a part with only a signature
-          thoughts.add(ContentPart.reasoning("", signature));
-        }
-      }
-      text = sb.toString();
+  ChatResponse readResponse(JsonParser body, String requestedModel) throws IOException {
+    Reply reply = new Reply();
+    ResponseReader r = new ResponseReader(reply, true);
+    r.read(body);
+    if (r.error && !r.hasCandidates) {
+      throw errorBody(Json.MAPPER.createObjectNode().set("error", r.errorValue));
     }
-    FinishReason reason = finishReason(Json.text(candidate, "finishReason"));
-    return FinishReasons.answer(provider, Json.text(root, "responseId"),
-        Json.text(root, "modelVersion"), requestedModel, thoughts, text, calls, reason,
-        usage(root.get("usageMetadata")));
-  }
-
-  /** The first candidate of a reply; throws for an error body, a blocked prompt, or none. */
-  private JsonNode firstCandidate(JsonNode root, int status) {
-    JsonNode candidate = candidateOrNull(root, status);
-    if (candidate == null) {
-      throw new MalformedResponseException(provider, status,
+    if (!r.candidate) {
+      throw r.blockReason != null ? blocked(r) : new MalformedResponseException(provider, 200,
           provider + ": the response has no candidates", null);
     }
-    return candidate;
+    List<ToolCall> calls = new ArrayList<>(r.calls == null ? 0 : r.calls.size());
+    if (r.calls != null) {
+      for (ResponseReader.FunctionCall call : r.calls) {
+        int index = calls.size();
+        calls.add(new ToolCall(callId(call, index), callName(call, index),
+            call.args == null ? "{}" : call.args, call.signature));
+      }
+    }
+    return FinishReasons.answer(provider, r.responseId, r.modelVersion, requestedModel,
+        reply.thoughts, reply.text.toString(), calls, finishReason(r.finishReason), r.usage());
   }
 
-  /**
-   * The first candidate, or null when there is none (a stream event may carry only usage);
-   * throws for an error body or a blocked prompt.
-   */
-  private @Nullable JsonNode candidateOrNull(JsonNode root, int status) {
-    if (root.has("error") && !root.has("candidates")) {
-      throw errorBody(root);
+  /** A plain reply's parts: the answer's text joined, reasoning kept in the vendor's order. */
+  private static final class Reply implements ResponseReader.Parts {
+    final StringBuilder text = new StringBuilder();
+    final List<ContentPart> thoughts = new ArrayList<>(0);
+
+    @Override
+    public void onPart(ResponseReader r) {
+      ReasoningSignature signature = r.signature;
+      if (r.call != null) {
+        return; // read from the reader's calls
+      }
+      if (r.isAnswerText()) {
+        text.append(r.text);
+        if (signature != null) { // kept, to go back on the answer's text part
+          thoughts.add(ContentPart.reasoning("", signature));
+        }
+      } else if (r.thought) {
+        String t = r.thoughtText();
+        thoughts.add(signature != null ? ContentPart.reasoning(t, signature)
+            : ContentPart.reasoning(t));
+      } else if (signature != null) { // a part with only a signature
+        thoughts.add(ContentPart.reasoning("", signature));
+      }
     }
-    JsonNode candidates = root.get("candidates");
-    if (candidates != null && candidates.isArray() && !candidates.isEmpty()
-        && candidates.get(0).isObject()) {
-      return candidates.get(0);
-    }
-    String blockReason = Json.text(root.path("promptFeedback"), "blockReason");
-    if (blockReason != null) {
-      throw new InvalidRequestException(provider, status, blockReason,
-          provider + ": Gemini blocked the prompt: " + blockReason, null);
-    }
-    return null;
+  }
+
+  /** The error for a reply or event whose prompt Gemini blocked ({@code promptFeedback}). */
+  private InvalidRequestException blocked(ResponseReader r) {
+    return new InvalidRequestException(provider, 200, r.blockReason,
+        provider + ": Gemini blocked the prompt: " + r.blockReason, null);
   }
 
   /** A {@code google.rpc} error body, mapped as the HTTP error its status stands for. */
@@ -541,24 +533,8 @@ final class GenerateContent {
         ERROR_PARSER, clock, Redactor.none());
   }
 
-  private static boolean isThought(JsonNode part) {
-    return part.path("thought").asBoolean(false);
-  }
-
-  /** A part's {@code thoughtSignature}, tagged as Gemini's; null when it has none. */
-  private static @Nullable ReasoningSignature signature(JsonNode part) {
-    String value = Json.text(part, "thoughtSignature");
-    return value == null || value.isEmpty()
-        ? null : ReasoningSignature.of(ReasoningSignature.GEMINI, value);
-  }
-
-  private static boolean isAnswerText(JsonNode part) {
-    JsonNode text = part.get("text");
-    return text != null && text.isTextual() && !part.path("thought").asBoolean(false);
-  }
-
-  private String callName(JsonNode call, int index) {
-    String name = Json.text(call, "name");
+  private String callName(ResponseReader.FunctionCall call, int index) {
+    String name = call.name;
     if (name == null || name.isBlank()) {
       throw new UnsupportedResponseException(provider, 200,
           provider + ": function call " + index + " has no name", null);
@@ -567,14 +543,9 @@ final class GenerateContent {
   }
 
   /** Gemini's id when it sends one, else {@code call_<index>_<name>}: stable and distinct. */
-  private String callId(JsonNode call, int index) {
-    String id = Json.text(call, "id");
+  private String callId(ResponseReader.FunctionCall call, int index) {
+    String id = call.id;
     return id != null && !id.isBlank() ? id : syntheticId(index, callName(call, index));
-  }
-
-  private static String callArgs(JsonNode call) {
-    JsonNode args = call.get("args");
-    return args == null || args.isNull() ? "{}" : args.toString();
   }
 
   /** Gemini's finish reasons; see {@link GeminiProvider} for the table. */
@@ -591,22 +562,6 @@ final class GenerateContent {
     };
   }
 
-  /**
-   * {@code usageMetadata}, unified; null when absent. Input is {@code promptTokenCount} (which
-   * includes cached content) plus {@code toolUsePromptTokenCount}; output is
-   * {@code candidatesTokenCount} plus {@code thoughtsTokenCount}.
-   */
-  static @Nullable Usage usage(@Nullable JsonNode u) {
-    if (u == null || !u.isObject()) {
-      return null;
-    }
-    int input = Json.integer(u, "promptTokenCount") + Json.integer(u, "toolUsePromptTokenCount");
-    int thoughts = Json.integer(u, "thoughtsTokenCount");
-    int output = Json.integer(u, "candidatesTokenCount") + thoughts;
-    int total = u.has("totalTokenCount") ? Json.integer(u, "totalTokenCount") : input + output;
-    return new Usage(input, output, total, Json.integer(u, "cachedContentTokenCount"), thoughts);
-  }
-
   // ---------------------------------------------------------------- streaming
 
   /** A decoder for one {@code streamGenerateContent?alt=sse} stream. */
@@ -620,88 +575,104 @@ final class GenerateContent {
    * chunk, and the stream completes when the body then ends cleanly (a connection cut after it
    * still fails); events after it are ignored, but for an error. {@code usageMetadata} is
    * cumulative and repeated; the last one seen goes on the final chunk.
+   *
+   * <p>Events are read in place by one {@link JsonEvents} and one {@link ResponseReader} for the
+   * stream; the event's parts go to this decoder's per-event fields as they are read, and nothing
+   * is acted on before the event proved to be one whole JSON object.
    */
-  private final class Decoder implements StreamDecoder {
+  private final class Decoder implements StreamDecoder, ResponseReader.Parts {
+    private final JsonEvents json = new JsonEvents();
+    private final ResponseReader reader = new ResponseReader(this, false);
     private @Nullable String id;
     private String model;
-    // The last usageMetadata seen: cumulative, so only the last counts; read at the end.
-    private @Nullable JsonNode usageNode;
+    // Whether a usageMetadata came: the reader keeps the last one's counts (cumulative, so only
+    // the last counts), made into a Usage at the end.
+    private boolean sawUsage;
     // Made at the stream's first function call, so that text-only streams never pay for it.
     private @Nullable StreamedFunctionCalls calls;
     private boolean finished;
     // Whether thought text was streamed since the last signature: the reasoning part it is in is
     // still open.
     private boolean openThought;
+    // The event being read: its answer text, its thought text (null when none), and the last
+    // signature of a thought or text part (rare), with whether that part was a thought.
+    private String text = "";
+    private @Nullable String thought;
+    private @Nullable ReasoningSignature signature;
+    private boolean signedThought;
 
     Decoder(String requestedModel) {
       this.model = requestedModel;
     }
 
     @Override
-    public void onEvent(@Nullable String type, EventData event, Sink sink) {
-      String data = event.text();
-      if (data.isBlank()) {
-        return;
+    public void onPart(ResponseReader r) {
+      if (r.call != null) {
+        return; // handled once the event was read whole
       }
-      JsonNode root;
+      if (r.hasSignature) {
+        signature = r.signature;
+        signedThought = r.thought;
+      }
+      if (r.isAnswerText()) {
+        String t = r.text;
+        text = text.isEmpty() ? t : text + t; // an event rarely has two text parts
+      } else if (r.thought) {
+        String t = r.thoughtText();
+        thought = thought == null ? t : thought + t;
+      }
+    }
+
+    @Override
+    public void onEvent(@Nullable String type, EventData data, Sink sink) {
+      if (data.is("")) {
+        return; // blank
+      }
+      text = "";
+      thought = null;
+      signature = null;
+      signedThought = false;
+      ResponseReader r = reader;
+      boolean begun = false;
       try {
-        root = Json.parse(data);
+        JsonParser p = json.begin(data);
+        begun = true;
+        r.read(p);
+        json.end();
       } catch (IOException e) {
-        throw new MalformedResponseException(provider, 200,
-            provider + ": a stream event is not valid JSON: " + Json.excerpt(data), e);
+        throw malformed(data, begun, e);
       }
-      if (root == null || !root.isObject()) {
-        throw new MalformedResponseException(provider, 200,
-            provider + ": a stream event is not a JSON object: " + Json.excerpt(data), null);
+      if (r.error && !r.hasCandidates) {
+        throw streamError(data);
       }
-      JsonNode candidate = candidateOrNull(root, 200);
+      if (!r.candidate && r.blockReason != null) {
+        throw blocked(r);
+      }
       if (finished) {
         return; // the answer is whole; only the end of the body is awaited
       }
       if (id == null) {
-        id = Json.text(root, "responseId");
+        id = r.responseId;
       }
-      String version = Json.text(root, "modelVersion");
+      String version = r.modelVersion;
       if (version != null && !version.isEmpty()) {
         model = version;
       }
-      JsonNode u = root.get("usageMetadata");
-      if (u != null && u.isObject()) {
-        usageNode = u;
-      }
-      if (candidate == null) {
+      sawUsage |= r.usage;
+      if (!r.candidate) {
         return; // an event with usage only
       }
-      String text = "";
-      String thought = null;
-      ReasoningSignature signature = null; // of a thought or text part; rare
-      boolean signedThought = false;
+      String text = this.text;
+      String thought = this.thought;
+      ReasoningSignature signature = this.signature;
       List<ToolCallDelta> deltas = null;
-      JsonNode parts = candidate.path("content").path("parts");
-      if (parts.isArray()) {
-        for (JsonNode part : parts) {
-          JsonNode call = part.get("functionCall");
-          if (call != null && call.isObject()) {
-            if (deltas == null) {
-              deltas = new ArrayList<>(2);
-            }
-            if (calls == null) {
-              calls = new StreamedFunctionCalls(provider);
-            }
-            calls.onPart(call, signature(part), deltas);
-            continue;
-          }
-          if (part.has("thoughtSignature")) {
-            signature = signature(part);
-            signedThought = isThought(part);
-          }
-          if (isAnswerText(part)) {
-            String t = part.get("text").asText();
-            text = text.isEmpty() ? t : text + t; // an event rarely has two text parts
-          } else if (isThought(part)) {
-            String t = part.path("text").asText("");
-            thought = thought == null ? t : thought + t;
-          }
+      if (r.calls != null) {
+        deltas = new ArrayList<>(2);
+        if (calls == null) {
+          calls = new StreamedFunctionCalls(provider);
+        }
+        for (ResponseReader.FunctionCall call : r.calls) {
+          calls.onPart(call, deltas);
         }
       }
       boolean reasoning = (thought != null && !thought.isEmpty()) || signature != null;
@@ -718,7 +689,7 @@ final class GenerateContent {
       } else if (thought != null && !thought.isEmpty()) {
         openThought = true;
       }
-      String finish = Json.text(candidate, "finishReason");
+      String finish = r.finishReason;
       if (finish != null) {
         if (calls != null) {
           if (deltas == null) {
@@ -732,7 +703,8 @@ final class GenerateContent {
         FinishReason reason = finishReason(finish);
         reason = FinishReasons.withToolCalls(reason, calls != null && calls.count() > 0);
         finished = true;
-        ChatChunk last = ChatChunk.of(id, provider, model, text, deltas, reason, usage(usageNode));
+        ChatChunk last = ChatChunk.of(id, provider, model, text, deltas, reason,
+            sawUsage ? r.lastUsage() : null);
         sink.emit(reasoning ? withReasoning(last, thought, signature) : last);
         return;
       }
@@ -747,6 +719,31 @@ final class GenerateContent {
         ChatChunk c, @Nullable String thought, @Nullable ReasoningSignature signature) {
       return c.withReasoning(thought,
           signature == null ? null : ContentPart.reasoning("", signature));
+    }
+
+    private MalformedResponseException malformed(EventData data, boolean begun, IOException e) {
+      String what = "is not valid JSON";
+      if (!begun) { // off the hot path: tell a value that is no object from broken JSON
+        try {
+          JsonNode root = Json.parse(data.text());
+          if (root != null && !root.isObject() && !root.isMissingNode()) {
+            what = "is not a JSON object";
+          }
+        } catch (IOException broken) {
+          // not valid JSON
+        }
+      }
+      return new MalformedResponseException(provider, 200,
+          provider + ": a stream event " + what + ": " + Json.excerpt(data.text()), e);
+    }
+
+    /** An error event: read with the tree parser, since it is off the hot path. */
+    private ProviderException streamError(EventData data) {
+      try {
+        return errorBody(Json.parse(data.text()));
+      } catch (IOException e) { // read whole a moment ago
+        throw new UncheckedIOException(e);
+      }
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.UnsupportedResponseException;
 import dev.aigateway.providers.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -48,22 +50,23 @@ final class StreamedFunctionCalls {
   }
 
   /**
-   * Handles one part's {@code functionCall}, adding what it gives to {@code out}; the part's
-   * {@code thoughtSignature}, when it has one, goes with the call it belongs to.
+   * Handles one part's {@code functionCall}, as {@link ResponseReader} read it, adding what it
+   * gives to {@code out}; the part's {@code thoughtSignature}, when it had one, goes with the call
+   * it belongs to.
    */
-  void onPart(JsonNode call, @Nullable ReasoningSignature signature, List<ToolCallDelta> out) {
-    String name = Json.text(call, "name");
+  void onPart(ResponseReader.FunctionCall call, List<ToolCallDelta> out) {
+    String name = call.name;
     boolean named = name != null && !name.isBlank();
-    JsonNode partialArgs = call.get("partialArgs");
-    boolean continues = call.path("willContinue").asBoolean(false);
+    boolean continues = call.willContinue;
+    ReasoningSignature signature = call.signature;
     if (!named) {
       Open current = open;
       if (current == null) {
         throw unsupported("a functionCall part has no name and continues no streamed call"
             + " (willContinue was not set on a call before it)");
       }
-      current.merge(call.get("args"));
-      current.apply(partialArgs);
+      current.merge(call);
+      current.apply(call);
       if (signature != null) {
         out.add(new ToolCallDelta(current.index, null, null, "", signature));
       }
@@ -74,17 +77,16 @@ final class StreamedFunctionCalls {
     }
     close(out); // a new call ends one still open
     int index = count++;
-    String id = Json.text(call, "id");
+    String id = call.id;
     id = id != null && !id.isBlank() ? id : "call_" + index + "_" + name;
-    if (!continues && (partialArgs == null || partialArgs.isEmpty())) {
-      JsonNode args = call.get("args");
-      out.add(new ToolCallDelta(index, id, name,
-          args == null || args.isNull() ? "{}" : args.toString(), signature));
+    if (!continues && !call.partialArgsGiven) {
+      out.add(new ToolCallDelta(index, id, name, call.args == null ? "{}" : call.args,
+          signature));
       return;
     }
     Open started = new Open(index, name);
-    started.merge(call.get("args"));
-    started.apply(partialArgs);
+    started.merge(call);
+    started.apply(call);
     out.add(new ToolCallDelta(index, id, name, "", signature));
     open = started;
     if (!continues) {
@@ -118,50 +120,39 @@ final class StreamedFunctionCalls {
       this.name = name;
     }
 
-    /** Whole {@code args} sent alongside the pieces: their fields are taken as they are. */
-    void merge(@Nullable JsonNode whole) {
-      if (whole != null && whole.isObject()) {
-        args.setAll((ObjectNode) whole);
+    /**
+     * Whole {@code args} sent alongside the pieces: their fields are taken as they are. (Read
+     * back from the text the reader copied them to; streamed calls are rare.)
+     */
+    void merge(ResponseReader.FunctionCall call) {
+      if (call.argsObject && call.args != null) {
+        try {
+          args.setAll((ObjectNode) Json.parse(call.args));
+        } catch (IOException e) { // the reader wrote that text a moment ago
+          throw new UncheckedIOException(e);
+        }
       }
     }
 
-    void apply(@Nullable JsonNode partialArgs) {
-      if (partialArgs == null || partialArgs.isNull()) {
-        return;
-      }
-      if (!partialArgs.isArray()) {
+    void apply(ResponseReader.FunctionCall call) {
+      if (call.partialArgsNotList) {
         throw unsupported("partialArgs of function call " + name + " is not a list");
       }
-      for (JsonNode arg : partialArgs) {
-        String path = Json.text(arg, "jsonPath");
+      List<ResponseReader.PartialArg> partialArgs = call.partialArgs;
+      if (partialArgs == null) {
+        return;
+      }
+      for (ResponseReader.PartialArg arg : partialArgs) {
+        String path = arg.jsonPath();
         if (path == null) {
           throw unsupported("a partial argument of function call " + name + " has no jsonPath");
         }
-        JsonNode value = value(arg);
-        boolean more = arg.path("willContinue").asBoolean(false);
+        JsonNode value = arg.value();
         if (value != null) {
           set(path, value);
         }
-        continuing = more ? path : null;
+        continuing = arg.willContinue() ? path : null;
       }
-    }
-
-    /** The piece's value, or null when it has none (only a jsonPath and willContinue). */
-    private @Nullable JsonNode value(JsonNode arg) {
-      JsonNode v;
-      if ((v = arg.get("stringValue")) != null && v.isTextual()) {
-        return v;
-      }
-      if ((v = arg.get("numberValue")) != null && v.isNumber()) {
-        return v;
-      }
-      if ((v = arg.get("boolValue")) != null && v.isBoolean()) {
-        return v;
-      }
-      if (arg.has("nullValue")) {
-        return JsonNodeFactory.instance.nullNode();
-      }
-      return null;
     }
 
     private void set(String path, JsonNode value) {

@@ -1,0 +1,491 @@
+package dev.aigateway.providers.gemini;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.aigateway.api.ReasoningSignature;
+import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.Json;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one {@code GenerateContentResponse} (a plain reply, or one stream event) with Jackson's
+ * streaming parser: it keeps what the adapter maps and skips the rest, building no tree. What it
+ * read stays in its fields until the next {@link #read}; the response id and model version keep
+ * their strings when an event repeats them, so a text-only stream event costs the part's text
+ * and nothing else.
+ *
+ * <p>The first candidate's parts are handed, one at a time as each is read, to the {@link Parts}
+ * given at construction, through this reader's part fields. A {@code functionCall} part's call is
+ * read into a {@link FunctionCall} (its {@code args} copied as JSON text) and also kept in
+ * {@link #calls}, so that nothing checks or acts on a call before the whole object was read. Not
+ * thread safe: one per reply, or one per stream.
+ */
+final class ResponseReader {
+  /** Receives each part of the first candidate, just read into the reader's part fields. */
+  interface Parts {
+    /** One part; read {@code r}'s part fields, valid until the next part. */
+    void onPart(ResponseReader r);
+  }
+
+  private final Parts parts;
+  /** Whether an {@code error} field is kept as a tree (a plain reply), or skipped (an event). */
+  private final boolean keepError;
+  private @Nullable String lastId;
+  private @Nullable String lastVersion;
+
+  // ------------------------------------------------------------ the response's fields
+
+  @Nullable String responseId;
+  @Nullable String modelVersion;
+  /** Whether the object has an {@code error} field (of any value). */
+  boolean error;
+  /** The {@code error} field's value, when the reader keeps it. */
+  @Nullable JsonNode errorValue;
+  /** Whether the object has a {@code candidates} field (of any value). */
+  boolean hasCandidates;
+  /** Whether {@code candidates} is an array whose first element is an object. */
+  boolean candidate;
+  /** The first candidate's {@code finishReason}; null when it has none. */
+  @Nullable String finishReason;
+  /** {@code promptFeedback.blockReason}; null when absent. */
+  @Nullable String blockReason;
+  /**
+   * Whether the object has a {@code usageMetadata} object. Its counts follow; they stay until the
+   * next one is read.
+   */
+  boolean usage;
+  int promptTokens;
+  int toolUsePromptTokens;
+  int candidatesTokens;
+  int thoughtsTokens;
+  int cachedTokens;
+  int totalTokens;
+  boolean hasTotal;
+  /** The first candidate's function calls, in order; null when it has none. */
+  @Nullable List<FunctionCall> calls;
+
+  // ------------------------------------------------------------ the current part's fields
+
+  /** The part's {@code text} as text (a string, or a number's or boolean's); null when none. */
+  @Nullable String text;
+  /** Whether {@code text} was a JSON string. */
+  boolean textIsString;
+  /** The part's {@code thought}, read as a boolean the way a lenient reader would. */
+  boolean thought;
+  /** Whether the part has a {@code thoughtSignature} field (of any value). */
+  boolean hasSignature;
+  /** The part's signature, tagged as Gemini's; null when absent or empty. */
+  @Nullable ReasoningSignature signature;
+  /** The part's function call, when its {@code functionCall} is an object. */
+  @Nullable FunctionCall call;
+
+  ResponseReader(Parts parts, boolean keepError) {
+    this.parts = parts;
+    this.keepError = keepError;
+  }
+
+  /** Whether the part is answer text: a string {@code text} on a part that is no thought. */
+  boolean isAnswerText() {
+    return textIsString && !thought;
+  }
+
+  /** A thought part's text; empty when it has none. */
+  String thoughtText() {
+    return text == null ? "" : text;
+  }
+
+  /**
+   * {@code usageMetadata}, unified; null when absent. Input is {@code promptTokenCount} (which
+   * includes cached content) plus {@code toolUsePromptTokenCount}; output is
+   * {@code candidatesTokenCount} plus {@code thoughtsTokenCount}.
+   */
+  @Nullable Usage usage() {
+    return usage ? lastUsage() : null;
+  }
+
+  /**
+   * The counts of the last {@code usageMetadata} this reader read, in this object or an earlier
+   * one (a stream's usage is cumulative, so only the last counts), unified as {@link #usage()}.
+   */
+  Usage lastUsage() {
+    int input = promptTokens + toolUsePromptTokens;
+    int output = candidatesTokens + thoughtsTokens;
+    return new Usage(input, output, hasTotal ? totalTokens : input + output, cachedTokens,
+        thoughtsTokens);
+  }
+
+  /**
+   * Reads the object the parser stands on (its {@code START_OBJECT}) to its end. With a
+   * non-blocking parser, input cut short ends the reading early without an error: the caller's
+   * {@link dev.aigateway.providers.internal.JsonEvents#end()} finds it.
+   */
+  void read(JsonParser p) throws IOException {
+    responseId = null;
+    modelVersion = null;
+    error = false;
+    errorValue = null;
+    hasCandidates = false;
+    candidate = false;
+    finishReason = null;
+    blockReason = null;
+    usage = false;
+    calls = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "candidates" -> {
+          hasCandidates = true;
+          if (value == JsonToken.START_ARRAY) {
+            readCandidates(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "responseId" -> {
+          responseId = Json.sameText(p, value, lastId);
+          if (responseId != null) {
+            lastId = responseId;
+          }
+        }
+        case "modelVersion" -> {
+          modelVersion = Json.sameText(p, value, lastVersion);
+          if (modelVersion != null) {
+            lastVersion = modelVersion;
+          }
+        }
+        case "usageMetadata" -> readUsage(p, value);
+        case "promptFeedback" -> readPromptFeedback(p, value);
+        case "error" -> {
+          error = true;
+          if (keepError) {
+            errorValue = Json.MAPPER.readTree(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private void readCandidates(JsonParser p) throws IOException {
+    boolean first = true;
+    for (JsonToken t = p.nextToken(); more(t, JsonToken.END_ARRAY); t = p.nextToken()) {
+      if (first && t == JsonToken.START_OBJECT) {
+        candidate = true;
+        readCandidate(p);
+      } else {
+        p.skipChildren();
+      }
+      first = false;
+    }
+  }
+
+  private void readCandidate(JsonParser p) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "content" -> {
+          if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            break;
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            if (p.nextToken() == JsonToken.START_ARRAY && f.equals("parts")) {
+              readParts(p);
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        case "finishReason" -> finishReason = text(p, value);
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private void readParts(JsonParser p) throws IOException {
+    for (JsonToken t = p.nextToken(); more(t, JsonToken.END_ARRAY); t = p.nextToken()) {
+      if (t == JsonToken.START_OBJECT) {
+        readPart(p);
+      } else {
+        p.skipChildren(); // not a part: ignored
+      }
+    }
+  }
+
+  private void readPart(JsonParser p) throws IOException {
+    text = null;
+    textIsString = false;
+    thought = false;
+    hasSignature = false;
+    call = null;
+    String signed = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "text" -> {
+          textIsString = value == JsonToken.VALUE_STRING;
+          text = value.isScalarValue() && value != JsonToken.VALUE_NULL ? p.getText() : null;
+          p.skipChildren();
+        }
+        case "thought" -> thought = bool(p, value);
+        case "thoughtSignature" -> {
+          hasSignature = true;
+          signed = text(p, value);
+        }
+        case "functionCall" -> {
+          if (value == JsonToken.START_OBJECT) {
+            call = readCall(p);
+          } else {
+            call = null;
+            p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    signature = signed == null || signed.isEmpty()
+        ? null : ReasoningSignature.of(ReasoningSignature.GEMINI, signed);
+    if (call != null) {
+      call.signature = signature;
+      if (calls == null) {
+        calls = new ArrayList<>(2);
+      }
+      calls.add(call);
+    }
+    parts.onPart(this);
+  }
+
+  private static FunctionCall readCall(JsonParser p) throws IOException {
+    FunctionCall call = new FunctionCall();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "name" -> call.name = text(p, value);
+        case "id" -> call.id = text(p, value);
+        case "args" -> {
+          call.argsObject = value == JsonToken.START_OBJECT;
+          call.args = value == JsonToken.VALUE_NULL ? null : copy(p);
+        }
+        case "willContinue" -> call.willContinue = bool(p, value);
+        case "partialArgs" -> readPartialArgs(p, value, call);
+        default -> p.skipChildren();
+      }
+    }
+    return call;
+  }
+
+  private static void readPartialArgs(JsonParser p, JsonToken value, FunctionCall call)
+      throws IOException {
+    call.partialArgs = null;
+    call.partialArgsNotList = false;
+    call.partialArgsGiven = false;
+    if (value == JsonToken.VALUE_NULL) {
+      return;
+    }
+    if (value != JsonToken.START_ARRAY) {
+      call.partialArgsNotList = true;
+      // a scalar, or an empty object, counts as no pieces (as an empty list would)
+      call.partialArgsGiven = value == JsonToken.START_OBJECT
+          && p.nextToken() == JsonToken.FIELD_NAME;
+      p.skipChildren();
+      return;
+    }
+    List<PartialArg> args = new ArrayList<>(2);
+    for (JsonToken t = p.nextToken(); more(t, JsonToken.END_ARRAY); t = p.nextToken()) {
+      args.add(t == JsonToken.START_OBJECT ? readPartialArg(p) : notAPartialArg(p));
+    }
+    call.partialArgs = args;
+    call.partialArgsGiven = !args.isEmpty();
+  }
+
+  private static PartialArg readPartialArg(JsonParser p) throws IOException {
+    String path = null;
+    JsonNode string = null;
+    JsonNode number = null;
+    JsonNode bool = null;
+    boolean isNull = false;
+    boolean more = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "jsonPath" -> path = text(p, value);
+        case "stringValue" -> string = value == JsonToken.VALUE_STRING
+            ? JsonNodeFactory.instance.textNode(p.getText()) : null;
+        case "numberValue" -> number = value.isNumeric() ? number(p) : null;
+        case "boolValue" -> bool = value.isBoolean()
+            ? JsonNodeFactory.instance.booleanNode(value == JsonToken.VALUE_TRUE) : null;
+        case "nullValue" -> isNull = true;
+        case "willContinue" -> more = bool(p, value);
+        default -> { }
+      }
+      p.skipChildren();
+    }
+    JsonNode v = string != null ? string : number != null ? number : bool != null ? bool
+        : isNull ? JsonNodeFactory.instance.nullNode() : null;
+    return new PartialArg(path, v, more);
+  }
+
+  /** An element of {@code partialArgs} that is no object: a piece with no path. */
+  private static PartialArg notAPartialArg(JsonParser p) throws IOException {
+    p.skipChildren();
+    return new PartialArg(null, null, false);
+  }
+
+  /** A JSON number as the tree parser would hold it. */
+  private static JsonNode number(JsonParser p) throws IOException {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    return switch (p.getNumberType()) {
+      case INT -> f.numberNode(p.getIntValue());
+      case LONG -> f.numberNode(p.getLongValue());
+      case BIG_INTEGER -> f.numberNode(p.getBigIntegerValue());
+      case BIG_DECIMAL -> f.numberNode(p.getDecimalValue());
+      default -> f.numberNode(p.getDoubleValue());
+    };
+  }
+
+  private void readUsage(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    usage = true;
+    promptTokens = 0;
+    toolUsePromptTokens = 0;
+    candidatesTokens = 0;
+    thoughtsTokens = 0;
+    cachedTokens = 0;
+    totalTokens = 0;
+    hasTotal = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "promptTokenCount" -> promptTokens = integer(p, v);
+        case "toolUsePromptTokenCount" -> toolUsePromptTokens = integer(p, v);
+        case "candidatesTokenCount" -> candidatesTokens = integer(p, v);
+        case "thoughtsTokenCount" -> thoughtsTokens = integer(p, v);
+        case "cachedContentTokenCount" -> cachedTokens = integer(p, v);
+        case "totalTokenCount" -> {
+          hasTotal = true;
+          totalTokens = integer(p, v);
+        }
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private void readPromptFeedback(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      if (field.equals("blockReason")) {
+        blockReason = text(p, v);
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  /** Whether an array's loop goes on: not at its end, and the input not cut short. */
+  private static boolean more(@Nullable JsonToken t, JsonToken end) {
+    return t != null && t != end && t != JsonToken.NOT_AVAILABLE;
+  }
+
+  /**
+   * A value as text: a scalar's text, an object's or array's JSON; null for JSON null. (As a tree
+   * reader's {@code text} helper reads a field.)
+   */
+  private static @Nullable String text(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    return value.isStructStart() ? copy(p) : p.getText();
+  }
+
+  /** A value as a boolean: true, a non-zero integer, or the string "true". */
+  private static boolean bool(JsonParser p, JsonToken value) throws IOException {
+    return switch (value) {
+      case VALUE_TRUE -> true;
+      case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+          ? p.getBigIntegerValue().signum() != 0 : p.getLongValue() != 0;
+      case VALUE_STRING -> p.getText().strip().equals("true");
+      default -> {
+        p.skipChildren();
+        yield false;
+      }
+    };
+  }
+
+  /** A number's int value (truncated, as a tree's {@code intValue}); 0 for anything else. */
+  private static int integer(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+      return p.getIntValue();
+    }
+    if (value.isNumeric()) {
+      return p.getNumberValue().intValue();
+    }
+    p.skipChildren();
+    return 0;
+  }
+
+  /**
+   * The value the parser stands on, as compact JSON text: the same text a tree of it would print.
+   *
+   * @throws JsonParseException when the input ends inside it (a non-blocking parser's event cut
+   *     short)
+   */
+  static String copy(JsonParser p) throws IOException {
+    StringWriter out = new StringWriter(64);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.copyCurrentStructure(p);
+    } catch (IllegalStateException e) { // how the copy meets NOT_AVAILABLE
+      throw new JsonParseException(p, "the event's JSON object is cut short");
+    }
+    return out.toString();
+  }
+
+  /** A {@code functionCall}: what the adapter reads of it. */
+  static final class FunctionCall {
+    @Nullable String name;
+    @Nullable String id;
+    /** {@code args} as JSON text; null when absent or JSON null. */
+    @Nullable String args;
+    /** Whether {@code args} is a JSON object. */
+    boolean argsObject;
+    boolean willContinue;
+    /** {@code partialArgs} when it is a list; null when absent, JSON null or not a list. */
+    @Nullable List<PartialArg> partialArgs;
+    /** Whether {@code partialArgs} is present, not JSON null, and not a list. */
+    boolean partialArgsNotList;
+    /** Whether {@code partialArgs} holds anything: a non-empty list or object. */
+    boolean partialArgsGiven;
+    /** The signature of the part it came on. */
+    @Nullable ReasoningSignature signature;
+  }
+
+  /**
+   * One {@code partialArgs} piece: its {@code jsonPath} (null when it has none), its value (null
+   * when it has none; a JSON null for {@code nullValue}), and its {@code willContinue}.
+   */
+  record PartialArg(@Nullable String jsonPath, @Nullable JsonNode value, boolean willContinue) {}
+}
