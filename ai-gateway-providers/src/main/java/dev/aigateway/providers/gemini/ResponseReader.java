@@ -1,7 +1,5 @@
 package dev.aigateway.providers.gemini;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +8,6 @@ import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.Json;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -411,15 +408,9 @@ final class ResponseReader {
     return t != null && t != end && t != JsonToken.NOT_AVAILABLE;
   }
 
-  /**
-   * A value as text: a scalar's text, an object's or array's JSON; null for JSON null. (As a tree
-   * reader's {@code text} helper reads a field.)
-   */
+  /** A value as text: a scalar's text, an object's or array's JSON; null for JSON null. */
   private static @Nullable String text(JsonParser p, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_NULL) {
-      return null;
-    }
-    return value.isStructStart() ? copy(p) : p.getText();
+    return Json.valueText(p, value);
   }
 
   /** A value as a boolean: true, a non-zero integer, or the string "true". */
@@ -448,20 +439,9 @@ final class ResponseReader {
     return 0;
   }
 
-  /**
-   * The value the parser stands on, as compact JSON text: the same text a tree of it would print.
-   *
-   * @throws JsonParseException when the input ends inside it (a non-blocking parser's event cut
-   *     short)
-   */
+  /** The object or array the parser stands on, as its compact JSON text, exactly as it came. */
   static String copy(JsonParser p) throws IOException {
-    StringWriter out = new StringWriter(64);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-      g.copyCurrentStructure(p);
-    } catch (IllegalStateException e) { // how the copy meets NOT_AVAILABLE
-      throw new JsonParseException(p, "the event's JSON object is cut short");
-    }
-    return out.toString();
+    return Json.valueText(p, p.currentToken());
   }
 
   /** A {@code functionCall}: what the adapter reads of it. */
