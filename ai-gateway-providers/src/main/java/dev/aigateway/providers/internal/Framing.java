@@ -5,8 +5,9 @@ import okhttp3.MediaType;
 import okio.BufferedSource;
 
 /**
- * How a stream's body is cut into events: SSE ({@link #SSE}, the gateway's own {@link SseReader})
- * or a vendor's own framing, such as the AWS event stream. A {@link HttpChatProvider.Vendor}
+ * How a stream's body is cut into events: SSE ({@link #SSE}, the gateway's own {@link SseReader}),
+ * newline-delimited JSON ({@link #NDJSON}), or a vendor's own framing, such as the AWS event
+ * stream. A {@link HttpChatProvider.Vendor}
  * chooses one; {@link SseStream} reads through it one event per demand. Implementations must be
  * thread safe; the readers they open are used by one thread at a time.
  */
@@ -37,6 +38,41 @@ public interface Framing {
     @Override
     public String toString() {
       return "Framing.SSE";
+    }
+  };
+
+  /**
+   * Newline-delimited JSON ({@code application/x-ndjson}; JSON Lines types are accepted too): one
+   * JSON value per line, for servers that stream that way (Ollama's native API, for one). See
+   * {@link NdjsonReader}.
+   */
+  Framing NDJSON = new Framing() {
+    @Override
+    public String accept() {
+      return "application/x-ndjson";
+    }
+
+    @Override
+    public boolean accepts(MediaType type) {
+      String subtype = type.subtype().toLowerCase(Locale.ROOT);
+      return type.type().equals("application")
+          && (subtype.equals("x-ndjson") || subtype.equals("ndjson") || subtype.equals("jsonl")
+              || subtype.equals("x-jsonlines"));
+    }
+
+    @Override
+    public FrameReader open(BufferedSource body, String provider, long maxFrameSize) {
+      return new NdjsonReader(body, provider, maxFrameSize);
+    }
+
+    @Override
+    public String unit() {
+      return "line";
+    }
+
+    @Override
+    public String toString() {
+      return "Framing.NDJSON";
     }
   };
 

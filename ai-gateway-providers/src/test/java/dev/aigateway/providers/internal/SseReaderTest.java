@@ -58,7 +58,8 @@ class SseReaderTest {
     return new String(body, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n");
   }
 
-  private static List<Function<byte[], BufferedSource>> ways(byte[] body) {
+  /** The body whole, split into two reads at every byte boundary, and one byte per read. */
+  static List<Function<byte[], BufferedSource>> ways(byte[] body) {
     List<Function<byte[], BufferedSource>> ways = new ArrayList<>();
     ways.add(b -> new Buffer().write(b));
     for (int cut = 1; cut < body.length; cut++) {
@@ -278,7 +279,7 @@ class SseReaderTest {
    * A source that hands out {@code first} bytes in its first read and then at most {@code rest}
    * per read; with {@code rest} 0, a read after the first fails.
    */
-  private static final class Reads implements Source {
+  static final class Reads implements Source {
     private final Buffer bytes = new Buffer();
     private final int first;
     private final int rest;
