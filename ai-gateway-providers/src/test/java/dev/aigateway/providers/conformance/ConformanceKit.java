@@ -479,6 +479,10 @@ public abstract class ConformanceKit {
 
   // ---------------------------------------------------------------- images, system prompt
 
+  /**
+   * Images as bytes and by URL in one user turn. It cannot apply to a vendor that takes no image
+   * by URL (Bedrock's Converse), whose adapter rejects the request before sending.
+   */
   @Test
   void imagesAsBytesAndAsUrl() throws Exception {
     server.enqueue(textReply());
@@ -622,6 +626,11 @@ public abstract class ConformanceKit {
     }
   }
 
+  /**
+   * A body that ends cleanly after the finish reason and the usage but before the terminal
+   * event completes. It cannot apply to a vendor whose terminal event is the one that carries
+   * them (Bedrock's {@code metadata}).
+   */
   @Test
   void streamEndingCleanlyAfterItsFinishReasonAndUsageCompletesWithUsage() {
     for (boolean chunked : new boolean[] {true, false}) {
