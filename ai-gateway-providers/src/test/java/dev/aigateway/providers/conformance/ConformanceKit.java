@@ -81,6 +81,12 @@ import org.junit.jupiter.api.TestInfo;
  *       and {@code get_time} with {@code {"tz":"CET"}}, in that order; in the stream, each call's
  *       argument JSON is split across events, in the middle of a token.
  * </ul>
+ *
+ * <p>A transcript's events are strings in the vendor's own notation; {@link #encodeStream}
+ * frames them into the body (SSE text by default, overridden for a binary framing such as
+ * Bedrock's AWS event stream), and every scenario that cuts, truncates or splits a stream works
+ * on those bytes. A scenario that cannot apply to a vendor is named, with the reason, in
+ * {@link #notApplicable()}, and is then reported as skipped.
  */
 public abstract class ConformanceKit {
   /** The key every adapter is built with; it must never show up in an exception. */
@@ -191,7 +197,7 @@ public abstract class ConformanceKit {
 
   /**
    * The content type of a stream reply: by default SSE's {@code text/event-stream}; a vendor
-   * with another framing overrides it with {@link #encodeStream}.
+   * with another framing overrides it together with {@link #encodeStream}.
    */
   protected String streamContentType() {
     return "text/event-stream";
@@ -216,7 +222,8 @@ public abstract class ConformanceKit {
   /**
    * The same events in the other byte forms the framing allows, which a reader must take exactly
    * as {@link #encodeStream}'s: by default SSE's CRLF line endings; none for a framing with a
-   * single form.
+   * single form. A vendor that overrides {@link #encodeStream} overrides this too (the SSE
+   * default would hand its reader SSE text, and the split scenario would fail).
    */
   protected List<byte[]> equivalentStreamEncodings(List<String> events) {
     return List.of(Wire.join(events).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
