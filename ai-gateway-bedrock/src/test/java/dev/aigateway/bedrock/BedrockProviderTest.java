@@ -272,7 +272,7 @@ class BedrockProviderTest {
 
   // ---------------------------------------------------------------- SigV4
 
-  private static final Pattern AUTHORIZATION = Pattern.compile(
+  static final Pattern AUTHORIZATION = Pattern.compile(
       "AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, "
           + "SignedHeaders=([^,]+), Signature=([0-9a-f]{64})");
 
@@ -356,7 +356,7 @@ class BedrockProviderTest {
   }
 
   /** The signature the SDK's signer computes from what the server received. */
-  private static String recompute(RecordedRequest sent, String signedHeaders,
+  static String recompute(RecordedRequest sent, String signedHeaders,
       AwsCredentialsProvider creds) {
     return sign(sent, signedHeaders, creds, sent.getBody().toByteArray());
   }

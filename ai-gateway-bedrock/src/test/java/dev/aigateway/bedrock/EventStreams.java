@@ -14,20 +14,31 @@ final class EventStreams {
 
   /** An {@code event} message of {@code type} carrying {@code json}. */
   static byte[] event(String type, String json) {
+    return event(type, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An {@code event} message of {@code type} carrying {@code payload}, UTF-8 or not. */
+  static byte[] event(String type, byte[] payload) {
     Map<String, HeaderValue> h = new LinkedHashMap<>();
     h.put(":event-type", HeaderValue.fromString(type));
     h.put(":content-type", HeaderValue.fromString("application/json"));
     h.put(":message-type", HeaderValue.fromString("event"));
-    return encode(h, json.getBytes(StandardCharsets.UTF_8));
+    return encode(h, payload);
   }
 
   /** An {@code exception} message of {@code type} with {@code {"message": message}}. */
   static byte[] exception(String type, String message) {
+    return exception(type,
+        ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** An {@code exception} message of {@code type} carrying {@code payload}. */
+  static byte[] exception(String type, byte[] payload) {
     Map<String, HeaderValue> h = new LinkedHashMap<>();
     h.put(":exception-type", HeaderValue.fromString(type));
     h.put(":content-type", HeaderValue.fromString("application/json"));
     h.put(":message-type", HeaderValue.fromString("exception"));
-    return encode(h, ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+    return encode(h, payload);
   }
 
   /** An {@code error} message. */

@@ -60,8 +60,10 @@ import okio.Okio;
 import okio.Source;
 import okio.Timeout;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * The conformance kit: the same scenarios, with the same caller-visible expectations, run against
@@ -79,6 +81,12 @@ import org.junit.jupiter.api.Test;
  *       and {@code get_time} with {@code {"tz":"CET"}}, in that order; in the stream, each call's
  *       argument JSON is split across events, in the middle of a token.
  * </ul>
+ *
+ * <p>A transcript's events are strings in the vendor's own notation; {@link #encodeStream}
+ * frames them into the body (SSE text by default, overridden for a binary framing such as
+ * Bedrock's AWS event stream), and every scenario that cuts, truncates or splits a stream works
+ * on those bytes. A scenario that cannot apply to a vendor is named, with the reason, in
+ * {@link #notApplicable()}, and is then reported as skipped.
  */
 public abstract class ConformanceKit {
   /** The key every adapter is built with; it must never show up in an exception. */
@@ -185,6 +193,99 @@ public abstract class ConformanceKit {
     return streams;
   }
 
+  // ---------------------------------------------------------------- the vendor's stream framing
+
+  /**
+   * The content type of a stream reply: by default SSE's {@code text/event-stream}; a vendor
+   * with another framing overrides it together with {@link #encodeStream}.
+   */
+  protected String streamContentType() {
+    return "text/event-stream";
+  }
+
+  /**
+   * The body of a stream reply made of {@code events}, each the UTF-8 bytes of one of the
+   * transcripts' events (they may hold bytes that are not UTF-8: the kit's UTF-8 scenarios put
+   * them there). By default SSE: each event, then a blank line, LF line endings. A vendor whose
+   * streams are framed otherwise (Bedrock's AWS event stream) overrides it; every scenario that
+   * cuts, truncates or splits a stream works on the bytes this returns, so the cuts fall at every
+   * byte of the vendor's own framing.
+   */
+  protected byte[] encodeStream(List<byte[]> events) {
+    Buffer b = new Buffer();
+    for (byte[] e : events) {
+      b.write(e).writeUtf8("\n\n");
+    }
+    return b.readByteArray();
+  }
+
+  /**
+   * The same events in the other byte forms the framing allows, which a reader must take exactly
+   * as {@link #encodeStream}'s: by default SSE's CRLF line endings; none for a framing with a
+   * single form. A vendor that overrides {@link #encodeStream} overrides this too (the SSE
+   * default would hand its reader SSE text, and the split scenario would fail).
+   */
+  protected List<byte[]> equivalentStreamEncodings(List<String> events) {
+    return List.of(Wire.join(events).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Whether a stream body that ends after its first {@code at} bytes ends between two of the
+   * framing's units, where a reader may take the end of the body for a clean one: by default
+   * (SSE) at the end of a line; for a framing of length-prefixed messages, at the end of a
+   * message.
+   */
+  protected boolean endsBetweenUnits(byte[] body, int at) {
+    return at > 0 && body[at - 1] == '\n';
+  }
+
+  /**
+   * The most bytes the framing's reader must hold at once to read {@code body}, which the
+   * adapter's {@code maxResponseSize} bounds: by default (SSE) its longest line, without the line
+   * end; for a framing of messages, its largest message.
+   */
+  protected long largestUnit(byte[] body) {
+    long longest = 0;
+    for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+      longest = Math.max(longest, line.getBytes(StandardCharsets.UTF_8).length);
+    }
+    return longest;
+  }
+
+  /** {@code events} (the transcripts' events) as the vendor frames them. */
+  protected final byte[] streamBody(List<String> events) {
+    List<byte[]> utf8 = new ArrayList<>(events.size());
+    for (String e : events) {
+      utf8.add(e.getBytes(StandardCharsets.UTF_8));
+    }
+    return encodeStream(utf8);
+  }
+
+  /** A stream reply of {@code events}, framed as the vendor does, sent in 64-byte chunks. */
+  protected final MockResponse streamReply(List<String> events) {
+    return new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", streamContentType())
+        .chunkedBody(new Buffer().write(streamBody(events)), 64).build();
+  }
+
+  // ---------------------------------------------------------------- scenarios that cannot apply
+
+  /**
+   * The kit's scenarios that cannot apply to this vendor, by test method name, each with the
+   * reason; none by default. A scenario named here is reported as skipped with its reason (a
+   * failed JUnit assumption), never passed silently; a name that is no scenario of the kit fails
+   * {@link #everyScenarioMarkedNotApplicableIsOneOfTheKitsAndSaysWhy}. Each scenario's Javadoc
+   * says when it cannot apply.
+   */
+  protected Map<String, String> notApplicable() {
+    return Map.of();
+  }
+
+  /** The statuses {@link #documentedErrors()} must cover; by default 400, 401, 429 and 500. */
+  protected Set<Integer> requiredErrorStatuses() {
+    return Set.of(400, 401, 429, 500);
+  }
+
   /** A vendor error event that says {@code message}, as it arrives in the middle of a stream. */
   protected abstract String midStreamErrorEvent(String message);
 
@@ -242,7 +343,10 @@ public abstract class ConformanceKit {
   // ---------------------------------------------------------------- lifecycle
 
   @BeforeEach
-  void startServer() throws Exception {
+  void startServer(TestInfo test) throws Exception {
+    String scenario = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("");
+    String reason = notApplicable().get(scenario);
+    Assumptions.assumeTrue(reason == null, () -> scenario + " does not apply: " + reason);
     server.start();
     provider = newProvider(server.url("/").toString(), Secret.of(KEY),
         Clock.fixed(NOW, ZoneOffset.UTC), null);
@@ -250,8 +354,27 @@ public abstract class ConformanceKit {
 
   @AfterEach
   void stopServer() {
-    provider.close();
+    if (provider != null) {
+      provider.close();
+    }
     server.close();
+  }
+
+  @Test
+  void everyScenarioMarkedNotApplicableIsOneOfTheKitsAndSaysWhy() {
+    Set<String> scenarios = new HashSet<>();
+    for (java.lang.reflect.Method m : ConformanceKit.class.getDeclaredMethods()) {
+      if (m.isAnnotationPresent(Test.class)) {
+        scenarios.add(m.getName());
+      }
+    }
+    assertThat(scenarios).as("the kit's scenarios").hasSizeGreaterThan(30);
+    notApplicable().forEach((scenario, reason) -> {
+      assertThat(scenarios).as("a scenario marked not applicable").contains(scenario);
+      assertThat(reason).as("why %s does not apply", scenario).isNotBlank();
+    });
+    assertThat(notApplicable()).as("this one always applies")
+        .doesNotContainKey("everyScenarioMarkedNotApplicableIsOneOfTheKitsAndSaysWhy");
   }
 
   // ---------------------------------------------------------------- plain text
@@ -275,7 +398,7 @@ public abstract class ConformanceKit {
 
   @Test
   void streamedText() throws Exception {
-    server.enqueue(Wire.sse(textStreamEvents()));
+    server.enqueue(streamReply(textStreamEvents()));
     TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
     assertThat(sub.isCompleted()).as("completed, error: %s", sub.error()).isTrue();
     List<String> deltas = sub.items().stream().map(ChatChunk::textDelta)
@@ -318,7 +441,7 @@ public abstract class ConformanceKit {
 
   @Test
   void parallelToolCallsStreamed() throws Exception {
-    server.enqueue(Wire.sse(parallelToolCallsStreamEvents()));
+    server.enqueue(streamReply(parallelToolCallsStreamEvents()));
     TestSubscriber<ChatChunk> sub = stream(toolRequest());
     assertThat(sub.isCompleted()).as("completed, error: %s", sub.error()).isTrue();
     assertParallelCalls(fold(sub.items()));
@@ -363,6 +486,10 @@ public abstract class ConformanceKit {
 
   // ---------------------------------------------------------------- images, system prompt
 
+  /**
+   * Images as bytes and by URL in one user turn. It cannot apply to a vendor that takes no image
+   * by URL (Bedrock's Converse), whose adapter rejects the request before sending.
+   */
   @Test
   void imagesAsBytesAndAsUrl() throws Exception {
     server.enqueue(textReply());
@@ -405,7 +532,8 @@ public abstract class ConformanceKit {
   @Test
   void eachDocumentedErrorStatus() {
     List<ErrorCase> cases = documentedErrors();
-    assertThat(cases).extracting(ErrorCase::status).contains(400, 401, 429, 500);
+    assertThat(cases).extracting(ErrorCase::status)
+        .containsAll(requiredErrorStatuses());
     for (ErrorCase c : cases) {
       for (boolean stream : new boolean[] {false, true}) {
         String vendorMessage = "conformance says no; the key was " + KEY;
@@ -478,9 +606,10 @@ public abstract class ConformanceKit {
   }
 
   /** {@code events} as a clean body: chunked with its last chunk, or with its Content-Length. */
-  private static MockResponse cleanBody(List<String> events, boolean chunked) {
-    return chunked ? Wire.sse(events) : new MockResponse.Builder().code(200)
-        .setHeader("Content-Type", "text/event-stream").body(Wire.join(events)).build();
+  private MockResponse cleanBody(List<String> events, boolean chunked) {
+    return chunked ? streamReply(events) : new MockResponse.Builder().code(200)
+        .setHeader("Content-Type", streamContentType())
+        .body(new Buffer().write(streamBody(events))).build();
   }
 
   private static void assertTruncated(TestSubscriber<ChatChunk> sub, String where) {
@@ -504,6 +633,11 @@ public abstract class ConformanceKit {
     }
   }
 
+  /**
+   * A body that ends cleanly after the finish reason and the usage but before the terminal
+   * event completes. It cannot apply to a vendor whose terminal event is the one that carries
+   * them (Bedrock's {@code metadata}).
+   */
   @Test
   void streamEndingCleanlyAfterItsFinishReasonAndUsageCompletesWithUsage() {
     for (boolean chunked : new boolean[] {true, false}) {
@@ -537,25 +671,35 @@ public abstract class ConformanceKit {
 
   @Test
   void aBodyCutShortOfItsFramingAfterTheFinishReasonFails() {
-    byte[] body = Wire.join(withoutTheTerminalEvent(textStreamEvents()))
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] body = streamBody(withoutTheTerminalEvent(textStreamEvents()));
     for (boolean chunked : new boolean[] {true, false}) {
       String where = chunked ? "a chunked body without its last chunk"
           : "a body shorter than its Content-Length";
-      server.enqueue(Wire.cutShort("text/event-stream", body, chunked));
+      server.enqueue(Wire.cutShort(streamContentType(), body, chunked));
       TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
       assertTruncated(sub, where);
       assertThat(sub.items()).as(where).extracting(ChatChunk::textDelta).contains("Hello");
     }
   }
 
+  /**
+   * The body ends cleanly, after the finish reason, but inside the framing's next unit (for SSE
+   * a line, for a framing of messages a message): the first half of the stream's first event
+   * again.
+   */
   @Test
-  void aStreamThatEndsInTheMiddleOfALineFails() {
-    // The body ends cleanly, after the finish reason, but inside the next line.
-    String head = Wire.join(withoutTheTerminalEvent(textStreamEvents()));
+  void aStreamThatEndsInTheMiddleOfAUnitFails() {
+    List<String> events = withoutTheTerminalEvent(textStreamEvents());
+    byte[] head = streamBody(events);
+    byte[] next = streamBody(events.subList(0, 1));
+    int n = next.length / 2;
+    byte[] body;
+    do {
+      body = new Buffer().write(head).write(next, 0, n++).readByteArray();
+    } while (endsBetweenUnits(body, body.length));
     server.enqueue(new MockResponse.Builder().code(200)
-        .setHeader("Content-Type", "text/event-stream").body(head + "data: {\"id\":").build());
-    assertTruncated(stream(ChatRequest.of(model(), "hi")), "cut in a line");
+        .setHeader("Content-Type", streamContentType()).body(new Buffer().write(body)).build());
+    assertTruncated(stream(ChatRequest.of(model(), "hi")), "cut in a unit");
   }
 
   @Test
@@ -565,7 +709,7 @@ public abstract class ConformanceKit {
     int hello = indexOfEventWith(events, "Hello");
     List<String> cut = new ArrayList<>(events.subList(0, hello + 1));
     cut.add(midStreamErrorEvent("Overloaded, says " + KEY));
-    server.enqueue(Wire.sse(cut));
+    server.enqueue(streamReply(cut));
     TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
     assertThat(sub.isCompleted()).isFalse();
     assertThat(sub.items()).extracting(ChatChunk::textDelta).contains("Hello");
@@ -585,10 +729,10 @@ public abstract class ConformanceKit {
   @Test
   void cancelClosesTheConnection() throws Exception {
     List<String> events = textStreamEvents();
-    String head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello") + 1));
+    byte[] head = streamBody(events.subList(0, indexOfEventWith(events, "Hello") + 1));
     CountDownLatch sent = new CountDownLatch(1);
     CountDownLatch clientClosed = new CountDownLatch(1);
-    server.enqueue(Wire.heldOpen("text/event-stream", head, sent, clientClosed));
+    server.enqueue(Wire.heldOpen(streamContentType(), head, sent, clientClosed));
     TestSubscriber<ChatChunk> sub = TestSubscriber.requesting(1);
     provider.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(sub);
     sub.awaitItems(1, WAIT);
@@ -607,7 +751,7 @@ public abstract class ConformanceKit {
   void withoutAnAttemptTheProvidersOwnDefaultsServe() throws Exception {
     server.enqueue(textReply());
     assertThat(provider.chat(ChatRequest.of(model(), "hi")).text()).isEqualTo("Hello there!");
-    server.enqueue(Wire.sse(textStreamEvents()));
+    server.enqueue(streamReply(textStreamEvents()));
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     provider.stream(ChatRequest.of(model(), "hi")).subscribe(sub);
     sub.awaitTerminal(WAIT);
@@ -640,10 +784,10 @@ public abstract class ConformanceKit {
   @Test
   void cancellingTheAttemptAbortsAStreamWhichEndsInCancellation() throws Exception {
     List<String> events = textStreamEvents();
-    String head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello") + 1));
+    byte[] head = streamBody(events.subList(0, indexOfEventWith(events, "Hello") + 1));
     CountDownLatch sent = new CountDownLatch(1);
     CountDownLatch clientClosed = new CountDownLatch(1);
-    server.enqueue(Wire.heldOpen("text/event-stream", head, sent, clientClosed));
+    server.enqueue(Wire.heldOpen(streamContentType(), head, sent, clientClosed));
     Cancellation cancellation = new Cancellation();
     TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
     provider.stream(ChatRequest.of(model(), "hi"), attempt(cancellation)).subscribe(sub);
@@ -673,7 +817,7 @@ public abstract class ConformanceKit {
   /** What {@code request} in {@code attempt} ends with, against a vendor that says nothing. */
   private Throwable againstASilentVendor(ChatRequest request, AttemptContext attempt,
       boolean stream) {
-    server.enqueue(Wire.heldOpen(stream ? "text/event-stream" : "application/json", "",
+    server.enqueue(Wire.heldOpen(stream ? streamContentType() : "application/json", "",
         new CountDownLatch(1), new CountDownLatch(1)));
     if (!stream) {
       return catchThrowable(() -> provider.chat(request, attempt));
@@ -722,9 +866,9 @@ public abstract class ConformanceKit {
         .isEqualTo(GatewayTimeoutException.Phase.FIRST_CHUNK);
 
     List<String> events = textStreamEvents();
-    String head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello") + 1));
+    byte[] head = streamBody(events.subList(0, indexOfEventWith(events, "Hello") + 1));
     CountDownLatch clientClosed = new CountDownLatch(1);
-    server.enqueue(Wire.heldOpen("text/event-stream", head, new CountDownLatch(1),
+    server.enqueue(Wire.heldOpen(streamContentType(), head, new CountDownLatch(1),
         clientClosed));
     TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"), impatient);
     assertThat(sub.items()).extracting(ChatChunk::textDelta).contains("Hello");
@@ -735,12 +879,20 @@ public abstract class ConformanceKit {
 
   // ---------------------------------------------------------------- byte boundaries
 
+  /**
+   * A body handed over in two reads, split at every byte, yields the same chunks as in one; in
+   * each of the framing's forms ({@link #equivalentStreamEncodings}: for SSE LF and CRLF).
+   */
   @Test
   void streamBodySplitAtEveryByteYieldsTheSameChunks() {
     try (Bodies bodies = new Bodies()) {
       for (List<String> events : streamsToCut()) {
-        for (boolean crlf : new boolean[] {false, true}) {
-          byte[] body = bytes(events, crlf);
+        List<byte[]> forms = new ArrayList<>();
+        forms.add(streamBody(events));
+        forms.addAll(equivalentStreamEncodings(events));
+        for (int form = 0; form < forms.size(); form++) {
+          byte[] body = forms.get(form);
+          int f = form;
           TestSubscriber<ChatChunk> whole = bodies.run(() -> new Buffer().write(body));
           assertThat(whole.isCompleted()).as("whole body, error: %s", whole.error()).isTrue();
           String expected = describe(whole.items());
@@ -748,9 +900,9 @@ public abstract class ConformanceKit {
             int at = cut;
             TestSubscriber<ChatChunk> split =
                 bodies.run(() -> Okio.buffer(new TwoReads(body, at)));
-            assertThat(split.isCompleted()).as("cut at %d of %d, crlf=%s: %s", at, body.length,
-                crlf, split.error()).isTrue();
-            assertThat(describe(split.items())).as("cut at %d, crlf=%s", at, crlf)
+            assertThat(split.isCompleted()).as("cut at %d of %d, form %d: %s", at, body.length,
+                f, split.error()).isTrue();
+            assertThat(describe(split.items())).as("cut at %d, form %d", at, f)
                 .isEqualTo(expected);
           }
         }
@@ -758,20 +910,25 @@ public abstract class ConformanceKit {
     }
   }
 
+  /**
+   * A body that ends at any byte completes only when it ends after the finish reason and
+   * between two of the framing's units ({@link #endsBetweenUnits}: for SSE at a line end, for a
+   * framing of messages at a message's end); anywhere else it fails, after what came.
+   */
   @Test
   void streamBodyEndingAtEveryByteCompletesOnlyAfterItsFinishReasonAndAtALineEnd() {
     try (Bodies bodies = new Bodies()) {
       for (List<String> events : streamsToCut()) {
-        byte[] body = bytes(events, false);
+        byte[] body = streamBody(events);
         TestSubscriber<ChatChunk> whole = bodies.run(() -> new Buffer().write(body));
         String full = describe(whole.items());
         ChatResponse answer = fold(whole.items());
-        int finished = Wire.join(events.subList(0,
-            beforeTheFinishReason(events).size() + 1)).getBytes(StandardCharsets.UTF_8).length;
+        int finished = streamBody(events.subList(0, beforeTheFinishReason(events).size() + 1))
+            .length;
         for (int cut = 0; cut < body.length; cut++) {
           int at = cut;
           TestSubscriber<ChatChunk> sub = bodies.run(() -> new Buffer().write(body, 0, at));
-          boolean whole_ = at >= finished && body[at - 1] == '\n';
+          boolean whole_ = at >= finished && endsBetweenUnits(body, at);
           if (whole_) {
             assertThat(sub.isCompleted()).as("ended at %d of %d, after the finish reason: %s",
                 at, body.length, sub.error()).isTrue();
@@ -798,14 +955,24 @@ public abstract class ConformanceKit {
 
   // ---------------------------------------------------------------- bytes that are not UTF-8
 
-  /** The kit's text stream with the UTF-8 of "Hello" replaced by {@code hello}. */
+  /**
+   * The kit's text stream with the UTF-8 of "Hello" replaced by {@code hello} in the event that
+   * carries it, framed by {@link #encodeStream}.
+   */
   private byte[] withHello(byte[] hello) {
-    byte[] body = bytes(textStreamEvents(), false);
+    List<String> events = textStreamEvents();
+    int which = indexOfEventWith(events, "Hello");
+    List<byte[]> utf8 = new ArrayList<>();
+    for (String e : events) {
+      utf8.add(e.getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] event = utf8.get(which);
     byte[] target = "Hello".getBytes(StandardCharsets.UTF_8);
-    int at = indexOf(body, target);
-    Buffer b = new Buffer().write(body, 0, at).write(hello);
-    b.write(body, at + target.length, body.length - at - target.length);
-    return b.readByteArray();
+    int at = indexOf(event, target);
+    Buffer b = new Buffer().write(event, 0, at).write(hello);
+    b.write(event, at + target.length, event.length - at - target.length);
+    utf8.set(which, b.readByteArray());
+    return encodeStream(utf8);
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
@@ -853,23 +1020,35 @@ public abstract class ConformanceKit {
               .noneMatch(t -> t.contains("\uFFFD") || t.contains("llo"));
         }
       }
-      // A character cut short by the end of the body, after the events before "Hello".
-      List<String> events = textStreamEvents();
-      byte[] head = Wire.join(events.subList(0, indexOfEventWith(events, "Hello")))
-          .getBytes(StandardCharsets.UTF_8);
-      byte[] cutShort = new Buffer().write(head).write(concat("data: x", new int[] {0xE2, 0x82},
-          "")).readByteArray();
-      TestSubscriber<ChatChunk> sub = bodies.run(() -> new Buffer().write(cutShort));
-      assertThat(sub.error()).as("a multi-byte sequence cut short at the end of the body")
-          .isExactlyInstanceOf(MalformedResponseException.class);
     }
     // And over a socket, through the whole stack.
     server.enqueue(new MockResponse.Builder().code(200)
-        .setHeader("Content-Type", "text/event-stream")
+        .setHeader("Content-Type", streamContentType())
         .body(new Buffer().write(withHello(concat("He", new int[] {0xED, 0xA0, 0x80}, "llo"))))
         .build());
     TestSubscriber<ChatChunk> sub = stream(ChatRequest.of(model(), "hi"));
     assertThat(sub.error()).isExactlyInstanceOf(MalformedResponseException.class);
+  }
+
+  /**
+   * A character cut short by the end of the body, in a line after the events before "Hello".
+   * Only for a text framing: in a framing of length-prefixed messages a body that ends inside a
+   * character ends inside a message, which is a truncation
+   * ({@link #streamBodyEndingAtEveryByteCompletesOnlyAfterItsFinishReasonAndAtALineEnd}), and a
+   * message whose payload is not UTF-8 is
+   * {@link #bytesThatAreNotUtf8EndTheStreamAsMalformedAtEveryReadBoundary}.
+   */
+  @Test
+  void aCharacterCutShortByTheEndOfATextBodyIsMalformed() {
+    List<String> events = textStreamEvents();
+    byte[] head = streamBody(events.subList(0, indexOfEventWith(events, "Hello")));
+    byte[] cutShort = new Buffer().write(head).write(concat("data: x", new int[] {0xE2, 0x82},
+        "")).readByteArray();
+    try (Bodies bodies = new Bodies()) {
+      TestSubscriber<ChatChunk> sub = bodies.run(() -> new Buffer().write(cutShort));
+      assertThat(sub.error()).as("a multi-byte sequence cut short at the end of the body")
+          .isExactlyInstanceOf(MalformedResponseException.class);
+    }
   }
 
   @Test
@@ -932,17 +1111,14 @@ public abstract class ConformanceKit {
 
   @Test
   void aStreamEventOverTheConfiguredLimitIsATypedErrorThatNamesIt() {
-    int longest = 0;
-    for (String line : Wire.join(textStreamEvents()).split("\n")) {
-      longest = Math.max(longest, line.getBytes(StandardCharsets.UTF_8).length);
-    }
+    long longest = largestUnit(streamBody(textStreamEvents()));
     try (ChatProvider exact = limitedTo(longest); ChatProvider under = limitedTo(longest - 1)) {
-      server.enqueue(Wire.sse(textStreamEvents()));
+      server.enqueue(streamReply(textStreamEvents()));
       TestSubscriber<ChatChunk> ok = TestSubscriber.unbounded();
       exact.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(ok);
       ok.awaitTerminal(WAIT);
       assertThat(ok.isCompleted()).as("every event within the limit: %s", ok.error()).isTrue();
-      server.enqueue(Wire.sse(textStreamEvents()));
+      server.enqueue(streamReply(textStreamEvents()));
       TestSubscriber<ChatChunk> over = TestSubscriber.unbounded();
       under.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(over);
       over.awaitTerminal(WAIT);
@@ -969,7 +1145,7 @@ public abstract class ConformanceKit {
         assertThat(pool.connectionCount() - pool.idleConnectionCount())
             .as("chat, %s: no connection is left in use", where).isZero();
 
-        server.enqueue(Wire.large(200, "text/event-stream", size, chunked, new byte[0],
+        server.enqueue(Wire.large(200, streamContentType(), size, chunked, new byte[0],
             Wire.garbage(64 * 1024 + 1)));
         TestSubscriber<ChatChunk> sub = TestSubscriber.unbounded();
         p.stream(ChatRequest.of(model(), "hi"), ATTEMPT).subscribe(sub);
@@ -1000,11 +1176,6 @@ public abstract class ConformanceKit {
     }
   }
 
-  private static byte[] bytes(List<String> events, boolean crlf) {
-    String text = Wire.join(events);
-    return (crlf ? text.replace("\n", "\r\n") : text).getBytes(StandardCharsets.UTF_8);
-  }
-
   /** What chunks carry, in a comparable form. */
   private static String describe(List<ChatChunk> chunks) {
     List<String> parts = new ArrayList<>();
@@ -1027,7 +1198,7 @@ public abstract class ConformanceKit {
         Clock.fixed(NOW, ZoneOffset.UTC),
         new OkHttpClient.Builder().addInterceptor(chain -> new Response.Builder()
             .request(chain.request()).protocol(Protocol.HTTP_1_1).code(200).message("OK")
-            .body(ResponseBody.create(next.get().get(), MediaType.get("text/event-stream"), -1))
+            .body(ResponseBody.create(next.get().get(), MediaType.get(streamContentType()), -1))
             .build()).build());
 
     TestSubscriber<ChatChunk> run(Supplier<BufferedSource> body) {

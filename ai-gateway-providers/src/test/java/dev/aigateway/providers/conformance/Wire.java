@@ -5,6 +5,7 @@ import dev.aigateway.api.spi.AttemptContext;
 import dev.aigateway.providers.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -64,13 +65,19 @@ public final class Wire {
    */
   public static MockResponse heldOpen(
       String contentType, String firstBytes, CountDownLatch sent, CountDownLatch clientClosed) {
+    return heldOpen(contentType, firstBytes.getBytes(StandardCharsets.UTF_8), sent, clientClosed);
+  }
+
+  /** {@link #heldOpen(String, String, CountDownLatch, CountDownLatch)} with bytes to send first. */
+  public static MockResponse heldOpen(
+      String contentType, byte[] firstBytes, CountDownLatch sent, CountDownLatch clientClosed) {
     return new MockResponse.Builder()
         .setHeader("Content-Type", contentType)
         .removeHeader("Content-Length")
         .socketHandler(socket -> {
           try {
             BufferedSink sink = Okio.buffer(socket.getSink());
-            sink.writeUtf8(firstBytes).flush();
+            sink.write(firstBytes).flush();
             sent.countDown();
             if (Okio.buffer(socket.getSource()).exhausted()) {
               clientClosed.countDown();
