@@ -346,6 +346,29 @@ final class ConverseCodec {
         r.usage);
   }
 
+  /**
+   * A {@code toolUse} object of a reply's block, a stream's block start or a delta: the fields
+   * that are there ({@code input} as its JSON), read with the parser on its {@code START_OBJECT}.
+   */
+  record ToolUse(@Nullable String id, @Nullable String name, @Nullable String input) {
+    static ToolUse read(JsonParser p) throws IOException {
+      String id = null;
+      String name = null;
+      String input = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken v = p.nextToken();
+        switch (field) {
+          case "toolUseId" -> id = Json.valueText(p, v);
+          case "name" -> name = Json.valueText(p, v);
+          case "input" -> input = Json.valueText(p, v);
+          default -> p.skipChildren();
+        }
+      }
+      return new ToolUse(id, name, input);
+    }
+  }
+
   /** What a reply says, as it is read. */
   private static final class Reply {
     boolean hasContent;
@@ -381,17 +404,11 @@ final class ConverseCodec {
                 p.skipChildren();
                 break;
               }
+              ToolUse use = ToolUse.read(p);
               toolUse = true;
-              while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken fv = p.nextToken();
-                switch (f) {
-                  case "toolUseId" -> id = Json.valueText(p, fv);
-                  case "name" -> name = Json.valueText(p, fv);
-                  case "input" -> input = Json.valueText(p, fv);
-                  default -> p.skipChildren();
-                }
-              }
+              id = use.id();
+              name = use.name();
+              input = use.input();
             }
             // reasoningContent, citations and block types added later are not the answer
             default -> p.skipChildren();

@@ -143,15 +143,7 @@ final class ConverseStreamDecoder implements StreamDecoder {
             p.skipChildren();
             break;
           }
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            JsonToken fv = p.nextToken();
-            if (f.equals("input")) {
-              input = Json.valueText(p, fv);
-            } else {
-              p.skipChildren();
-            }
-          }
+          input = ConverseCodec.ToolUse.read(p).input();
         }
         default -> p.skipChildren(); // reasoningContent and kinds added later
       }
@@ -172,15 +164,9 @@ final class ConverseStreamDecoder implements StreamDecoder {
         continue;
       }
       toolUse = true;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String f = p.currentName();
-        JsonToken fv = p.nextToken();
-        switch (f) {
-          case "toolUseId" -> toolUseId = Json.valueText(p, fv);
-          case "name" -> toolName = Json.valueText(p, fv);
-          default -> p.skipChildren();
-        }
-      }
+      ConverseCodec.ToolUse use = ConverseCodec.ToolUse.read(p);
+      toolUseId = use.id();
+      toolName = use.name();
     }
   }
 

@@ -2,12 +2,7 @@ package dev.aigateway.benchmarks;
 
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
-import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.ChatProvider;
-import dev.aigateway.bedrock.BedrockProvider;
-import dev.aigateway.providers.anthropic.AnthropicProvider;
-import dev.aigateway.providers.gemini.GeminiProvider;
-import dev.aigateway.providers.openai.OpenAiProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
@@ -24,8 +19,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The cost of one plain {@code chat()} through an adapter, from an in-memory reply of about 1 KB
@@ -87,26 +80,8 @@ public class ReplyReadBenchmark {
             .protocol(Protocol.HTTP_1_1).code(200).message("OK")
             .body(ResponseBody.create(body, JSON)).build())
         .build();
-    Secret key = Secret.of("bench-key-00000000");
-    provider = switch (vendor) {
-      case "openai" -> OpenAiProvider.builder().baseUrl("http://bench.invalid/v1")
-          .apiKey(key).httpClient(fromMemory).build();
-      case "anthropic" -> AnthropicProvider.builder().baseUrl("http://bench.invalid")
-          .apiKey(key).httpClient(fromMemory).build();
-      case "gemini" -> GeminiProvider.builder().baseUrl("http://bench.invalid")
-          .apiKey(key).httpClient(fromMemory).build();
-      default -> BedrockProvider.builder().region("us-east-1")
-          .endpointOverride("http://bench.invalid")
-          .credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create("AKIDBENCH", "bench-secret-000000")))
-          .httpClient(fromMemory).build();
-    };
-    request = ChatRequest.of(switch (vendor) {
-      case "gemini" -> "gemini-2.5-flash";
-      case "bedrock" -> "anthropic.claude-sonnet-4-5-20250929-v1:0";
-      case "anthropic" -> "claude-sonnet-4-5";
-      default -> "gpt-4o";
-    }, "What is the capital of France?");
+    provider = Adapters.of(vendor, fromMemory);
+    request = Adapters.request(vendor, "What is the capital of France?");
     if (!chat().text().equals(ANSWER)) {
       throw new IllegalStateException("the adapter read the reply wrong");
     }

@@ -2,12 +2,7 @@ package dev.aigateway.benchmarks;
 
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
-import dev.aigateway.api.Secret;
 import dev.aigateway.api.spi.ChatProvider;
-import dev.aigateway.bedrock.BedrockProvider;
-import dev.aigateway.providers.anthropic.AnthropicProvider;
-import dev.aigateway.providers.gemini.GeminiProvider;
-import dev.aigateway.providers.openai.OpenAiProvider;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +30,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.eventstream.HeaderValue;
 import software.amazon.eventstream.Message;
 
@@ -82,25 +75,8 @@ public class SseChunkBenchmark {
             .body(ResponseBody.create(Okio.buffer(new Socketlike(body)), type, body.length))
             .build())
         .build();
-    Secret key = Secret.of("bench-key-00000000");
-    provider = switch (vendor) {
-      case "openai" -> OpenAiProvider.builder().baseUrl("http://bench.invalid/v1")
-          .apiKey(key).httpClient(fromMemory).build();
-      case "anthropic" -> AnthropicProvider.builder().baseUrl("http://bench.invalid")
-          .apiKey(key).httpClient(fromMemory).build();
-      case "bedrock" -> BedrockProvider.builder().region("us-east-1")
-          .endpointOverride("http://bench.invalid")
-          .credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create("AKIDBENCH", "bench-secret-000000")))
-          .httpClient(fromMemory).build();
-      default -> GeminiProvider.builder().baseUrl("http://bench.invalid")
-          .apiKey(key).httpClient(fromMemory).build();
-    };
-    request = ChatRequest.of(switch (vendor) {
-      case "gemini" -> "gemini-2.5-flash";
-      case "bedrock" -> "anthropic.claude-sonnet-4-5-20250929-v1:0";
-      default -> "gpt-4o";
-    }, "hi");
+    provider = Adapters.of(vendor, fromMemory);
+    request = Adapters.request(vendor, "hi");
     perChunk(); // fails at once if the transcript does not give exactly CHUNKS chunks
   }
 
