@@ -369,7 +369,7 @@ final class MessagesCodec {
    */
   ChatResponse readResponse(JsonNode root, String requestedModel) {
     if ("error".equals(Json.text(root, "type"))) {
-      throw errorEvent(root, root.toString());
+      throw errorEvent(root.toString());
     }
     JsonNode content = root.get("content");
     if (content == null || !content.isArray()) {
@@ -523,11 +523,18 @@ final class MessagesCodec {
 
   /**
    * The exception for an error object that arrived with a 200 status: a stream's {@code error}
-   * event, or an error body. It is mapped as if it had come with the HTTP status its type
-   * documents, so the mapping stays in {@link HttpErrors}. The transport scrubs credentials.
+   * event, or an error body, given as its JSON text ({@code body}). It is mapped as if it had come
+   * with the HTTP status its type documents, so the mapping stays in {@link HttpErrors}. The
+   * transport scrubs credentials. Off the success path, so it reads {@code body} as a tree.
    */
-  ProviderException errorEvent(JsonNode root, String body) {
-    VendorError e = parseError(root);
+  ProviderException errorEvent(String body) {
+    VendorError e;
+    try {
+      JsonNode root = Json.parse(body);
+      e = root != null && root.isObject() ? parseError(root) : null;
+    } catch (IOException broken) {
+      e = null;
+    }
     int status = statusOf(e == null ? null : e.type());
     return HttpErrors.map(provider, status, Headers.of(), "application/json", body, ERROR_PARSER,
         clock, Redactor.none());
