@@ -35,7 +35,8 @@ final class MessagesEvent {
   static final String TOOL_USE = "tool_use";
   static final String THINKING = "thinking";
   static final String REDACTED_THINKING = "redacted_thinking";
-  private static final String[] BLOCK_TYPES = {TEXT, TOOL_USE, THINKING, REDACTED_THINKING};
+  /** The content block types the adapter reads; others are skipped. */
+  static final String[] BLOCK_TYPES = {TEXT, TOOL_USE, THINKING, REDACTED_THINKING};
 
   static final String TEXT_DELTA = "text_delta";
   static final String INPUT_JSON_DELTA = "input_json_delta";
