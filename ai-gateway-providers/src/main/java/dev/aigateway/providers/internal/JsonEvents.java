@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 public final class JsonEvents {
   private @Nullable JsonParser parser;
   private @Nullable ByteArrayFeeder feeder;
+  private @Nullable EventData current;
   private boolean open;
 
   /** A reader with no parser yet; the first {@link #begin} makes it. */
@@ -47,6 +48,7 @@ public final class JsonEvents {
       feeder = (ByteArrayFeeder) p.getNonBlockingInputFeeder();
     }
     open = true;
+    current = data;
     feeder.feedInput(data.bytes(), data.offset(), data.offset() + data.length());
     JsonToken first = p.nextToken();
     if (first != JsonToken.START_OBJECT) {
@@ -74,9 +76,29 @@ public final class JsonEvents {
       }
     }
     JsonToken after = p.nextToken();
-    if (after != JsonToken.NOT_AVAILABLE) {
+    // NOT_AVAILABLE also means that a value after the object began and may go on in more input
+    // (a number, true, a string left open), which the next event would then be read into. An
+    // object that stands alone is the last thing in the event but white space, so its last byte
+    // is the object's closing brace. (A string left open whose last character is a brace is only
+    // caught at the next event, which then fails.)
+    if (after != JsonToken.NOT_AVAILABLE || !endsWithBrace(current)) {
       throw new JsonParseException(p, "the event holds more than one JSON value");
     }
     open = false;
+    current = null;
+  }
+
+  private static boolean endsWithBrace(@Nullable EventData data) {
+    if (data == null) {
+      return false;
+    }
+    byte[] b = data.bytes();
+    for (int i = data.offset() + data.length() - 1; i >= data.offset(); i--) {
+      byte c = b[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return c == '}';
+      }
+    }
+    return false;
   }
 }

@@ -320,6 +320,10 @@ class AnthropicStreamTest {
     for (String second : List.of("{\"type\":\"ping\"}", " {}", "[1]", " \"x\"", " {\"a")) {
       assertFailsAfterTheFirstDeltaAlone(LOST + second);
     }
+    // values that the parser cannot know to be over when the event's bytes end
+    for (String second : List.of(" 5", " -1.5e3", " true", " nul", " \"left open")) {
+      assertFailsAfterTheFirstDeltaAlone(LOST + second);
+    }
   }
 
   @Test
