@@ -1,7 +1,6 @@
 package dev.aigateway.providers.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
@@ -11,7 +10,6 @@ import dev.aigateway.api.spi.ChatProvider;
 import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
-import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.StreamDecoder;
 import java.io.IOException;
 import java.time.Clock;
@@ -268,7 +266,7 @@ public final class AnthropicProvider implements ChatProvider {
     @Override
     public ChatResponse readResponse(JsonParser body, ChatRequest request)
         throws IOException {
-      return codec.readResponse(Json.MAPPER.readTree(body), request.model());
+      return codec.readResponse(body, request.model());
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.aigateway.providers.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.ContentPart;
@@ -16,12 +19,10 @@ import dev.aigateway.api.Role;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
-import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.FinishReasons;
 import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
-import dev.aigateway.providers.internal.Usages;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.VendorError;
 import java.io.IOException;
@@ -361,73 +362,165 @@ final class MessagesCodec {
   // ---------------------------------------------------------------- response
 
   /**
-   * Reads a {@code message} object.
+   * Reads a {@code message} object with the streaming parser, which stands on its
+   * {@code START_OBJECT}, to its {@code END_OBJECT}; builds no tree (an error body's
+   * {@code error} object, off the success path, is read as one).
    *
    * @param requestedModel reported when the reply names no model
    * @throws MalformedResponseException when it has no content array, or a block is malformed
    * @throws ProviderException when the body is an error object
+   * @throws IOException when the JSON breaks off or is broken
    */
-  ChatResponse readResponse(JsonNode root, String requestedModel) {
-    if ("error".equals(Json.text(root, "type"))) {
-      throw errorEvent(root, root.toString());
+  ChatResponse readResponse(JsonParser p, String requestedModel) throws IOException {
+    String type = null;
+    String id = null;
+    String model = null;
+    String stopReason = null;
+    String requestId = null;
+    JsonNode error = null;
+    UsageCounts usage = null;
+    boolean content = false;
+    Answer answer = new Answer();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "type" -> type = JsonValues.text(p, value);
+        case "id" -> id = JsonValues.text(p, value);
+        case "model" -> model = JsonValues.text(p, value);
+        case "stop_reason" -> stopReason = JsonValues.text(p, value);
+        case "content" -> {
+          content = value == JsonToken.START_ARRAY;
+          if (content) {
+            readBlocks(p, answer);
+          } else {
+            p.skipChildren();
+          }
+        }
+        case "usage" -> {
+          if (value == JsonToken.START_OBJECT) {
+            usage = new UsageCounts();
+            usage.read(p);
+          } else {
+            usage = null;
+            p.skipChildren();
+          }
+        }
+        case "error" -> error = value == JsonToken.VALUE_NULL ? null : Json.MAPPER.readTree(p);
+        case "request_id" -> requestId = JsonValues.text(p, value);
+        default -> p.skipChildren();
+      }
     }
-    JsonNode content = root.get("content");
-    if (content == null || !content.isArray()) {
+    if ("error".equals(type)) {
+      ObjectNode root = Json.MAPPER.createObjectNode().put("type", "error");
+      if (error != null) {
+        root.set("error", error);
+      }
+      if (requestId != null) {
+        root.put("request_id", requestId);
+      }
+      throw errorEvent(root.toString());
+    }
+    if (!content) {
       throw malformed("the response has no content array");
     }
-    StringBuilder text = new StringBuilder();
-    List<ToolCall> calls = new ArrayList<>(0);
-    List<ContentPart> thinking = new ArrayList<>(0);
-    for (int i = 0; i < content.size(); i++) {
-      JsonNode block = content.get(i);
-      String type = block.isObject() ? Json.text(block, "type") : null;
-      if (type == null) {
+    FinishReason reason = finishReason(stopReason, !answer.calls.isEmpty());
+    ChatResponse response = FinishReasons.answer(provider, id, model, requestedModel,
+        answer.thinking, answer.text.toString(), answer.calls, reason,
+        usage == null ? null : usage.toUsage());
+    return "refusal".equals(stopReason) ? response.toBuilder().refusal("").build() : response;
+  }
+
+  /** What a reply's content blocks add up to. */
+  private static final class Answer {
+    final StringBuilder text = new StringBuilder();
+    final List<ToolCall> calls = new ArrayList<>(0);
+    final List<ContentPart> thinking = new ArrayList<>(0);
+  }
+
+  /** Reads the content array the parser stands on ({@code START_ARRAY}) to its end. */
+  private void readBlocks(JsonParser p, Answer answer) throws IOException {
+    int i = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY && t != null; t = p.nextToken()) {
+      if (t != JsonToken.START_OBJECT) {
         throw malformed("content block " + i + " has no type");
       }
-      switch (type) {
-        case "text" -> {
-          JsonNode t = block.get("text");
-          if (t == null || !t.isTextual()) {
-            throw malformed("text block " + i + " has no text");
+      readBlock(p, i, answer);
+      i++;
+    }
+  }
+
+  /**
+   * Reads content block {@code i}, the object the parser stands on, whole, then adds it to
+   * {@code answer}: its fields may come in any order.
+   */
+  private void readBlock(JsonParser p, int i, Answer answer) throws IOException {
+    String type = null;
+    String text = null; // "text" when it is a string
+    String thinking = null; // "thinking" when it is a string
+    String id = null;
+    String name = null;
+    String input = null; // as JSON, when it is an object
+    boolean inputNotAnObject = false;
+    String signature = null;
+    String data = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (field) {
+        case "type" -> type = JsonValues.oneOf(p, value, MessagesEvent.BLOCK_TYPES);
+        case "text" -> text = JsonValues.string(p, value);
+        case "thinking" -> thinking = JsonValues.string(p, value);
+        case "id" -> id = JsonValues.text(p, value);
+        case "name" -> name = JsonValues.text(p, value);
+        case "signature" -> signature = JsonValues.text(p, value);
+        case "data" -> data = JsonValues.text(p, value);
+        case "input" -> {
+          input = null;
+          inputNotAnObject = false;
+          if (value == JsonToken.START_OBJECT && (type == null || type.equals("tool_use"))) {
+            input = JsonValues.copy(p); // the arguments, exactly as JSON text, without a tree
+          } else {
+            inputNotAnObject = value != JsonToken.VALUE_NULL && value != JsonToken.START_OBJECT;
+            p.skipChildren();
           }
-          text.append(t.asText());
         }
-        case "tool_use" -> {
-          String id = Json.text(block, "id");
-          String name = Json.text(block, "name");
-          if (id == null || id.isBlank() || name == null || name.isBlank()) {
-            throw malformed("tool_use block " + i + " has no id or name");
-          }
-          JsonNode input = block.get("input");
-          if (input != null && !input.isNull() && !input.isObject()) {
-            throw malformed("the input of tool_use block " + i + " is not a JSON object");
-          }
-          calls.add(ToolCall.of(id, name,
-              input == null || input.isNull() ? "{}" : input.toString()));
-        }
-        case "thinking" -> {
-          JsonNode t = block.get("thinking");
-          if (t == null || !t.isTextual()) {
-            throw malformed("thinking block " + i + " has no thinking");
-          }
-          thinking.add(thinking(t.asText(), Json.text(block, "signature")));
-        }
-        case "redacted_thinking" -> {
-          String data = Json.text(block, "data");
-          if (data == null || data.isEmpty()) {
-            throw malformed("redacted_thinking block " + i + " has no data");
-          }
-          thinking.add(ContentPart.redactedReasoning(signature(data)));
-        }
-        default -> { } // server tool blocks: not part of the answer
+        default -> p.skipChildren();
       }
     }
-    String stopReason = Json.text(root, "stop_reason");
-    FinishReason reason = finishReason(stopReason, !calls.isEmpty());
-    ChatResponse answer = FinishReasons.answer(provider, Json.text(root, "id"),
-        Json.text(root, "model"), requestedModel, thinking, text.toString(), calls, reason,
-        usage(root.get("usage")));
-    return "refusal".equals(stopReason) ? answer.toBuilder().refusal("").build() : answer;
+    if (type == null) {
+      throw malformed("content block " + i + " has no type");
+    }
+    switch (type) {
+      case "text" -> {
+        if (text == null) {
+          throw malformed("text block " + i + " has no text");
+        }
+        answer.text.append(text);
+      }
+      case "tool_use" -> {
+        if (id == null || id.isBlank() || name == null || name.isBlank()) {
+          throw malformed("tool_use block " + i + " has no id or name");
+        }
+        if (inputNotAnObject) {
+          throw malformed("the input of tool_use block " + i + " is not a JSON object");
+        }
+        answer.calls.add(ToolCall.of(id, name, input == null ? "{}" : input));
+      }
+      case "thinking" -> {
+        if (thinking == null) {
+          throw malformed("thinking block " + i + " has no thinking");
+        }
+        answer.thinking.add(thinking(thinking, signature));
+      }
+      case "redacted_thinking" -> {
+        if (data == null || data.isEmpty()) {
+          throw malformed("redacted_thinking block " + i + " has no data");
+        }
+        answer.thinking.add(ContentPart.redactedReasoning(signature(data)));
+      }
+      default -> { } // server tool blocks: not part of the answer
+    }
   }
 
   /** A thinking block's reasoning, signed when the block carries its signature. */
@@ -459,17 +552,6 @@ final class MessagesCodec {
       };
     }
     return FinishReasons.withToolCalls(reason, hasToolCalls);
-  }
-
-  /** Anthropic's usage object, unified (see {@link Usage}); null when absent. */
-  static @Nullable Usage usage(@Nullable JsonNode u) {
-    if (u == null || !u.isObject()) {
-      return null;
-    }
-    return Usages.withCacheApart(Json.integer(u, "input_tokens"),
-        Json.integer(u, "cache_read_input_tokens"),
-        Json.integer(u, "cache_creation_input_tokens"), Json.integer(u, "output_tokens"),
-        Json.integer(u.get("output_tokens_details"), "thinking_tokens"));
   }
 
   // ---------------------------------------------------------------- errors
@@ -523,11 +605,18 @@ final class MessagesCodec {
 
   /**
    * The exception for an error object that arrived with a 200 status: a stream's {@code error}
-   * event, or an error body. It is mapped as if it had come with the HTTP status its type
-   * documents, so the mapping stays in {@link HttpErrors}. The transport scrubs credentials.
+   * event, or an error body, given as its JSON text ({@code body}). It is mapped as if it had come
+   * with the HTTP status its type documents, so the mapping stays in {@link HttpErrors}. The
+   * transport scrubs credentials. Off the success path, so it reads {@code body} as a tree.
    */
-  ProviderException errorEvent(JsonNode root, String body) {
-    VendorError e = parseError(root);
+  ProviderException errorEvent(String body) {
+    VendorError e;
+    try {
+      JsonNode root = Json.parse(body);
+      e = root != null && root.isObject() ? parseError(root) : null;
+    } catch (IOException broken) {
+      e = null;
+    }
     int status = statusOf(e == null ? null : e.type());
     return HttpErrors.map(provider, status, Headers.of(), "application/json", body, ERROR_PARSER,
         clock, Redactor.none());

@@ -1,6 +1,8 @@
 package dev.aigateway.providers.anthropic;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static dev.aigateway.providers.anthropic.JsonValues.ABSENT;
+import static dev.aigateway.providers.anthropic.JsonValues.orZero;
+
 import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ContentPart;
 import dev.aigateway.api.FinishReason;
@@ -8,6 +10,7 @@ import dev.aigateway.api.MalformedResponseException;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.Json;
+import dev.aigateway.providers.internal.JsonEvents;
 import dev.aigateway.providers.internal.StreamDecoder;
 import dev.aigateway.providers.internal.Usages;
 import java.io.IOException;
@@ -37,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  *       cleanly after a {@code message_delta} that carried the stop reason.
  *   <li>An {@code error} event ends the stream with the exception its type's HTTP status maps to.
  * </ul>
- * One instance per stream, used from the stream's reading thread only.
+ * <p>Each event is read by one {@link MessagesEvent} with one {@link JsonEvents} parser for the
+ * whole stream, and acted on only once it was read whole. One instance per stream, used from the
+ * stream's reading thread only.
  */
 final class MessagesStream implements StreamDecoder {
   private static final Integer NOT_A_TOOL = -1;
@@ -57,6 +62,8 @@ final class MessagesStream implements StreamDecoder {
   private int thinkingTokens;
   private @Nullable String stopReason;
   private boolean complete;
+  private final JsonEvents json = new JsonEvents();
+  private final MessagesEvent event = new MessagesEvent();
 
   MessagesStream(MessagesCodec codec, String provider, String requestedModel) {
     this.codec = codec;
@@ -65,34 +72,31 @@ final class MessagesStream implements StreamDecoder {
   }
 
   @Override
-  public void onEvent(@Nullable String type, EventData event, StreamDecoder.Sink sink) {
-      String data = event.text();
-    JsonNode root;
+  public void onEvent(@Nullable String type, EventData data, StreamDecoder.Sink sink) {
+    MessagesEvent e = event;
     try {
-      root = Json.parse(data);
-    } catch (IOException e) {
-      throw new MalformedResponseException(provider, 200,
-          provider + ": a stream event is not valid JSON: " + Json.excerpt(data), e);
+      e.read(json, data);
+    } catch (IOException x) {
+      throw new MalformedResponseException(provider, 200, provider + ": a stream event is "
+          + (startsAnObject(data) ? "not valid JSON: " : "not a JSON object: ")
+          + Json.excerpt(data.text()), x);
     }
-    if (root == null || !root.isObject()) {
-      throw codec.malformed("a stream event is not a JSON object: " + Json.excerpt(data));
-    }
-    String kind = Json.text(root, "type");
-    if ("error".equals(type) || "error".equals(kind)) {
-      throw codec.errorEvent(root, data);
+    String kind = e.type;
+    if ("error".equals(type) || MessagesEvent.ERROR.equals(kind)) {
+      throw codec.errorEvent(data.text()); // off the hot path: read again, as a tree
     }
     if (kind == null) {
       kind = type; // the data's own type is authoritative; the SSE name is the fallback
     }
     if (kind == null) {
-      throw codec.malformed("a stream event has no type: " + Json.excerpt(data));
+      throw codec.malformed("a stream event has no type: " + Json.excerpt(data.text()));
     }
     switch (kind) {
-      case "message_start" -> messageStart(root);
-      case "content_block_start" -> blockStart(root, sink);
-      case "content_block_delta" -> blockDelta(root, sink);
-      case "message_delta" -> messageDelta(root);
-      case "message_stop" -> {
+      case MessagesEvent.CONTENT_BLOCK_DELTA -> blockDelta(e, sink);
+      case MessagesEvent.CONTENT_BLOCK_START -> blockStart(e, sink);
+      case MessagesEvent.MESSAGE_START -> messageStart(e);
+      case MessagesEvent.MESSAGE_DELTA -> messageDelta(e);
+      case MessagesEvent.MESSAGE_STOP -> {
         if (emitLast(sink)) {
           complete = true;
         }
@@ -101,45 +105,55 @@ final class MessagesStream implements StreamDecoder {
     }
   }
 
-  private void messageStart(JsonNode root) {
-    JsonNode message = root.get("message");
-    if (message == null || !message.isObject()) {
+  /** Whether the data's first byte past white space opens an object (so it is broken JSON). */
+  private static boolean startsAnObject(EventData data) {
+    byte[] b = data.bytes();
+    int end = data.offset() + data.length();
+    for (int i = data.offset(); i < end; i++) {
+      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r') {
+        return b[i] == '{';
+      }
+    }
+    return false;
+  }
+
+  private void messageStart(MessagesEvent e) {
+    if (!e.message) {
       throw codec.malformed("message_start has no message");
     }
-    id = Json.text(message, "id");
-    String m = Json.text(message, "model");
+    id = e.messageId;
+    String m = e.messageModel;
     if (m != null && !m.isEmpty()) {
       model = m;
     }
-    JsonNode usage = message.get("usage");
-    if (usage != null && usage.isObject()) {
+    if (e.hasMessageUsage) {
+      UsageCounts u = e.messageUsage;
       sawUsage = true;
-      inputTokens = Json.integer(usage, "input_tokens");
-      cacheReadTokens = Json.integer(usage, "cache_read_input_tokens");
-      cacheCreationTokens = Json.integer(usage, "cache_creation_input_tokens");
-      outputTokens = Json.integer(usage, "output_tokens");
-      thinkingTokens = Json.integer(usage.get("output_tokens_details"), "thinking_tokens");
+      inputTokens = orZero(u.input);
+      cacheReadTokens = orZero(u.cacheRead);
+      cacheCreationTokens = orZero(u.cacheCreation);
+      outputTokens = orZero(u.output);
+      thinkingTokens = u.thinking;
     }
   }
 
-  private void blockStart(JsonNode root, StreamDecoder.Sink sink) {
-    int index = index(root);
-    JsonNode block = root.get("content_block");
-    String blockType = block != null && block.isObject() ? Json.text(block, "type") : null;
+  private void blockStart(MessagesEvent e, StreamDecoder.Sink sink) {
+    int index = index(e);
+    String blockType = e.block ? e.blockType : null;
     if (blockType == null) {
       throw codec.malformed("content_block_start " + index + " has no typed content_block");
     }
     switch (blockType) {
-      case "text" -> {
+      case MessagesEvent.TEXT -> {
         blocks.put(index, NOT_A_TOOL);
-        JsonNode text = block.get("text");
-        if (text != null && text.isTextual() && !text.asText().isEmpty()) {
-          sink.emit(ChatChunk.of(id, provider, model, text.asText(), null, null, null));
+        String text = e.blockText;
+        if (text != null && !text.isEmpty()) {
+          sink.emit(ChatChunk.of(id, provider, model, text, null, null, null));
         }
       }
-      case "tool_use" -> {
-        String callId = Json.text(block, "id");
-        String name = Json.text(block, "name");
+      case MessagesEvent.TOOL_USE -> {
+        String callId = e.blockId;
+        String name = e.blockName;
         if (callId == null || callId.isBlank() || name == null || name.isBlank()) {
           throw codec.malformed("tool_use block " + index + " has no id or name");
         }
@@ -149,20 +163,19 @@ final class MessagesStream implements StreamDecoder {
         sink.emit(ChatChunk.of(id, provider, model, "",
             List.of(new ToolCallDelta(call, callId, name, "")), null, null));
       }
-      case "thinking" -> {
+      case MessagesEvent.THINKING -> {
         blocks.put(index, NOT_A_TOOL);
-        JsonNode text = block.get("thinking");
-        String signature = Json.text(block, "signature");
-        String t = text != null && text.isTextual() ? text.asText() : "";
+        String signature = e.blockSignature;
+        String t = e.blockThinking != null ? e.blockThinking : "";
         if (!t.isEmpty() || (signature != null && !signature.isEmpty())) {
           sink.emit(ChatChunk.of(id, provider, model, "", null, null, null).withReasoning(t,
               signature == null || signature.isEmpty() ? null
                   : ContentPart.reasoning("", MessagesCodec.signature(signature))));
         }
       }
-      case "redacted_thinking" -> {
+      case MessagesEvent.REDACTED_THINKING -> {
         blocks.put(index, NOT_A_TOOL);
-        String data = Json.text(block, "data");
+        String data = e.blockData;
         if (data == null || data.isEmpty()) {
           throw codec.malformed("redacted_thinking block " + index + " has no data");
         }
@@ -173,10 +186,9 @@ final class MessagesStream implements StreamDecoder {
     }
   }
 
-  private void blockDelta(JsonNode root, StreamDecoder.Sink sink) {
-    int index = index(root);
-    JsonNode delta = root.get("delta");
-    String deltaType = delta != null && delta.isObject() ? Json.text(delta, "type") : null;
+  private void blockDelta(MessagesEvent e, StreamDecoder.Sink sink) {
+    int index = index(e);
+    String deltaType = e.delta ? e.deltaType : null;
     if (deltaType == null) {
       throw codec.malformed("content_block_delta " + index + " has no typed delta");
     }
@@ -185,34 +197,34 @@ final class MessagesStream implements StreamDecoder {
       throw codec.malformed("content_block_delta for block " + index + ", which never started");
     }
     switch (deltaType) {
-      case "text_delta" -> {
-        JsonNode text = delta.get("text");
-        if (text == null || !text.isTextual()) {
+      case MessagesEvent.TEXT_DELTA -> {
+        String text = e.deltaText;
+        if (text == null) {
           throw codec.malformed("text_delta for block " + index + " has no text");
         }
-        if (!text.asText().isEmpty()) {
-          sink.emit(ChatChunk.of(id, provider, model, text.asText(), null, null, null));
+        if (!text.isEmpty()) {
+          sink.emit(ChatChunk.of(id, provider, model, text, null, null, null));
         }
       }
-      case "input_json_delta" -> {
-        JsonNode json = delta.get("partial_json");
-        if (json == null || !json.isTextual()) {
+      case MessagesEvent.INPUT_JSON_DELTA -> {
+        String json = e.deltaPartialJson;
+        if (json == null) {
           throw codec.malformed("input_json_delta for block " + index + " has no partial_json");
         }
-        if (call >= 0 && !json.asText().isEmpty()) {
+        if (call >= 0 && !json.isEmpty()) {
           sink.emit(ChatChunk.of(id, provider, model, "",
-              List.of(new ToolCallDelta(call, null, null, json.asText())), null, null));
+              List.of(new ToolCallDelta(call, null, null, json)), null, null));
         }
         // else: the input of a server tool's block, which is not part of the answer
       }
-      case "thinking_delta" -> {
-        String t = Json.text(delta, "thinking");
+      case MessagesEvent.THINKING_DELTA -> {
+        String t = e.deltaThinking;
         if (t != null && !t.isEmpty()) {
           sink.emit(ChatChunk.of(id, provider, model, "", null, null, null).withReasoning(t, null));
         }
       }
-      case "signature_delta" -> {
-        String signature = Json.text(delta, "signature");
+      case MessagesEvent.SIGNATURE_DELTA -> {
+        String signature = e.deltaSignature;
         if (signature != null && !signature.isEmpty()) {
           sink.emit(ChatChunk.of(id, provider, model, "", null, null, null).withReasoning(null,
               ContentPart.reasoning("", MessagesCodec.signature(signature))));
@@ -222,45 +234,40 @@ final class MessagesStream implements StreamDecoder {
     }
   }
 
-  private void messageDelta(JsonNode root) {
-    JsonNode delta = root.get("delta");
-    if (delta == null || !delta.isObject()) {
+  private void messageDelta(MessagesEvent e) {
+    if (!e.delta) {
       throw codec.malformed("message_delta has no delta");
     }
-    String reason = Json.text(delta, "stop_reason");
-    if (reason != null) {
-      stopReason = reason;
+    if (e.deltaStopReason != null) {
+      stopReason = e.deltaStopReason;
     }
-    JsonNode usage = root.get("usage");
-    if (usage != null && usage.isObject()) {
+    if (e.hasUsage) {
       // Every count here is cumulative: each replaces what came before, none is added.
+      UsageCounts u = e.usage;
       sawUsage = true;
-      if (Json.has(usage, "output_tokens")) {
-        outputTokens = Json.integer(usage, "output_tokens");
+      if (u.output != ABSENT) {
+        outputTokens = (int) u.output;
       }
-      if (Json.has(usage, "input_tokens")) {
-        inputTokens = Json.integer(usage, "input_tokens");
+      if (u.input != ABSENT) {
+        inputTokens = (int) u.input;
       }
-      if (Json.has(usage, "cache_read_input_tokens")) {
-        cacheReadTokens = Json.integer(usage, "cache_read_input_tokens");
+      if (u.cacheRead != ABSENT) {
+        cacheReadTokens = (int) u.cacheRead;
       }
-      if (Json.has(usage, "cache_creation_input_tokens")) {
-        cacheCreationTokens = Json.integer(usage, "cache_creation_input_tokens");
+      if (u.cacheCreation != ABSENT) {
+        cacheCreationTokens = (int) u.cacheCreation;
       }
-      JsonNode details = usage.get("output_tokens_details");
-      if (details != null && details.isObject()) {
-        thinkingTokens = Json.integer(details, "thinking_tokens");
+      if (u.details) {
+        thinkingTokens = u.thinking;
       }
     }
   }
 
-  private int index(JsonNode root) {
-    JsonNode index = root.get("index");
-    if (index == null || !index.canConvertToInt() || !index.isIntegralNumber()
-        || index.intValue() < 0) {
-      throw codec.malformed(Json.text(root, "type") + " has no valid index");
+  private int index(MessagesEvent e) {
+    if (e.index < 0) {
+      throw codec.malformed(e.type + " has no valid index");
     }
-    return index.intValue();
+    return e.index;
   }
 
   /** The last chunk: the finish reason, and the usage if any came. */

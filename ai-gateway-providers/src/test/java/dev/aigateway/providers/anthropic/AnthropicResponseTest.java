@@ -196,4 +196,47 @@ class AnthropicResponseTest {
     assertThat(e.getMessage()).contains("authentication_error").doesNotContain(KEY);
     assertThat(e.toString()).doesNotContain(KEY);
   }
+
+  @Test
+  void aReplyCutShortIsAMalformedResponseException() {
+    String whole = AnthropicFixtures.TOOL_CALLS_RESPONSE;
+    // every 11th byte (each cut costs a connection), and each of the last bytes
+    for (int cut = 1; cut < whole.length(); cut += cut < whole.length() - 12 ? 11 : 1) {
+      Throwable e = failure(json(200, whole.substring(0, cut)));
+      assertThat(e).as("cut at %d", cut).isInstanceOf(MalformedResponseException.class);
+      assertThat(((ProviderException) e).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void toolUseInputRoundTripsExactlyToTheArguments() {
+    String input = "{\"city\":\"Zürich\",\"tags\":[\"日本\",\"😀\",[],{}],"
+        + "\"nested\":{\"deep\":{\"list\":[1,-2,3.5,true,false,null,{\"k\":\"v\"}]}},"
+        + "\"escaped\":\"a \\\"quote\\\", a \\\\ and a\\nnewline\\t\\u0001\","
+        + "\"big\":12345678901234567890,\"empty\":\"\"}";
+    // input first: a block's fields may come in any order
+    ChatResponse r = chat(message("[{\"input\":" + input + ",\"type\":\"tool_use\","
+        + "\"id\":\"toolu_1\",\"name\":\"f\"}]", "tool_use",
+        "{\"input_tokens\":1,\"output_tokens\":1}"));
+    assertThat(r.toolCalls()).containsExactly(ToolCall.of("toolu_1", "f", input));
+    assertThat(AnthropicFixtures.tree(r.toolCalls().get(0).arguments()))
+        .isEqualTo(AnthropicFixtures.tree(input));
+  }
+
+  @Test
+  void toolUseInputWithEscapedUnicodeBecomesTheSameJson() {
+    ChatResponse r = chat(message("[{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"f\","
+        + "\"input\":{\"q\":\"caf\\u00e9 \\ud83d\\ude00\\/\"}}]", "tool_use",
+        "{\"input_tokens\":1,\"output_tokens\":1}"));
+    assertThat(r.toolCalls().get(0).arguments()).isEqualTo("{\"q\":\"café 😀/\"}");
+  }
+
+  @Test
+  void anErrorObjectIsRecognisedWhereverItsTypeStands() {
+    Throwable e = failure(json(200, "{\"error\":{\"type\":\"overloaded_error\","
+        + "\"message\":\"Overloaded\"},\"request_id\":\"req_011CTEST\",\"type\":\"error\"}"));
+    assertThat(e).isExactlyInstanceOf(ProviderUnavailableException.class)
+        .hasMessageContaining("Overloaded").hasMessageContaining("req_011CTEST");
+    assertThat(((ProviderException) e).statusCode()).isEqualTo(529);
+  }
 }

@@ -293,4 +293,59 @@ class AnthropicStreamTest {
           .hasMessageContaining(c[1]);
     }
   }
+
+  /** A text_delta event for block 0 with the text "lost", as JSON. */
+  private static final String LOST =
+      "{\"type\":\"content_block_delta\",\"index\":0,"
+          + "\"delta\":{\"type\":\"text_delta\",\"text\":\"lost\"}}";
+
+  private void assertFailsAfterTheFirstDeltaAlone(String data) {
+    TestSubscriber<ChatChunk> sub = stream(events(START, TEXT_START, textDelta(0, "kept"),
+        "data: " + data, textDelta(0, "never"), STOP));
+    assertThat(sub.isCompleted()).as(data).isFalse();
+    assertThat(sub.error()).as(data).isInstanceOf(MalformedResponseException.class)
+        .hasMessageContaining("a stream event is not valid JSON");
+    assertThat(sub.items()).as(data).extracting(ChatChunk::textDelta).containsExactly("kept");
+  }
+
+  @Test
+  void anEventWhoseJsonIsCutShortFailsTheStreamAndEmitsNothingForIt() {
+    for (int cut = 1; cut < LOST.length(); cut++) {
+      assertFailsAfterTheFirstDeltaAlone(LOST.substring(0, cut));
+    }
+  }
+
+  @Test
+  void anEventFollowedByASecondValueFailsTheStreamAndEmitsNothingForIt() {
+    for (String second : List.of("{\"type\":\"ping\"}", " {}", "[1]", " \"x\"", " {\"a")) {
+      assertFailsAfterTheFirstDeltaAlone(LOST + second);
+    }
+    // values that the parser cannot know to be over when the event's bytes end
+    for (String second : List.of(" 5", " -1.5e3", " true", " nul", " \"left open")) {
+      assertFailsAfterTheFirstDeltaAlone(LOST + second);
+    }
+  }
+
+  @Test
+  void anEventsFieldsAreReadWhateverTheirOrder() {
+    TestSubscriber<ChatChunk> sub = stream(events(START, TEXT_START,
+        event("content_block_delta", "{\"delta\":{\"text\":\"late type\",\"type\":"
+            + "\"text_delta\"},\"index\":0,\"type\":\"content_block_delta\"}"),
+        event("message_delta", "{\"usage\":{\"output_tokens\":3},\"delta\":"
+            + "{\"stop_reason\":\"end_turn\"},\"type\":\"message_delta\"}"),
+        STOP));
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    ChatResponse r = fold(sub);
+    assertThat(r.text()).isEqualTo("late type");
+    assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(r.usage()).isEqualTo(new Usage(150, 3, 153, 30, 0));
+  }
+
+  @Test
+  void textDeltasWithEscapesAndNonAsciiTextArriveDecoded() {
+    TestSubscriber<ChatChunk> sub = stream(events(START, TEXT_START,
+        textDelta(0, "caf\\u00e9 \\\"q\\\" "), textDelta(0, "日本 😀\\n"), STOP));
+    assertThat(sub.items()).extracting(ChatChunk::textDelta)
+        .containsExactly("café \"q\" ", "日本 😀\n", "");
+  }
 }
