@@ -399,6 +399,31 @@ class BedrockProviderTest {
   }
 
   @Test
+  void aTwoTurnToolLoopSendsTheAssistantsToolUsesAndTheResultsBack() throws Exception {
+    server.enqueue(json(200, "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":["
+        + "{\"text\":\"Looking.\"},{\"toolUse\":{\"toolUseId\":\"tooluse_1\","
+        + "\"name\":\"get_weather\",\"input\":{\"location\":\"Paris\",\"days\":[1,2.50]}}}]}},"
+        + "\"stopReason\":\"tool_use\",\"usage\":{\"inputTokens\":3,\"outputTokens\":4}}"));
+    ChatRequest first = ChatRequest.builder().model(MODEL).user("Weather in Paris?")
+        .tool(WEATHER).build();
+    ChatResponse answer = provider.chat(first);
+    server.takeRequest();
+    server.enqueue(json(200, TEXT_REPLY));
+    provider.chat(first.toBuilder().message(answer.message())
+        .message(Message.tool("tooluse_1", "{\"temp\":21}")).build());
+
+    RecordedRequest second = server.takeRequest();
+    assertThat(second.getUrl().encodedPath()).endsWith("/converse");
+    assertThat(body(second).get("messages")).isEqualTo(JSON.readTree("""
+        [{"role":"user","content":[{"text":"Weather in Paris?"}]},
+         {"role":"assistant","content":[{"text":"Looking."},
+           {"toolUse":{"toolUseId":"tooluse_1","name":"get_weather",
+             "input":{"location":"Paris","days":[1,2.50]}}}]},
+         {"role":"user","content":[{"toolResult":{"toolUseId":"tooluse_1",
+           "content":[{"text":"{\\"temp\\":21}"}]}}]}]"""));
+  }
+
+  @Test
   void aToolUseReplyBecomesToolCalls() {
     server.enqueue(json(200, "{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":["
         + "{\"text\":\"Looking.\"},"

@@ -32,7 +32,7 @@ class GeminiReasoningTest {
   private static final ToolDefinition WEATHER = ToolDefinition.of("get_weather", "Weather",
       "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
 
-  private static final String TOOL_TURN = """
+  static final String TOOL_TURN = """
       {"candidates":[{"content":{"role":"model","parts":[
         {"text":"I should look up both.","thought":true},
         {"functionCall":{"id":"fc-1","name":"get_weather","args":{"city":"Paris"}},
@@ -66,7 +66,7 @@ class GeminiReasoningTest {
    * The second request's contents, exactly: the signature on the first call's part, the ids on
    * the calls and on their responses; the unsigned thought summary is not sent back.
    */
-  private static final String SECOND_TURN_CONTENTS = """
+  static final String SECOND_TURN_CONTENTS = """
       [{"role":"user","parts":[{"text":"Weather in Paris and Rome?"}]},
        {"role":"model","parts":[
          {"functionCall":{"id":"fc-1","name":"get_weather","args":{"city":"Paris"}},
@@ -91,12 +91,12 @@ class GeminiReasoningTest {
     server.close();
   }
 
-  private static ChatRequest firstTurn() {
+  static ChatRequest firstTurn() {
     return ChatRequest.builder().model("gemini-3-pro-preview").user("Weather in Paris and Rome?")
         .tool(WEATHER).build();
   }
 
-  private static ChatRequest secondTurn(ChatResponse first) {
+  static ChatRequest secondTurn(ChatResponse first) {
     return firstTurn().toBuilder()
         .message(first.message())
         .message(Message.tool(first.toolCalls().get(0).id(), "{\"temp\":21}"))

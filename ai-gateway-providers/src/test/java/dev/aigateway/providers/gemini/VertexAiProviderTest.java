@@ -109,6 +109,23 @@ class VertexAiProviderTest {
   }
 
   @Test
+  void aTwoTurnToolLoopSendsTheCallsWithTheirSignatureAndIdsBackToVertex() throws Exception {
+    VertexAiProvider p = vertex().location("us-central1").build();
+    server.enqueue(Wire.json(200, GeminiReasoningTest.TOOL_TURN));
+    ChatResponse first = p.chat(GeminiReasoningTest.firstTurn(), Wire.FAIL_FAST);
+    assertThat(first.toolCalls()).hasSize(2);
+    server.takeRequest();
+    server.enqueue(Wire.json(200, GeminiFixtures.TEXT_RESPONSE));
+    p.chat(GeminiReasoningTest.secondTurn(first), Wire.FAIL_FAST);
+    RecordedRequest second = server.takeRequest();
+    assertThat(second.getUrl().encodedPath()).endsWith(
+        "/publishers/google/models/gemini-3-pro-preview:generateContent");
+    assertThat(second.getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN);
+    assertThat(Wire.body(second).get("contents"))
+        .isEqualTo(Wire.tree(GeminiReasoningTest.SECOND_TURN_CONTENTS));
+  }
+
+  @Test
   void everyRequestCarriesTheBearerTokenAndTheQuotaProject() throws Exception {
     VertexAiProvider p = vertex().location("us-east5").quotaProject("billing-proj").build();
     RecordedRequest sent = chatOnce(p, "gemini-2.5-flash");
