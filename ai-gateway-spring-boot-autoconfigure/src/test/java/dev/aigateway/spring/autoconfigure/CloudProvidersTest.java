@@ -178,6 +178,35 @@ class CloudProvidersTest {
     assertThat(logged()).doesNotContain(TOKEN);
   }
 
+  @Test
+  void vertexAiWithoutATokenSupplierUsesGooglesApplicationDefaultCredentials()
+      throws Exception {
+    MockWebServer google = GoogleAdc.tokenServer();
+    google.enqueue(json(200, "{\"access_token\":\"ya29.from-adc\",\"expires_in\":3599,"
+        + "\"token_type\":\"Bearer\"}"));
+    server.enqueue(json(200, GEMINI_REPLY));
+    runner.withPropertyValues("ai-gateway.providers.vertex.type=vertex-ai",
+            "ai-gateway.providers.vertex.project=my-project",
+            "ai-gateway.providers.vertex.location=us-central1",
+            "ai-gateway.providers.vertex.base-url=" + baseUrl())
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(AiGateway.class)
+              .chat(ChatRequest.of("gemini-2.5-flash", "Hi")).text())
+              .isEqualTo("Hello from Vertex");
+        });
+    RecordedRequest refresh = google.takeRequest();
+    assertThat(refresh.getTarget()).isEqualTo("/token");
+    assertThat(refresh.getBody().utf8()).contains("grant_type=refresh_token")
+        .contains("refresh_token=" + java.net.URLEncoder.encode(GoogleAdc.REFRESH_TOKEN,
+            java.nio.charset.StandardCharsets.UTF_8));
+    RecordedRequest sent = server.takeRequest();
+    assertThat(sent.getTarget()).startsWith("/v1/projects/my-project/locations/us-central1/");
+    assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer ya29.from-adc");
+    assertThat(logged()).doesNotContain("ya29.from-adc").doesNotContain(GoogleAdc.CLIENT_SECRET)
+        .doesNotContain(GoogleAdc.REFRESH_TOKEN);
+  }
+
   // ---- bedrock ----
 
   @Test
