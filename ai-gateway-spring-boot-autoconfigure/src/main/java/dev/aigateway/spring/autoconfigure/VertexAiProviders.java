@@ -58,7 +58,8 @@ final class VertexAiProviders {
     return guarded(at, v::build);
   }
 
-  private static TokenSupplier tokens(String at, @Nullable String name, GatewayFactory.Beans beans) {
+  private static TokenSupplier tokens(String at, @Nullable String name,
+      GatewayFactory.Beans beans) {
     if (name != null) {
       return GatewayFactory.bean(at, name, TokenSupplier.class, beans);
     }
