@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.util.ClassUtils;
 
 /**
  * The gateway from {@code ai-gateway.*} properties: one {@link AiGateway} bean (injectable as
@@ -57,6 +59,15 @@ public class AiGatewayAutoConfiguration {
           public <T> T get(String name, Class<T> type) {
             return beanFactory.containsBean(name) && beanFactory.isTypeMatch(name, type)
                 ? beanFactory.getBean(name, type) : null;
+          }
+
+          @Override
+          public boolean hasClass(String className) {
+            // The context's class loader, as @ConditionalOnClass asks.
+            ClassLoader loader = beanFactory instanceof ConfigurableBeanFactory c
+                ? c.getBeanClassLoader() : null;
+            return ClassUtils.isPresent(className,
+                loader != null ? loader : AiGatewayAutoConfiguration.class.getClassLoader());
           }
         }, cacheStore.getIfUnique(), limitsBackend.getIfUnique());
     interceptors.orderedStream().forEach(builder::interceptor);

@@ -301,13 +301,24 @@ public class AiGatewayProperties {
     /** Anthropic's Messages API ({@code anthropic}). */
     ANTHROPIC,
     /** Google Gemini's Generative Language API ({@code gemini}). */
-    GEMINI
+    GEMINI,
+    /**
+     * Gemini on Google Cloud's Vertex AI ({@code vertex-ai}), with Google OAuth tokens; needs a
+     * project, and a {@code token-supplier} or {@code dev.aigateway:ai-gateway-google-auth}.
+     */
+    VERTEX_AI,
+    /**
+     * AWS Bedrock's Converse API ({@code bedrock}), signed with SigV4; needs
+     * {@code dev.aigateway:ai-gateway-bedrock}.
+     */
+    BEDROCK
   }
 
   /** One vendor. */
   public static class Provider {
     /**
-     * The adapter: openai, openai-compatible, azure-openai, anthropic or gemini.
+     * The adapter: openai, openai-compatible, azure-openai, anthropic, gemini, vertex-ai or
+     * bedrock.
      */
     private @Nullable ProviderType type;
 
@@ -330,7 +341,9 @@ public class AiGatewayProperties {
 
     /**
      * The base URL; the adapter's (or the preset's) documented one when not set. Required for
-     * azure-openai (https://my-resource.openai.azure.com).
+     * azure-openai (https://my-resource.openai.azure.com). For vertex-ai, instead of the one the
+     * location implies; for bedrock, the endpoint override (a VPC endpoint or a proxy; requests
+     * are still signed for the region).
      */
     private @Nullable String baseUrl;
 
@@ -346,7 +359,8 @@ public class AiGatewayProperties {
     private Map<String, String> deployments = new LinkedHashMap<>();
 
     /**
-     * For azure-openai and gemini: the API version the adapter sends.
+     * For azure-openai, gemini and vertex-ai: the API version the adapter sends (for vertex-ai
+     * the path segment, v1 unless set).
      */
     private @Nullable String apiVersion;
 
@@ -366,9 +380,67 @@ public class AiGatewayProperties {
     private @Nullable String organization;
 
     /**
-     * For openai: the OpenAI-Project header.
+     * For openai: the OpenAI-Project header. For vertex-ai: the Google Cloud project id;
+     * GOOGLE_CLOUD_PROJECT when not set, and one of the two is required.
      */
     private @Nullable String project;
+
+    /**
+     * For vertex-ai: the location, a region such as us-central1 or global; GOOGLE_CLOUD_LOCATION
+     * when not set, else global.
+     */
+    private @Nullable String location;
+
+    /**
+     * For vertex-ai: the project billed for quota (the x-goog-user-project header), for user
+     * credentials billed to another project.
+     */
+    private @Nullable String quotaProject;
+
+    /**
+     * For bedrock: the AWS region requests go to and are signed for, such as us-east-1;
+     * AWS_REGION (or AWS_DEFAULT_REGION) when not set, and one of them is required.
+     */
+    private @Nullable String region;
+
+    /**
+     * For bedrock: the name of the application's
+     * software.amazon.awssdk.auth.credentials.AwsCredentialsProvider bean; the AWS SDK's default
+     * chain when not set.
+     */
+    private @Nullable String credentialsProvider;
+
+    public @Nullable String getLocation() {
+      return location;
+    }
+
+    public void setLocation(@Nullable String location) {
+      this.location = location;
+    }
+
+    public @Nullable String getQuotaProject() {
+      return quotaProject;
+    }
+
+    public void setQuotaProject(@Nullable String quotaProject) {
+      this.quotaProject = quotaProject;
+    }
+
+    public @Nullable String getRegion() {
+      return region;
+    }
+
+    public void setRegion(@Nullable String region) {
+      this.region = region;
+    }
+
+    public @Nullable String getCredentialsProvider() {
+      return credentialsProvider;
+    }
+
+    public void setCredentialsProvider(@Nullable String credentialsProvider) {
+      this.credentialsProvider = credentialsProvider;
+    }
 
     /**
      * For openai and openai-compatible: the vendor's name in traces and metrics
@@ -440,8 +512,10 @@ public class AiGatewayProperties {
     }
 
     /**
-     * For azure-openai with Microsoft Entra ID: the name of the application's
-     * dev.aigateway.providers.auth.TokenSupplier bean, used instead of a key.
+     * The name of the application's dev.aigateway.providers.auth.TokenSupplier bean. For
+     * azure-openai with Microsoft Entra ID, used instead of a key. For vertex-ai, the Google
+     * OAuth tokens; when not set, application default credentials through
+     * dev.aigateway:ai-gateway-google-auth, which must then be on the classpath.
      */
     private @Nullable String tokenSupplier;
 

@@ -57,9 +57,29 @@ final class GatewayFactory {
 
   private GatewayFactory() {}
 
-  /** Finds the application's bean of a name and type, or null. */
+  /** The types the properties can name, as they are written there. */
+  static final String TYPES =
+      "one of openai, openai-compatible, azure-openai, anthropic, gemini, vertex-ai, bedrock";
+
+  /** A class of ai-gateway-bedrock, present exactly when that module is. */
+  static final String BEDROCK_CLASS = "dev.aigateway.bedrock.BedrockProvider";
+  /** A class of ai-gateway-google-auth, present exactly when that module is. */
+  static final String GOOGLE_AUTH_CLASS = "dev.aigateway.googleauth.GoogleTokens";
+
+  /** What the factory needs of the application context: its beans, and its classes. */
   interface Beans {
+    /** The application's bean of {@code name} and {@code type}, or null. */
     <T> @Nullable T get(String name, Class<T> type);
+
+    /**
+     * Whether the application has {@code className}: whether an optional module is on its
+     * classpath. Asked before anything of that module is touched, so that a missing module is a
+     * clear failure of the one provider that needs it, never a NoClassDefFoundError.
+     */
+    default boolean hasClass(String className) {
+      return org.springframework.util.ClassUtils.isPresent(className,
+          GatewayFactory.class.getClassLoader());
+    }
   }
 
   static AiGateway.Builder builder(AiGatewayProperties properties,
@@ -98,8 +118,25 @@ final class GatewayFactory {
   private static ChatProvider provider(String id, Provider p, Beans beans) {
     String at = PREFIX + ".providers." + id;
     if (p.getType() == null) {
-      throw new AiGatewayConfigurationException(at + ".type", "is missing",
-          "one of openai, openai-compatible, azure-openai, anthropic, gemini");
+      throw new AiGatewayConfigurationException(at + ".type", "is missing", TYPES);
+    }
+    switch (p.getType()) {
+      case VERTEX_AI -> {
+        keyless(at, p, "vertex-ai", "token-supplier (a TokenSupplier bean), or "
+            + "ai-gateway-google-auth's application default credentials");
+        return VertexAiProviders.provider(id, at, p, beans);
+      }
+      case BEDROCK -> {
+        keyless(at, p, "bedrock", "credentials-provider (an AwsCredentialsProvider bean), or "
+            + "the AWS SDK's default chain");
+        if (!beans.hasClass(BEDROCK_CLASS)) {
+          throw new AiGatewayConfigurationException(at + ".type",
+              "type bedrock needs dev.aigateway:ai-gateway-bedrock on the classpath",
+              "add the dependency dev.aigateway:ai-gateway-bedrock, or another type");
+        }
+        return BedrockProviders.provider(id, at, p, beans); // loaded only now
+      }
+      default -> { } // the adapters of ai-gateway-providers, below
     }
     Secret key = key(at, p);
     return guarded(at, () -> keyNamed(at, key, p, () -> switch (p.getType()) {
@@ -114,14 +151,8 @@ final class GatewayFactory {
           az.apiKey(key);
         }
         if (p.getTokenSupplier() != null) {
-          TokenSupplier supplier =
-              beans.get(p.getTokenSupplier(), TokenSupplier.class);
-          if (supplier == null) {
-            throw new AiGatewayConfigurationException(at + ".token-supplier",
-                "names no TokenSupplier bean '" + p.getTokenSupplier() + "'",
-                "the name of such a bean of the application's");
-          }
-          az.tokenSupplier(supplier);
+          az.tokenSupplier(bean(at + ".token-supplier", p.getTokenSupplier(),
+              TokenSupplier.class, beans));
         }
         if (p.getApiVersion() != null) {
           az.apiVersion(p.getApiVersion());
@@ -172,7 +203,27 @@ final class GatewayFactory {
         }
         yield ge.build();
       }
+      case VERTEX_AI, BEDROCK -> throw new IllegalStateException("made above");
     }));
+  }
+
+  /** Fails when a key is given to a type that authenticates otherwise (never showing the key). */
+  private static void keyless(String at, Provider p, String type, String instead) {
+    if (p.getApiKey() != null || p.getApiKeyEnv() != null || p.getApiKeyFile() != null) {
+      throw new AiGatewayConfigurationException(at + ".api-key",
+          "is not used by type " + type + " (nor are api-key-env and api-key-file)", instead);
+    }
+  }
+
+  /** The application's bean {@code name} of {@code type}; a failure of {@code at} when none. */
+  static <T> T bean(String at, String name, Class<T> type, Beans beans) {
+    T bean = beans.get(name, type);
+    if (bean == null) {
+      throw new AiGatewayConfigurationException(at,
+          "names no " + type.getSimpleName() + " bean '" + name + "'",
+          "the name of such a bean of the application's");
+    }
+    return bean;
   }
 
   /**
@@ -625,7 +676,7 @@ final class GatewayFactory {
 
   // ---- helpers ----
 
-  private static String required(String at, @Nullable String value, String valid) {
+  static String required(String at, @Nullable String value, String valid) {
     if (value == null || value.isBlank()) {
       throw new AiGatewayConfigurationException(at, "is missing", valid);
     }
@@ -633,7 +684,7 @@ final class GatewayFactory {
   }
 
   /** Runs a builder step; a builder's refusal becomes the property's failure. */
-  private static <T> T guarded(String at, Supplier<T> step) {
+  static <T> T guarded(String at, Supplier<T> step) {
     try {
       return step.get();
     } catch (AiGatewayConfigurationException e) {

@@ -21,6 +21,7 @@ import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -57,6 +58,11 @@ class AiGatewayAutoConfigurationTest {
       "ai-gateway.providers.groq.type=openai-compatible",
       "ai-gateway.providers.groq.preset=groq",
       "ai-gateway.providers.groq.api-key=gq-key",
+      "ai-gateway.providers.vertex.type=vertex-ai",
+      "ai-gateway.providers.vertex.project=my-project",
+      "ai-gateway.providers.vertex.location=europe-west4",
+      "ai-gateway.providers.aws.type=bedrock",
+      "ai-gateway.providers.aws.region=us-east-1",
       "ai-gateway.routes.support.targets[0].provider=openai",
       "ai-gateway.routes.support.targets[0].model=gpt-4o",
       "ai-gateway.routes.support.targets[0].weight=90",
@@ -112,13 +118,22 @@ class AiGatewayAutoConfigurationTest {
         });
   }
 
+  @BeforeEach
+  void googleCredentials() {
+    GoogleAdc.tokenServer(); // for the README's vertex-ai provider, which has no token-supplier
+  }
+
   @Test
   void theReadmesYamlMakesEveryProviderRouteAndStage() {
     runner.withPropertyValues(MANY).run(context -> {
       assertThat(context).hasNotFailed();
       AiGateway gateway = context.getBean(AiGateway.class);
       assertThat(gateway.providers()).containsOnlyKeys("openai", "claude", "azure", "gemini",
-          "groq");
+          "groq", "vertex", "aws");
+      assertThat(gateway.providers().get("vertex").serverUri().getHost())
+          .isEqualTo("europe-west4-aiplatform.googleapis.com");
+      assertThat(gateway.providers().get("aws").serverUri().getHost())
+          .isEqualTo("bedrock-runtime.us-east-1.amazonaws.com");
       assertThat(gateway.providers().get("claude").providerName()).isEqualTo("anthropic");
       assertThat(gateway.providers().get("azure").providerName()).isEqualTo("azure.ai.openai");
       assertThat(gateway.providers().get("groq").providerName()).isEqualTo("groq");

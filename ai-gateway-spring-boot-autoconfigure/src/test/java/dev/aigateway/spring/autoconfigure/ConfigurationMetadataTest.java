@@ -55,7 +55,11 @@ class ConfigurationMetadataTest {
     }
     assertThat(values).contains("ai-gateway.providers.values.type=openai-compatible",
         "ai-gateway.providers.values.type=azure-openai",
-        "ai-gateway.providers.values.preset=groq");
+        "ai-gateway.providers.values.preset=groq",
+        "ai-gateway.providers.values.type=vertex-ai",
+        "ai-gateway.providers.values.type=bedrock");
+    assertThat(values.stream().filter(v -> v.contains(".type=")).count())
+        .isEqualTo(AiGatewayProperties.ProviderType.values().length);
     assertThat(values.stream().filter(v -> v.contains(".preset=")).count())
         .isEqualTo(GatewayFactory.PRESETS.size());
   }
