@@ -266,4 +266,9 @@ final class ConverseStreamDecoder implements StreamDecoder {
   public String terminalEvent() {
     return "metadata";
   }
+
+  @Override
+  public void close() {
+    json.close();
+  }
 }

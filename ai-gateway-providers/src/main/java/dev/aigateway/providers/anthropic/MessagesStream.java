@@ -299,4 +299,9 @@ final class MessagesStream implements StreamDecoder {
     return "message_stop";
   }
 
+  @Override
+  public void close() {
+    json.close();
+  }
+
 }

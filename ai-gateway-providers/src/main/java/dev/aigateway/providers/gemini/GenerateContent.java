@@ -760,6 +760,11 @@ final class GenerateContent {
     public String terminalEvent() {
       return "(the event with a finishReason)";
     }
+
+    @Override
+    public void close() {
+      json.close();
+    }
   }
 
 }

@@ -88,6 +88,24 @@ public final class JsonEvents {
     open = false;
   }
 
+  /**
+   * Releases the parser, which hands its buffers back to Jackson's pool for the next stream read
+   * on this thread (a parser never closed leaves the next one to allocate its own). A later
+   * {@link #begin} makes a new parser.
+   */
+  public void close() {
+    JsonParser p = parser;
+    parser = null;
+    open = false;
+    if (p != null) {
+      try {
+        p.close();
+      } catch (IOException e) {
+        // the input is our own and holds nothing to close
+      }
+    }
+  }
+
   /** The parser's input: the current event's bytes, then "no more" until the next event. */
   private static final class Feed extends InputStream {
     private byte[] bytes = new byte[0];

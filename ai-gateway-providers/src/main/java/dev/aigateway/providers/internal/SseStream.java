@@ -369,6 +369,14 @@ final class SseStream implements Flow.Publisher<ChatChunk> {
       if (response != null) {
         response.close();
       }
+      StreamDecoder d = events;
+      if (d != null) {
+        try {
+          d.close();
+        } catch (RuntimeException e) {
+          // a decoder's release must not change how the stream ended
+        }
+      }
       if (c != null) {
         transport.finished(c);
       }

@@ -43,6 +43,13 @@ public interface StreamDecoder {
   /** The terminal event's name, for the error raised when a stream stops short of it. */
   String terminalEvent();
 
+  /**
+   * The stream is over (completed, failed or cancelled): releases what the decoder holds, such as
+   * its {@link JsonEvents}' parser buffers. Called once, by the thread that read the stream last,
+   * after the last {@link #onEvent}; must not throw. Does nothing by default.
+   */
+  default void close() {}
+
   /** Where a decoder puts its chunks. */
   interface Sink {
     /**

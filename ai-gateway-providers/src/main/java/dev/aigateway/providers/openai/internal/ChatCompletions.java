@@ -744,6 +744,11 @@ public final class ChatCompletions {
     public String terminalEvent() {
       return "[DONE]";
     }
+
+    @Override
+    public void close() {
+      json.close();
+    }
   }
 
 }
