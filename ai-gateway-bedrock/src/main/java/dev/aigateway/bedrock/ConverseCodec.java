@@ -451,7 +451,7 @@ final class ConverseCodec {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
-      int n = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
+      int n = Json.intValue(p, v);
       switch (field) {
         case "inputTokens" -> input = n;
         case "cacheReadInputTokens" -> cacheRead = n;

@@ -38,7 +38,6 @@ final class ConverseStreamDecoder implements StreamDecoder {
   private final JsonEvents json = new JsonEvents();
   // What the event being read said; reset for each event.
   private int index;
-  private boolean validIndex;
   private @Nullable String text;
   private boolean hasDelta;
   private boolean toolUse;
@@ -63,7 +62,6 @@ final class ConverseStreamDecoder implements StreamDecoder {
     }
     // Read the whole event first, check it, then act: nothing is emitted for a broken event.
     index = -1;
-    validIndex = true;
     text = null;
     hasDelta = false;
     toolUse = false;
@@ -78,15 +76,7 @@ final class ConverseStreamDecoder implements StreamDecoder {
         String field = p.currentName();
         JsonToken v = p.nextToken();
         switch (field) {
-          case "contentBlockIndex" -> {
-            if (v == JsonToken.VALUE_NUMBER_INT
-                && p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() >= 0) {
-              index = p.getIntValue();
-            } else {
-              validIndex = false;
-              p.skipChildren();
-            }
-          }
+          case "contentBlockIndex" -> index = Json.index(p, v);
           case "delta" -> readDelta(p, v);
           case "start" -> readStart(p, v);
           case "stopReason" -> eventStop = Json.valueText(p, v);
@@ -171,7 +161,7 @@ final class ConverseStreamDecoder implements StreamDecoder {
   }
 
   private int index(EventData data) {
-    if (index < 0 || !validIndex) {
+    if (index < 0) {
       throw malformed("an event has no valid contentBlockIndex", data);
     }
     return index;

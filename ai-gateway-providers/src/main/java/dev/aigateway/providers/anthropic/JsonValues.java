@@ -13,13 +13,6 @@ import org.jspecify.annotations.Nullable;
 final class JsonValues {
   private JsonValues() {}
 
-  /**
-   * The value as text: a string's or a number's or a boolean's own text, an object or an array as
-   * its compact JSON; null for JSON null. See {@link Json#valueText}.
-   */
-  static @Nullable String text(JsonParser p, JsonToken value) throws IOException {
-    return Json.valueText(p, value);
-  }
 
   /** A JSON string's text; null for any other value, which is skipped. */
   static @Nullable String string(JsonParser p, JsonToken value) throws IOException {
@@ -32,29 +25,17 @@ final class JsonValues {
 
   /**
    * The constant of {@code known} that a JSON string value spells, compared in place so that no
-   * string is made for it; for another string or value, its {@link #text}.
+   * string is made for it; for another string or value, its {@link Json#valueText}.
    */
   static @Nullable String oneOf(JsonParser p, JsonToken value, String[] known) throws IOException {
     if (value == JsonToken.VALUE_STRING) {
-      char[] chars = p.getTextCharacters();
-      int at = p.getTextOffset();
-      int n = p.getTextLength();
       for (String k : known) {
-        if (k.length() == n && same(chars, at, k)) {
+        if (Json.textIs(p, k)) {
           return k;
         }
       }
     }
-    return text(p, value);
-  }
-
-  private static boolean same(char[] chars, int at, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (chars[at + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+    return Json.valueText(p, value);
   }
 
   /** Marks a count that was absent or JSON null. */
@@ -65,17 +46,7 @@ final class JsonValues {
    * other value, which is skipped, and {@link #ABSENT} for JSON null.
    */
   static long count(JsonParser p, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_NULL) {
-      return ABSENT;
-    }
-    if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
-      return p.getIntValue();
-    }
-    if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
-      return p.getNumberValue().intValue();
-    }
-    p.skipChildren();
-    return 0;
+    return value == JsonToken.VALUE_NULL ? ABSENT : Json.intValue(p, value);
   }
 
   /** A count, with 0 for {@link #ABSENT}. */
@@ -83,8 +54,4 @@ final class JsonValues {
     return count == ABSENT ? 0 : (int) count;
   }
 
-  /** The object or array the parser stands on as its compact JSON, exactly as it came. */
-  static String copy(JsonParser p) throws IOException {
-    return Json.valueText(p, p.currentToken());
-  }
 }

@@ -385,10 +385,10 @@ final class MessagesCodec {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "type" -> type = JsonValues.text(p, value);
-        case "id" -> id = JsonValues.text(p, value);
-        case "model" -> model = JsonValues.text(p, value);
-        case "stop_reason" -> stopReason = JsonValues.text(p, value);
+        case "type" -> type = Json.valueText(p, value);
+        case "id" -> id = Json.valueText(p, value);
+        case "model" -> model = Json.valueText(p, value);
+        case "stop_reason" -> stopReason = Json.valueText(p, value);
         case "content" -> {
           content = value == JsonToken.START_ARRAY;
           if (content) {
@@ -407,7 +407,7 @@ final class MessagesCodec {
           }
         }
         case "error" -> error = value == JsonToken.VALUE_NULL ? null : Json.MAPPER.readTree(p);
-        case "request_id" -> requestId = JsonValues.text(p, value);
+        case "request_id" -> requestId = Json.valueText(p, value);
         default -> p.skipChildren();
       }
     }
@@ -471,15 +471,15 @@ final class MessagesCodec {
         case "type" -> type = JsonValues.oneOf(p, value, MessagesEvent.BLOCK_TYPES);
         case "text" -> text = JsonValues.string(p, value);
         case "thinking" -> thinking = JsonValues.string(p, value);
-        case "id" -> id = JsonValues.text(p, value);
-        case "name" -> name = JsonValues.text(p, value);
-        case "signature" -> signature = JsonValues.text(p, value);
-        case "data" -> data = JsonValues.text(p, value);
+        case "id" -> id = Json.valueText(p, value);
+        case "name" -> name = Json.valueText(p, value);
+        case "signature" -> signature = Json.valueText(p, value);
+        case "data" -> data = Json.valueText(p, value);
         case "input" -> {
           input = null;
           inputNotAnObject = false;
           if (value == JsonToken.START_OBJECT && (type == null || type.equals("tool_use"))) {
-            input = JsonValues.copy(p); // the arguments, exactly as JSON text, without a tree
+            input = Json.valueText(p, p.currentToken()); // the arguments, exactly as JSON text, without a tree
           } else {
             inputNotAnObject = value != JsonToken.VALUE_NULL && value != JsonToken.START_OBJECT;
             p.skipChildren();

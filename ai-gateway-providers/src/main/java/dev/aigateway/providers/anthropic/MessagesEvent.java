@@ -2,11 +2,11 @@ package dev.aigateway.providers.anthropic;
 
 import static dev.aigateway.providers.anthropic.JsonValues.oneOf;
 import static dev.aigateway.providers.anthropic.JsonValues.string;
-import static dev.aigateway.providers.anthropic.JsonValues.text;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.aigateway.providers.internal.EventData;
+import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.JsonEvents;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
@@ -94,7 +94,7 @@ final class MessagesEvent {
       JsonToken value = p.nextToken();
       switch (field) {
         case "type" -> type = oneOf(p, value, EVENT_TYPES);
-        case "index" -> index = index(p, value);
+        case "index" -> index = Json.index(p, value);
         case "delta" -> readDelta(p, value);
         case "content_block" -> readBlock(p, value);
         case "message" -> readMessage(p, value);
@@ -137,15 +137,6 @@ final class MessagesEvent {
     hasUsage = false;
   }
 
-  private static int index(JsonParser p, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
-      int i = p.getIntValue();
-      return i >= 0 ? i : -1;
-    }
-    p.skipChildren();
-    return -1;
-  }
-
   private void readDelta(JsonParser p, JsonToken value) throws IOException {
     delta = value == JsonToken.START_OBJECT;
     if (!delta) {
@@ -159,9 +150,9 @@ final class MessagesEvent {
         case "type" -> deltaType = oneOf(p, v, DELTA_TYPES);
         case "text" -> deltaText = string(p, v);
         case "partial_json" -> deltaPartialJson = string(p, v);
-        case "thinking" -> deltaThinking = text(p, v);
-        case "signature" -> deltaSignature = text(p, v);
-        case "stop_reason" -> deltaStopReason = text(p, v);
+        case "thinking" -> deltaThinking = Json.valueText(p, v);
+        case "signature" -> deltaSignature = Json.valueText(p, v);
+        case "stop_reason" -> deltaStopReason = Json.valueText(p, v);
         default -> p.skipChildren();
       }
     }
@@ -179,11 +170,11 @@ final class MessagesEvent {
       switch (field) {
         case "type" -> blockType = oneOf(p, v, BLOCK_TYPES);
         case "text" -> blockText = string(p, v);
-        case "id" -> blockId = text(p, v);
-        case "name" -> blockName = text(p, v);
+        case "id" -> blockId = Json.valueText(p, v);
+        case "name" -> blockName = Json.valueText(p, v);
         case "thinking" -> blockThinking = string(p, v);
-        case "signature" -> blockSignature = text(p, v);
-        case "data" -> blockData = text(p, v);
+        case "signature" -> blockSignature = Json.valueText(p, v);
+        case "data" -> blockData = Json.valueText(p, v);
         default -> p.skipChildren(); // input: the empty object; the arguments follow as deltas
       }
     }
@@ -199,8 +190,8 @@ final class MessagesEvent {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
-        case "id" -> messageId = text(p, v);
-        case "model" -> messageModel = text(p, v);
+        case "id" -> messageId = Json.valueText(p, v);
+        case "model" -> messageModel = Json.valueText(p, v);
         case "usage" -> {
           hasMessageUsage = v == JsonToken.START_OBJECT;
           if (hasMessageUsage) {

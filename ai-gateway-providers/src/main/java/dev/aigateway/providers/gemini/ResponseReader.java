@@ -206,7 +206,7 @@ final class ResponseReader {
             }
           }
         }
-        case "finishReason" -> finishReason = text(p, value);
+        case "finishReason" -> finishReason = Json.valueText(p, value);
         default -> p.skipChildren();
       }
     }
@@ -241,7 +241,7 @@ final class ResponseReader {
         case "thought" -> thought = bool(p, value);
         case "thoughtSignature" -> {
           hasSignature = true;
-          signed = text(p, value);
+          signed = Json.valueText(p, value);
         }
         case "functionCall" -> {
           if (value == JsonToken.START_OBJECT) {
@@ -272,11 +272,11 @@ final class ResponseReader {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "name" -> call.name = text(p, value);
-        case "id" -> call.id = text(p, value);
+        case "name" -> call.name = Json.valueText(p, value);
+        case "id" -> call.id = Json.valueText(p, value);
         case "args" -> {
           call.argsObject = value == JsonToken.START_OBJECT;
-          call.args = value == JsonToken.VALUE_NULL ? null : copy(p);
+          call.args = Json.valueText(p, value);
         }
         case "willContinue" -> call.willContinue = bool(p, value);
         case "partialArgs" -> readPartialArgs(p, value, call);
@@ -321,7 +321,7 @@ final class ResponseReader {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "jsonPath" -> path = text(p, value);
+        case "jsonPath" -> path = Json.valueText(p, value);
         case "stringValue" -> string = value == JsonToken.VALUE_STRING
             ? JsonNodeFactory.instance.textNode(p.getText()) : null;
         case "numberValue" -> number = value.isNumeric() ? number(p) : null;
@@ -373,14 +373,14 @@ final class ResponseReader {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
-        case "promptTokenCount" -> promptTokens = integer(p, v);
-        case "toolUsePromptTokenCount" -> toolUsePromptTokens = integer(p, v);
-        case "candidatesTokenCount" -> candidatesTokens = integer(p, v);
-        case "thoughtsTokenCount" -> thoughtsTokens = integer(p, v);
-        case "cachedContentTokenCount" -> cachedTokens = integer(p, v);
+        case "promptTokenCount" -> promptTokens = Json.intValue(p, v);
+        case "toolUsePromptTokenCount" -> toolUsePromptTokens = Json.intValue(p, v);
+        case "candidatesTokenCount" -> candidatesTokens = Json.intValue(p, v);
+        case "thoughtsTokenCount" -> thoughtsTokens = Json.intValue(p, v);
+        case "cachedContentTokenCount" -> cachedTokens = Json.intValue(p, v);
         case "totalTokenCount" -> {
           hasTotal = true;
-          totalTokens = integer(p, v);
+          totalTokens = Json.intValue(p, v);
         }
         default -> p.skipChildren();
       }
@@ -396,7 +396,7 @@ final class ResponseReader {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       if (field.equals("blockReason")) {
-        blockReason = text(p, v);
+        blockReason = Json.valueText(p, v);
       } else {
         p.skipChildren();
       }
@@ -406,11 +406,6 @@ final class ResponseReader {
   /** Whether an array's loop goes on: not at its end, and the input not cut short. */
   private static boolean more(@Nullable JsonToken t, JsonToken end) {
     return t != null && t != end && t != JsonToken.NOT_AVAILABLE;
-  }
-
-  /** A value as text: a scalar's text, an object's or array's JSON; null for JSON null. */
-  private static @Nullable String text(JsonParser p, JsonToken value) throws IOException {
-    return Json.valueText(p, value);
   }
 
   /** A value as a boolean: true, a non-zero integer, or the string "true". */
@@ -425,23 +420,6 @@ final class ResponseReader {
         yield false;
       }
     };
-  }
-
-  /** A number's int value (truncated, as a tree's {@code intValue}); 0 for anything else. */
-  private static int integer(JsonParser p, JsonToken value) throws IOException {
-    if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
-      return p.getIntValue();
-    }
-    if (value.isNumeric()) {
-      return p.getNumberValue().intValue();
-    }
-    p.skipChildren();
-    return 0;
-  }
-
-  /** The object or array the parser stands on, as its compact JSON text, exactly as it came. */
-  static String copy(JsonParser p) throws IOException {
-    return Json.valueText(p, p.currentToken());
   }
 
   /** A {@code functionCall}: what the adapter reads of it. */

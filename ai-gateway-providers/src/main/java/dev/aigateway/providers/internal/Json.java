@@ -54,20 +54,58 @@ public final class Json {
       p.skipChildren();
       return null;
     }
-    if (previous != null && token == JsonToken.VALUE_STRING
-        && p.getTextLength() == previous.length()) {
-      char[] chars = p.getTextCharacters();
-      int at = p.getTextOffset();
-      int n = previous.length();
-      int i = 0;
-      while (i < n && chars[at + i] == previous.charAt(i)) {
-        i++;
-      }
-      if (i == n) {
-        return previous;
-      }
+    if (previous != null && token == JsonToken.VALUE_STRING && textIs(p, previous)) {
+      return previous;
     }
     return p.getText();
+  }
+
+  /**
+   * Whether the string value the parser stands on is {@code s}, compared where the parser holds
+   * its characters, so that no string is made for it.
+   */
+  public static boolean textIs(JsonParser p, String s) throws IOException {
+    int n = p.getTextLength();
+    if (n != s.length()) {
+      return false;
+    }
+    char[] chars = p.getTextCharacters();
+    int at = p.getTextOffset();
+    for (int i = 0; i < n; i++) {
+      if (chars[at + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The value the parser stands on ({@code token}) when it is an int of 0 or more (an index); -1
+   * for anything else (a negative or too large number, another type, which is skipped).
+   */
+  public static int index(JsonParser p, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+      int i = p.getIntValue();
+      return i >= 0 ? i : -1;
+    }
+    p.skipChildren();
+    return -1;
+  }
+
+  /**
+   * The number the parser stands on ({@code token}) as an int, narrowed as
+   * {@link Number#intValue} does (a tree's {@code intValue}); 0 for any other value, which is
+   * skipped. The streaming counterpart of {@link #integer(JsonNode, String)}.
+   */
+  public static int intValue(JsonParser p, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+      return p.getIntValue();
+    }
+    if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+      return p.getNumberValue().intValue();
+    }
+    p.skipChildren();
+    return 0;
   }
 
   /**

@@ -19,14 +19,7 @@ final class BedrockProviders {
   static ChatProvider provider(String id, String at, Provider p, GatewayFactory.Beans beans) {
     BedrockProvider.Builder b = BedrockProvider.builder().id(id);
     String region = p.getRegion();
-    if (region == null) {
-      // The builder falls back on these variables too; without any, say which property to set.
-      if (System.getenv("AWS_REGION") == null && System.getenv("AWS_DEFAULT_REGION") == null) {
-        throw new AiGatewayConfigurationException(at + ".region",
-            "is missing, and so are the environment variables AWS_REGION and AWS_DEFAULT_REGION",
-            "the AWS region, such as us-east-1");
-      }
-    } else {
+    if (region != null) {
       guarded(at + ".region", () -> b.region(region));
     }
     String baseUrl = p.getBaseUrl();
@@ -47,6 +40,15 @@ final class BedrockProviders {
     if (max != null) {
       guarded(at + ".max-response-size", () -> b.maxResponseSize(max.toBytes()));
     }
-    return guarded(at, b::build);
+    if (region != null) {
+      return guarded(at, b::build);
+    }
+    try {
+      return b.build(); // the builder reads AWS_REGION, then AWS_DEFAULT_REGION
+    } catch (IllegalArgumentException e) {
+      throw new AiGatewayConfigurationException(at + ".region",
+          "is missing, and the environment variables AWS_REGION and AWS_DEFAULT_REGION give no "
+              + "region (" + e.getMessage() + ")", "the AWS region, such as us-east-1");
+    }
   }
 }

@@ -21,15 +21,7 @@ final class VertexAiProviders {
   static ChatProvider provider(String id, String at, Provider p, GatewayFactory.Beans beans) {
     VertexAiProvider.Builder v = VertexAiProvider.builder().id(id);
     String project = p.getProject();
-    if (project == null) {
-      // The builder falls back on this variable too; without either, say which property to set.
-      if (System.getenv(VertexAiProvider.PROJECT_VARIABLE) == null) {
-        throw new AiGatewayConfigurationException(at + ".project",
-            "is missing, and so is the environment variable "
-                + VertexAiProvider.PROJECT_VARIABLE,
-            "the Google Cloud project id, such as my-project");
-      }
-    } else {
+    if (project != null) {
       guarded(at + ".project", () -> v.project(project));
     }
     String location = p.getLocation();
@@ -55,7 +47,17 @@ final class VertexAiProviders {
       guarded(at + ".max-response-size", () -> v.maxResponseSize(max.toBytes()));
     }
     v.tokenSupplier(tokens(at + ".token-supplier", p.getTokenSupplier(), beans));
-    return guarded(at, v::build);
+    if (project != null) {
+      return guarded(at, v::build);
+    }
+    try {
+      return v.build(); // the builder reads the project from GOOGLE_CLOUD_PROJECT
+    } catch (IllegalArgumentException e) {
+      throw new AiGatewayConfigurationException(at + ".project",
+          "is missing, and the environment variable " + VertexAiProvider.PROJECT_VARIABLE
+              + " gives no project (" + e.getMessage() + ")",
+          "the Google Cloud project id, such as my-project");
+    }
   }
 
   private static TokenSupplier tokens(String at, @Nullable String name,

@@ -379,8 +379,8 @@ public final class ChatCompletions {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
-        case "id" -> id = ChunkReader.text(p, v);
-        case "model" -> model = ChunkReader.text(p, v);
+        case "id" -> id = Json.valueText(p, v);
+        case "model" -> model = Json.valueText(p, v);
         case "choices" -> {
           hasChoices = true;
           if (v != JsonToken.START_ARRAY) {
@@ -406,9 +406,9 @@ public final class ChatCompletions {
           hasError = true;
           error = Json.MAPPER.readTree(p);
         }
-        case "object" -> object = ChunkReader.text(p, v);
-        case "message" -> message = ChunkReader.text(p, v);
-        case "type" -> type = ChunkReader.text(p, v);
+        case "object" -> object = Json.valueText(p, v);
+        case "message" -> message = Json.valueText(p, v);
+        case "type" -> type = Json.valueText(p, v);
         default -> p.skipChildren();
       }
     }
@@ -468,7 +468,7 @@ public final class ChatCompletions {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
-        case "finish_reason" -> r.finishReason = ChunkReader.text(p, v);
+        case "finish_reason" -> r.finishReason = Json.valueText(p, v);
         case "message" -> {
           if (v == JsonToken.START_OBJECT) {
             r.hasMessage = true;
@@ -498,10 +498,10 @@ public final class ChatCompletions {
           arrayContent = v == JsonToken.START_ARRAY;
           r.text = ChunkReader.content(p, v, thinking);
         }
-        case "reasoning_content" -> reasoningContent = ChunkReader.text(p, v);
-        case "reasoning" -> reasoningField = ChunkReader.text(p, v);
+        case "reasoning_content" -> reasoningContent = Json.valueText(p, v);
+        case "reasoning" -> reasoningField = Json.valueText(p, v);
         case "audio" -> transcript = ChunkReader.transcript(p, v);
-        case "refusal" -> r.refusal = ChunkReader.text(p, v);
+        case "refusal" -> r.refusal = Json.valueText(p, v);
         case "tool_calls" -> readToolCalls(p, v, r);
         default -> p.skipChildren();
       }
@@ -533,7 +533,7 @@ public final class ChatCompletions {
         String field = p.currentName();
         JsonToken fv = p.nextToken();
         switch (field) {
-          case "id" -> id = ChunkReader.text(p, fv);
+          case "id" -> id = Json.valueText(p, fv);
           case "function" -> {
             if (fv != JsonToken.START_OBJECT) {
               p.skipChildren();
@@ -543,8 +543,8 @@ public final class ChatCompletions {
               String f = p.currentName();
               JsonToken value = p.nextToken();
               switch (f) {
-                case "name" -> name = ChunkReader.text(p, value);
-                case "arguments" -> arguments = ChunkReader.text(p, value);
+                case "name" -> name = Json.valueText(p, value);
+                case "arguments" -> arguments = Json.valueText(p, value);
                 default -> p.skipChildren();
               }
             }

@@ -103,8 +103,8 @@ final class ChunkReader {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "index" -> index = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
-        case "finish_reason" -> finish = text(p, value);
+        case "index" -> index = Json.intValue(p, value);
+        case "finish_reason" -> finish = Json.valueText(p, value);
         case "delta" -> {
           if (value != JsonToken.START_OBJECT) {
             p.skipChildren();
@@ -122,9 +122,9 @@ final class ChunkReader {
                 }
               }
               case "audio" -> transcript = transcript(p, v);
-              case "refusal" -> refused = text(p, v);
+              case "refusal" -> refused = Json.valueText(p, v);
               case "reasoning_content", "reasoning" -> {
-                String r = text(p, v);
+                String r = Json.valueText(p, v);
                 if (r != null && !r.isEmpty()) {
                   reasoned = reasoned == null ? r : reasoned + r;
                 }
@@ -163,7 +163,7 @@ final class ChunkReader {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       if (field.equals("transcript")) {
-        transcript = text(p, v);
+        transcript = Json.valueText(p, v);
       } else {
         p.skipChildren();
       }
@@ -187,8 +187,8 @@ final class ChunkReader {
         String field = p.currentName();
         JsonToken v = p.nextToken();
         switch (field) {
-          case "index" -> index = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
-          case "id" -> id = text(p, v);
+          case "index" -> index = Json.intValue(p, v);
+          case "id" -> id = Json.valueText(p, v);
           case "function" -> {
             if (v != JsonToken.START_OBJECT) {
               p.skipChildren();
@@ -198,8 +198,8 @@ final class ChunkReader {
               String f = p.currentName();
               JsonToken fv = p.nextToken();
               switch (f) {
-                case "name" -> name = text(p, fv);
-                case "arguments" -> arguments = text(p, fv);
+                case "name" -> name = Json.valueText(p, fv);
+                case "arguments" -> arguments = Json.valueText(p, fv);
                 default -> p.skipChildren();
               }
             }
@@ -231,10 +231,10 @@ final class ChunkReader {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       switch (field) {
-        case "prompt_tokens" -> input = integer(p, v);
-        case "completion_tokens" -> output = integer(p, v);
-        case "total_tokens" -> total = integer(p, v);
-        case "prompt_cache_hit_tokens" -> cacheHits = integer(p, v);
+        case "prompt_tokens" -> input = Json.intValue(p, v);
+        case "completion_tokens" -> output = Json.intValue(p, v);
+        case "total_tokens" -> total = Json.intValue(p, v);
+        case "prompt_cache_hit_tokens" -> cacheHits = Json.intValue(p, v);
         case "prompt_tokens_details" -> cached = nested(p, v, "cached_tokens");
         case "completion_tokens_details" -> reasoning = nested(p, v, "reasoning_tokens");
         default -> p.skipChildren();
@@ -254,7 +254,7 @@ final class ChunkReader {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       if (field.equals(wanted)) {
-        result = integer(p, v);
+        result = Json.intValue(p, v);
       } else {
         p.skipChildren();
       }
@@ -262,14 +262,7 @@ final class ChunkReader {
     return result;
   }
 
-  private static int integer(JsonParser p, JsonToken v) throws IOException {
-    return v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : 0;
-  }
 
-  /** A value as text: a scalar's, the JSON of an object or an array; null for JSON null. */
-  static @Nullable String text(JsonParser p, JsonToken v) throws IOException {
-    return Json.valueText(p, v);
-  }
 
   /**
    * String content, or the text parts of array content (some compatible servers); the text of
@@ -297,8 +290,8 @@ final class ChunkReader {
         String field = p.currentName();
         JsonToken fv = p.nextToken();
         switch (field) {
-          case "type" -> type = text(p, fv);
-          case "text" -> text = text(p, fv);
+          case "type" -> type = Json.valueText(p, fv);
+          case "text" -> text = Json.valueText(p, fv);
           case "thinking" -> readThinking(p, fv, thinking);
           default -> p.skipChildren();
         }
@@ -326,7 +319,7 @@ final class ChunkReader {
         String field = p.currentName();
         JsonToken fv = p.nextToken();
         if (field.equals("text")) {
-          String t = text(p, fv);
+          String t = Json.valueText(p, fv);
           if (t != null) {
             thinking.append(t);
           }
