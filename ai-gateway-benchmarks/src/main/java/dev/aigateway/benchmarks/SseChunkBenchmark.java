@@ -162,6 +162,11 @@ public class SseChunkBenchmark {
     return bytes;
   }
 
+  /** The stream's body, as the vendor sends it (after {@link #setUp}). */
+  byte[] body() {
+    return body;
+  }
+
   /** The body as a socket gives it: up to 8 KiB per read, into the caller's pooled segments. */
   private static final class Socketlike implements Source {
     private final byte[] body;
