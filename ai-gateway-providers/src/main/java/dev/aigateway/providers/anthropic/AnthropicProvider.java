@@ -141,8 +141,8 @@ public final class AnthropicProvider implements ChatProvider {
     this.settings = settings;
     this.endpoint = settings.endpoint("v1/messages");
     this.version = b.version;
-    this.beta = b.betas.isEmpty() ? null : String.join(",", b.betas);
-    this.codec = new MessagesCodec(settings.id(), b.defaultMaxTokens, settings.clock());
+    this.beta = betaHeader(b.betas);
+    this.codec = new MessagesCodec(settings.id(), b.defaultMaxTokens, settings.clock(), null);
     this.http = new HttpChatProvider(settings, MessagesCodec.ERROR_PARSER, new Wire());
   }
 
@@ -238,6 +238,31 @@ public final class AnthropicProvider implements ChatProvider {
   @Override
   public void close() {
     http.close();
+  }
+
+  /** Adds beta feature names to {@code betas}, checked; shared with the Vertex builder. */
+  static void addBetas(Set<String> betas, String... features) {
+    Objects.requireNonNull(features, "features");
+    for (String f : List.of(features)) {
+      String name = HttpProviderBuilder.requireNonBlank(f, "beta feature").strip();
+      if (name.indexOf(',') >= 0) {
+        throw new IllegalArgumentException(
+            "beta feature '" + name + "' must not contain ','; pass each feature separately");
+      }
+      betas.add(name);
+    }
+  }
+
+  /** {@code anthropic-beta}'s value, or null when there is no beta. */
+  static @Nullable String betaHeader(Set<String> betas) {
+    return betas.isEmpty() ? null : String.join(",", betas);
+  }
+
+  static int checkMaxTokens(int maxTokens) {
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("defaultMaxTokens must be >= 1 but was " + maxTokens);
+    }
+    return maxTokens;
   }
 
   /** Anthropic's URL, headers and Messages format. */
@@ -396,15 +421,7 @@ public final class AnthropicProvider implements ChatProvider {
      * @throws IllegalArgumentException when a name is blank or contains a comma
      */
     public Builder beta(String... features) {
-      Objects.requireNonNull(features, "features");
-      for (String f : List.of(features)) {
-        String name = HttpProviderBuilder.requireNonBlank(f, "beta feature").strip();
-        if (name.indexOf(',') >= 0) {
-          throw new IllegalArgumentException(
-              "beta feature '" + name + "' must not contain ','; pass each feature separately");
-        }
-        betas.add(name);
-      }
+      addBetas(betas, features);
       return this;
     }
 
@@ -415,10 +432,7 @@ public final class AnthropicProvider implements ChatProvider {
      * @throws IllegalArgumentException when less than 1
      */
     public Builder defaultMaxTokens(int maxTokens) {
-      if (maxTokens < 1) {
-        throw new IllegalArgumentException("defaultMaxTokens must be >= 1 but was " + maxTokens);
-      }
-      this.defaultMaxTokens = maxTokens;
+      this.defaultMaxTokens = checkMaxTokens(maxTokens);
       return this;
     }
 

@@ -20,6 +20,7 @@ import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolChoice;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.providers.internal.FinishReasons;
+import dev.aigateway.providers.internal.GoogleRpcErrors;
 import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.Redactor;
@@ -42,14 +43,33 @@ final class MessagesCodec {
   /** Reads Anthropic's {@code {"type":"error","error":{"type","message"}}} error body. */
   static final VendorError.Parser ERROR_PARSER = MessagesCodec::parseError;
 
+  /**
+   * On Vertex AI: Anthropic's error body for the model's own errors (one with an
+   * {@code error.type}), else Google's {@code google.rpc} body, which the platform sends for its
+   * own (quota, permissions, a model that is not enabled).
+   */
+  static final VendorError.Parser VERTEX_ERROR_PARSER = root -> {
+    JsonNode error = root.get("error");
+    return error != null && error.path("type").isTextual()
+        ? parseError(root) : GoogleRpcErrors.parse(root);
+  };
+
   private final String provider;
   private final int defaultMaxTokens;
   private final Clock clock;
+  private final @Nullable String vertexVersion;
 
-  MessagesCodec(String provider, int defaultMaxTokens, Clock clock) {
+  /**
+   * @param vertexVersion for Anthropic's models on Vertex AI, the body's
+   *     {@code anthropic_version}, which then replaces {@code model} (the URL names the model);
+   *     null for Anthropic's own API
+   */
+  MessagesCodec(String provider, int defaultMaxTokens, Clock clock,
+      @Nullable String vertexVersion) {
     this.provider = provider;
     this.defaultMaxTokens = defaultMaxTokens;
     this.clock = clock;
+    this.vertexVersion = vertexVersion;
   }
 
   // ---------------------------------------------------------------- request
@@ -61,7 +81,11 @@ final class MessagesCodec {
    */
   byte[] writeRequest(ChatRequest request, boolean stream) {
     return Json.requestBody(request.extra(), b -> {
-      b.field("model", g -> g.writeStringField("model", request.model()));
+      if (vertexVersion == null) {
+        b.field("model", g -> g.writeStringField("model", request.model()));
+      } else {
+        b.field("anthropic_version", g -> g.writeStringField("anthropic_version", vertexVersion));
+      }
       b.field("max_tokens", g -> {
         g.writeNumberField("max_tokens",
             request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens);

@@ -22,6 +22,7 @@ import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.UnsupportedResponseException;
 import dev.aigateway.providers.internal.EventData;
 import dev.aigateway.providers.internal.FinishReasons;
+import dev.aigateway.providers.internal.GoogleRpcErrors;
 import dev.aigateway.providers.internal.HttpErrors;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.JsonEvents;

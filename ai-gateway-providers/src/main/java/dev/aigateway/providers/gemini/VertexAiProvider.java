@@ -12,7 +12,7 @@ import dev.aigateway.providers.internal.HttpChatProvider;
 import dev.aigateway.providers.internal.HttpProviderBuilder;
 import dev.aigateway.providers.internal.HttpSettings;
 import dev.aigateway.providers.internal.StreamDecoder;
-import dev.aigateway.providers.internal.TokenCache;
+import dev.aigateway.providers.internal.VertexTarget;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -65,8 +64,11 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Vertex's streamed function-call arguments ({@code partialArgs}), reasoning parts and their
- * {@code thoughtSignature}s are read and sent back as {@link GeminiProvider} documents. Not
- * offered: Anthropic's and other publishers' models on Vertex ({@code rawPredict}).
+ * {@code thoughtSignature}s are read and sent back as {@link GeminiProvider} documents. It speaks
+ * to Google's models only: a publisher path of another publisher is refused before sending.
+ * Anthropic's Claude models on Vertex ({@code rawPredict}) are
+ * {@link dev.aigateway.providers.anthropic.AnthropicVertexProvider}, with the same project,
+ * location and token rules; other publishers' models are not offered.
  * Timeouts come with each attempt ({@link AttemptContext}). Thread safe. Closing it aborts its
  * calls in flight. The token appears in no exception, log line or {@link #toString()}.
  */
@@ -74,35 +76,21 @@ public final class VertexAiProvider implements ChatProvider {
   /** The default id. */
   public static final String DEFAULT_ID = "vertex";
   /** The default location: Google's global endpoint. */
-  public static final String DEFAULT_LOCATION = "global";
+  public static final String DEFAULT_LOCATION = VertexTarget.GLOBAL;
   /** The default API version. */
   public static final String DEFAULT_API_VERSION = "v1";
   /** The environment variable that gives the project when the builder has none. */
-  public static final String PROJECT_VARIABLE = "GOOGLE_CLOUD_PROJECT";
+  public static final String PROJECT_VARIABLE = VertexTarget.PROJECT_VARIABLE;
   /** The environment variable that gives the location when the builder has none. */
-  public static final String LOCATION_VARIABLE = "GOOGLE_CLOUD_LOCATION";
+  public static final String LOCATION_VARIABLE = VertexTarget.LOCATION_VARIABLE;
 
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
-  private static final Pattern RESOURCE =
-      Pattern.compile("projects/[A-Za-z0-9._-]+(/[A-Za-z0-9._@-]+)+");
-
-  private final HttpSettings settings;
-  private final String project;
-  private final String location;
-  private final String apiVersion;
-  private final @Nullable String quotaProject;
-  private final TokenCache tokens;
+  private final VertexTarget target;
   private final GenerateContent codec;
   private final HttpChatProvider http;
 
-  private VertexAiProvider(Builder b, HttpSettings settings) {
-    this.settings = settings;
-    this.project = Objects.requireNonNull(b.project);
-    this.location = Objects.requireNonNull(b.location);
-    this.apiVersion = b.apiVersion;
-    this.quotaProject = b.quotaProject;
-    this.tokens = new TokenCache(settings.id(), b.tokenSupplier, b.tokenRefreshMargin,
-        settings.clock());
+  private VertexAiProvider(Builder b, VertexTarget target) {
+    HttpSettings settings = target.settings();
+    this.target = target;
     this.codec = new GenerateContent(settings.id(), b.schemaField, settings.clock());
     this.http = new HttpChatProvider(settings, GenerateContent.ERROR_PARSER, new Wire());
   }
@@ -112,59 +100,20 @@ public final class VertexAiProvider implements ChatProvider {
     return new Builder();
   }
 
-  /** The base URL Google serves {@code location} from. */
-  static String baseUrlFor(String location) {
-    return DEFAULT_LOCATION.equals(location) ? "https://aiplatform.googleapis.com"
-        : "https://" + location + "-aiplatform.googleapis.com";
-  }
-
   /**
    * The URL a request for {@code model} is posted to: {@code :generateContent}, or
    * {@code :streamGenerateContent?alt=sse} when {@code stream}.
    *
-   * @throws InvalidRequestException when the model is blank, or is not a model name, a
-   *     publisher path or a resource name of the configured project
+   * @throws InvalidRequestException when the model is blank, another publisher's, or is not a
+   *     model name, a publisher path or a resource name of the configured project
    */
   public String endpoint(String model, boolean stream) {
     return url(model, stream).toString();
   }
 
   private HttpUrl url(String model, boolean stream) {
-    String path = apiVersion + "/" + resource(model)
-        + (stream ? ":streamGenerateContent" : ":generateContent");
-    HttpUrl url = settings.endpoint(path);
-    return stream ? url.newBuilder().addQueryParameter("alt", "sse").build() : url;
-  }
-
-  private String resource(String model) {
-    String m = model == null ? "" : model.strip();
-    String under = "projects/" + project + "/locations/" + location + "/";
-    if (m.startsWith("projects/")) {
-      if (!RESOURCE.matcher(m).matches() || !m.startsWith("projects/" + project + "/")) {
-        throw invalidModel(model, "a resource name under projects/" + project);
-      }
-      return m;
-    }
-    if (m.startsWith("publishers/")) {
-      String[] parts = m.split("/", -1);
-      if (parts.length != 4 || !parts[2].equals("models") || !SEGMENT.matcher(parts[1]).matches()
-          || !SEGMENT.matcher(parts[3]).matches()) {
-        throw invalidModel(model, "publishers/google/models/gemini-2.5-flash");
-      }
-      return under + m;
-    }
-    if (m.startsWith("models/")) {
-      m = m.substring("models/".length());
-    }
-    if (!SEGMENT.matcher(m).matches()) {
-      throw invalidModel(model, "gemini-2.5-flash");
-    }
-    return under + "publishers/google/models/" + m;
-  }
-
-  private InvalidRequestException invalidModel(String model, String example) {
-    return new InvalidRequestException(settings.id(), 0, "invalid_model",
-        settings.id() + ": '" + model + "' is not a Vertex AI model such as " + example, null);
+    return target.url(model, "google", "gemini-2.5-flash",
+        stream ? "streamGenerateContent" : "generateContent", stream);
   }
 
   @Override
@@ -181,7 +130,7 @@ public final class VertexAiProvider implements ChatProvider {
   /** The base URL's {@code scheme://host:port}. */
   @Override
   public java.net.URI serverUri() {
-    return settings.serverUri();
+    return target.settings().serverUri();
   }
 
   /** Sends {@code request} with the defaults: no attempt's limits. */
@@ -228,10 +177,7 @@ public final class VertexAiProvider implements ChatProvider {
 
     @Override
     public void addHeaders(Request.Builder b) {
-      b.header("Authorization", "Bearer " + tokens.current());
-      if (quotaProject != null) {
-        b.header("x-goog-user-project", quotaProject);
-      }
+      target.addHeaders(b);
     }
 
     @Override
@@ -248,9 +194,7 @@ public final class VertexAiProvider implements ChatProvider {
 
   @Override
   public String toString() {
-    return "VertexAiProvider[id=" + settings.id() + ", baseUrl=" + settings.baseUrl()
-        + ", project=" + project + ", location=" + location + ", apiVersion=" + apiVersion
-        + ", auth=token supplier]";
+    return "VertexAiProvider[id=" + id() + ", " + target + "]";
   }
 
   /**
@@ -261,13 +205,7 @@ public final class VertexAiProvider implements ChatProvider {
    */
   public static final class Builder {
     private final HttpProviderBuilder http = new HttpProviderBuilder(DEFAULT_ID, null);
-    private @Nullable String baseUrl;
-    private @Nullable String project;
-    private @Nullable String location;
-    private String apiVersion = DEFAULT_API_VERSION;
-    private @Nullable String quotaProject;
-    private @Nullable TokenSupplier tokenSupplier;
-    private Duration tokenRefreshMargin = Duration.ofMinutes(5);
+    private final VertexTarget.Options vertex = new VertexTarget.Options();
     private GeminiProvider.SchemaField schemaField = GeminiProvider.SchemaField.JSON_SCHEMA;
 
     Builder() {}
@@ -285,7 +223,7 @@ public final class VertexAiProvider implements ChatProvider {
      * @throws IllegalArgumentException when blank or not a single path segment
      */
     public Builder project(String project) {
-      this.project = segment(project, "project", "my-project");
+      vertex.project(project);
       return this;
     }
 
@@ -297,7 +235,7 @@ public final class VertexAiProvider implements ChatProvider {
      * @throws IllegalArgumentException when blank or not a single path segment
      */
     public Builder location(String location) {
-      this.location = segment(location, "location", "us-central1");
+      vertex.location(location);
       return this;
     }
 
@@ -306,7 +244,7 @@ public final class VertexAiProvider implements ChatProvider {
      * endpoint, a proxy, or a test).
      */
     public Builder baseUrl(String baseUrl) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      vertex.baseUrl(baseUrl);
       return this;
     }
 
@@ -317,25 +255,25 @@ public final class VertexAiProvider implements ChatProvider {
      * @throws IllegalArgumentException when blank or not a single path segment
      */
     public Builder apiVersion(String apiVersion) {
-      this.apiVersion = segment(apiVersion, "apiVersion", "v1");
+      vertex.apiVersion(apiVersion);
       return this;
     }
 
     /** Where the OAuth access tokens come from; required. */
     public Builder tokenSupplier(TokenSupplier supplier) {
-      this.tokenSupplier = Objects.requireNonNull(supplier, "supplier");
+      vertex.tokenSupplier(supplier);
       return this;
     }
 
     /** How long before its expiry a token is fetched again; default 5 minutes. */
     public Builder tokenRefreshMargin(Duration margin) {
-      this.tokenRefreshMargin = TokenCache.checkMargin(margin);
+      vertex.tokenRefreshMargin(margin);
       return this;
     }
 
     /** The project billed for quota, sent as {@code x-goog-user-project}; none by default. */
     public Builder quotaProject(String quotaProject) {
-      this.quotaProject = segment(quotaProject, "quotaProject", "my-billing-project");
+      vertex.quotaProject(quotaProject);
       return this;
     }
 
@@ -397,32 +335,7 @@ public final class VertexAiProvider implements ChatProvider {
      *     variable's value is not a single path segment
      */
     public VertexAiProvider build() {
-      if (project == null && http.variable(PROJECT_VARIABLE) != null) {
-        project = segment(http.variable(PROJECT_VARIABLE), PROJECT_VARIABLE, "my-project");
-      }
-      if (project == null) {
-        throw new IllegalArgumentException("Vertex AI needs project(\"my-project\"), the Google"
-            + " Cloud project id, or the environment variable " + PROJECT_VARIABLE);
-      }
-      if (location == null) {
-        String fromEnvironment = http.variable(LOCATION_VARIABLE);
-        location = fromEnvironment == null ? DEFAULT_LOCATION
-            : segment(fromEnvironment, LOCATION_VARIABLE, "us-central1");
-      }
-      if (tokenSupplier == null) {
-        throw new IllegalArgumentException("Vertex AI needs tokenSupplier(...): for example"
-            + " GoogleTokens.applicationDefault() from ai-gateway-google-auth");
-      }
-      http.baseUrl(baseUrl != null ? baseUrl : baseUrlFor(location));
-      return new VertexAiProvider(this, http.settings());
-    }
-
-    private static String segment(String value, String field, String example) {
-      if (value == null || !SEGMENT.matcher(value.strip()).matches()) {
-        throw new IllegalArgumentException(field + " must be a single path segment such as "
-            + example + " but was '" + value + "'");
-      }
-      return value.strip();
+      return new VertexAiProvider(this, vertex.build(http, "Vertex AI"));
     }
   }
 }

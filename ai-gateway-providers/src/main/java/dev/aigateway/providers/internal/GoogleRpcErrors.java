@@ -1,8 +1,6 @@
-package dev.aigateway.providers.gemini;
+package dev.aigateway.providers.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aigateway.providers.internal.Json;
-import dev.aigateway.providers.internal.VendorError;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -25,8 +23,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>A {@code google.rpc.QuotaFailure} naming a per-day quota ({@code quotaId} containing
  *       {@code PerDay}) is an exhausted quota, which waiting seconds does not fix.
  * </ul>
+ *
+ * <p>Shared by the adapters Google serves: Gemini's API, and Vertex AI (Gemini's and Anthropic's
+ * models). Stateless.
  */
-final class GoogleRpcErrors {
+public final class GoogleRpcErrors {
   private static final String RETRY_INFO = "type.googleapis.com/google.rpc.RetryInfo";
   private static final String QUOTA_FAILURE = "type.googleapis.com/google.rpc.QuotaFailure";
   private static final String ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo";
@@ -34,7 +35,7 @@ final class GoogleRpcErrors {
   private GoogleRpcErrors() {}
 
   /** Google's error body, or null when {@code root} is not one. */
-  static @Nullable VendorError parse(JsonNode root) {
+  public static @Nullable VendorError parse(JsonNode root) {
     JsonNode error = root.get("error");
     if (error == null || !error.isObject()) {
       return null;
@@ -76,7 +77,7 @@ final class GoogleRpcErrors {
    * The HTTP status Google documents for a {@code google.rpc} status name, for errors that arrive
    * inside a stream; {@code fallback} (the error's numeric code, when it has one) otherwise.
    */
-  static int httpStatus(@Nullable String status, int fallback) {
+  public static int httpStatus(@Nullable String status, int fallback) {
     if (status != null) {
       switch (status) {
         case "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE":
@@ -109,7 +110,7 @@ final class GoogleRpcErrors {
   }
 
   /** A protobuf JSON duration ({@code "13s"}, {@code "0.5s"}), or null when unreadable. */
-  static @Nullable Duration protobufDuration(@Nullable String value) {
+  public static @Nullable Duration protobufDuration(@Nullable String value) {
     if (value == null || !value.endsWith("s") || value.length() < 2) {
       return null;
     }

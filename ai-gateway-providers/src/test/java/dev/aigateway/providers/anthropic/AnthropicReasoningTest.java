@@ -40,7 +40,7 @@ class AnthropicReasoningTest {
   static final String SIGNATURE = "EqQBCgIYAhIMsig+/==";
   static final String REDACTED = "EmwKAhgBEgy3va3pzix/+==";
 
-  private static final String TOOL_TURN = """
+  static final String TOOL_TURN = """
       {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5",
        "content":[
         {"type":"thinking","thinking":"The user wants Paris weather.","signature":"%s"},
@@ -77,7 +77,7 @@ class AnthropicReasoningTest {
       event("message_stop", "{\"type\":\"message_stop\"}"));
 
   /** The second request's messages, exactly: the thinking blocks first, as received. */
-  private static final String SECOND_TURN_MESSAGES = """
+  static final String SECOND_TURN_MESSAGES = """
       [{"role":"user","content":"Weather in Paris?"},
        {"role":"assistant","content":[
          {"type":"thinking","thinking":"The user wants Paris weather.","signature":"%s"},
@@ -102,12 +102,12 @@ class AnthropicReasoningTest {
     server.close();
   }
 
-  private static ChatRequest firstTurn() {
+  static ChatRequest firstTurn() {
     return ChatRequest.builder().model("claude-sonnet-4-5").user("Weather in Paris?")
         .tool(WEATHER).build();
   }
 
-  private static ChatRequest secondTurn(ChatResponse first) {
+  static ChatRequest secondTurn(ChatResponse first) {
     return firstTurn().toBuilder()
         .message(first.message())
         .message(Message.tool(first.toolCalls().get(0).id(), "{\"temp\":21}"))

@@ -3,6 +3,7 @@ package dev.aigateway.providers.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigateway.providers.conformance.Wire;
+import dev.aigateway.providers.internal.GoogleRpcErrors;
 import dev.aigateway.providers.internal.VendorError;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -106,6 +106,11 @@ class VertexAiProviderTest {
           .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining("is not a Vertex AI model");
     }
+    assertThatThrownBy(() -> p.endpoint("publishers/anthropic/models/claude-sonnet-4-5@20250929",
+        false)).as("Claude speaks Anthropic's format, not generateContent")
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("publisher 'anthropic'")
+        .hasMessageContaining("AnthropicVertexProvider");
   }
 
   @Test
