@@ -308,6 +308,11 @@ public class AiGatewayProperties {
      */
     VERTEX_AI,
     /**
+     * Anthropic's Claude models on Google Cloud's Vertex AI ({@code vertex-anthropic}), with
+     * Google OAuth tokens; needs what {@code vertex-ai} needs.
+     */
+    VERTEX_ANTHROPIC,
+    /**
      * AWS Bedrock's Converse API ({@code bedrock}), signed with SigV4; needs
      * {@code dev.aigateway:ai-gateway-bedrock}.
      */
@@ -317,8 +322,8 @@ public class AiGatewayProperties {
   /** One vendor. */
   public static class Provider {
     /**
-     * The adapter: openai, openai-compatible, azure-openai, anthropic, gemini, vertex-ai or
-     * bedrock.
+     * The adapter: openai, openai-compatible, azure-openai, anthropic, gemini, vertex-ai,
+     * vertex-anthropic or bedrock.
      */
     private @Nullable ProviderType type;
 
@@ -359,8 +364,8 @@ public class AiGatewayProperties {
     private Map<String, String> deployments = new LinkedHashMap<>();
 
     /**
-     * For azure-openai, gemini and vertex-ai: the API version the adapter sends (for vertex-ai
-     * the path segment, v1 unless set).
+     * For azure-openai, gemini, vertex-ai and vertex-anthropic: the API version the adapter
+     * sends (for the Vertex types the path segment, v1 unless set).
      */
     private @Nullable String apiVersion;
 
@@ -380,19 +385,19 @@ public class AiGatewayProperties {
     private @Nullable String organization;
 
     /**
-     * For openai: the OpenAI-Project header. For vertex-ai: the Google Cloud project id;
-     * GOOGLE_CLOUD_PROJECT when not set, and one of the two is required.
+     * For openai: the OpenAI-Project header. For vertex-ai and vertex-anthropic: the Google
+     * Cloud project id; GOOGLE_CLOUD_PROJECT when not set, and one of the two is required.
      */
     private @Nullable String project;
 
     /**
-     * For vertex-ai: the location, a region such as us-central1 or global; GOOGLE_CLOUD_LOCATION
-     * when not set, else global.
+     * For vertex-ai and vertex-anthropic: the location, a region such as us-central1 or global;
+     * GOOGLE_CLOUD_LOCATION when not set, else global.
      */
     private @Nullable String location;
 
     /**
-     * For vertex-ai: the project billed for quota (the x-goog-user-project header), for user
+     * For vertex-ai and vertex-anthropic: the project billed for quota (the x-goog-user-project header), for user
      * credentials billed to another project.
      */
     private @Nullable String quotaProject;
@@ -449,17 +454,18 @@ public class AiGatewayProperties {
     private @Nullable String providerName;
 
     /**
-     * For anthropic: the anthropic-version header.
+     * For anthropic: the anthropic-version header. For vertex-anthropic: the body's
+     * anthropic_version, vertex-2023-10-16 by default.
      */
     private @Nullable String anthropicVersion;
 
     /**
-     * For anthropic: the anthropic-beta features.
+     * For anthropic and vertex-anthropic: the anthropic-beta features.
      */
     private List<String> anthropicBeta = new ArrayList<>();
 
     /**
-     * For anthropic: the max_tokens sent when a request sets none.
+     * For anthropic and vertex-anthropic: the max_tokens sent when a request sets none.
      */
     private @Nullable Integer defaultMaxTokens;
 
@@ -513,8 +519,8 @@ public class AiGatewayProperties {
 
     /**
      * The name of the application's dev.aigateway.providers.auth.TokenSupplier bean. For
-     * azure-openai with Microsoft Entra ID, used instead of a key. For vertex-ai, the Google
-     * OAuth tokens; when not set, application default credentials through
+     * azure-openai with Microsoft Entra ID, used instead of a key. For vertex-ai and
+     * vertex-anthropic, the Google OAuth tokens; when not set, application default credentials through
      * dev.aigateway:ai-gateway-google-auth, which must then be on the classpath.
      */
     private @Nullable String tokenSupplier;

@@ -59,7 +59,8 @@ final class GatewayFactory {
 
   /** The types the properties can name, as they are written there. */
   static final String TYPES =
-      "one of openai, openai-compatible, azure-openai, anthropic, gemini, vertex-ai, bedrock";
+      "one of openai, openai-compatible, azure-openai, anthropic, gemini, vertex-ai, "
+          + "vertex-anthropic, bedrock";
 
   /** A class of ai-gateway-bedrock, present exactly when that module is. */
   static final String BEDROCK_CLASS = "dev.aigateway.bedrock.BedrockProvider";
@@ -125,6 +126,11 @@ final class GatewayFactory {
         keyless(at, p, "vertex-ai", "token-supplier (a TokenSupplier bean), or "
             + "ai-gateway-google-auth's application default credentials");
         return VertexAiProviders.provider(id, at, p, beans);
+      }
+      case VERTEX_ANTHROPIC -> {
+        keyless(at, p, "vertex-anthropic", "token-supplier (a TokenSupplier bean), or "
+            + "ai-gateway-google-auth's application default credentials");
+        return VertexAiProviders.anthropic(id, at, p, beans);
       }
       case BEDROCK -> {
         keyless(at, p, "bedrock", "credentials-provider (an AwsCredentialsProvider bean), or "
@@ -203,7 +209,7 @@ final class GatewayFactory {
         }
         yield ge.build();
       }
-      case VERTEX_AI, BEDROCK -> throw new IllegalStateException("made above");
+      case VERTEX_AI, VERTEX_ANTHROPIC, BEDROCK -> throw new IllegalStateException("made above");
     }));
   }
 
@@ -684,6 +690,14 @@ final class GatewayFactory {
   }
 
   /** Runs a builder step; a builder's refusal becomes the property's failure. */
+  /** {@link #guarded(String, Supplier)} for a step with no result. */
+  static void guardedStep(String at, Runnable step) {
+    guarded(at, () -> {
+      step.run();
+      return null;
+    });
+  }
+
   static <T> T guarded(String at, Supplier<T> step) {
     try {
       return step.get();

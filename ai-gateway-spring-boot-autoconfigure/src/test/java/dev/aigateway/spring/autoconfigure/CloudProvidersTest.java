@@ -34,7 +34,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * Types {@code vertex-ai} and {@code bedrock} from properties: what the vendor receives on the
+ * Types {@code vertex-ai}, {@code vertex-anthropic} and {@code bedrock} from properties: what the vendor receives on the
  * wire (a MockWebServer on loopback), and what startup says when a property is missing or wrong.
  * Neither the OAuth token nor the AWS secret key shows in a failure or the log.
  */
@@ -47,6 +47,10 @@ class CloudProvidersTest {
       + "\"Hello from Vertex\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],"
       + "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":3,"
       + "\"totalTokenCount\":6},\"modelVersion\":\"gemini-2.5-flash\"}";
+  static final String CLAUDE_REPLY = "{\"id\":\"msg_vrtx_01\",\"type\":\"message\","
+      + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\",\"content\":"
+      + "[{\"type\":\"text\",\"text\":\"Hello from Claude on Vertex\"}],"
+      + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":3,\"output_tokens\":5}}";
   static final String CONVERSE_REPLY = "{\"output\":{\"message\":{\"role\":\"assistant\","
       + "\"content\":[{\"text\":\"Hello from Bedrock\"}]}},\"stopReason\":\"end_turn\","
       + "\"usage\":{\"inputTokens\":4,\"outputTokens\":3,\"totalTokens\":7},"
@@ -262,6 +266,65 @@ class CloudProvidersTest {
     assertThat(server.getRequestCount()).isEqualTo(1);
     assertThat(log.list).isNotEmpty();
     assertThat(logged()).doesNotContain(SECRET);
+  }
+
+  // ---- vertex-anthropic ----
+
+  @Test
+  void vertexAnthropicPostsToClaudesRawPredictPathWithTheBeansToken() throws Exception {
+    server.enqueue(json(200, CLAUDE_REPLY));
+    runner.withBean("googleTokens", TokenSupplier.class, () -> tokens)
+        .withPropertyValues("ai-gateway.providers.claude.type=vertex-anthropic",
+            "ai-gateway.providers.claude.project=my-project",
+            "ai-gateway.providers.claude.location=us-east5",
+            "ai-gateway.providers.claude.quota-project=billing-project",
+            "ai-gateway.providers.claude.token-supplier=googleTokens",
+            "ai-gateway.providers.claude.anthropic-beta=context-1m-2025-08-07",
+            "ai-gateway.providers.claude.default-max-tokens=512",
+            "ai-gateway.providers.claude.base-url=" + baseUrl())
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          AiGateway gateway = context.getBean(AiGateway.class);
+          assertThat(gateway.providers().get("claude").providerName())
+              .isEqualTo("gcp.vertex_ai");
+          ChatResponse answer =
+              gateway.chat(ChatRequest.of("claude/claude-sonnet-4-5@20250929", "Hi"));
+          assertThat(answer.text()).isEqualTo("Hello from Claude on Vertex");
+          assertThat(answer.provider()).isEqualTo("claude");
+        });
+    RecordedRequest sent = server.takeRequest();
+    assertThat(sent.getTarget()).isEqualTo("/v1/projects/my-project/locations/us-east5"
+        + "/publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict");
+    assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer " + TOKEN);
+    assertThat(sent.getHeaders().get("x-goog-user-project")).isEqualTo("billing-project");
+    assertThat(sent.getHeaders().get("anthropic-beta")).isEqualTo("context-1m-2025-08-07");
+    JsonNode body = new ObjectMapper().readTree(sent.getBody().utf8());
+    assertThat(body.path("anthropic_version").asText()).isEqualTo("vertex-2023-10-16");
+    assertThat(body.path("max_tokens").asInt()).isEqualTo(512);
+    assertThat(body.has("model")).isFalse();
+  }
+
+  @Test
+  void vertexAnthropicBadSettingsFailNamingTheProperty() {
+    assertNamed(runner.withBean("googleTokens", TokenSupplier.class, () -> tokens)
+            .withPropertyValues("ai-gateway.providers.c.type=vertex-anthropic",
+                "ai-gateway.providers.c.project=my-project",
+                "ai-gateway.providers.c.default-max-tokens=0",
+                "ai-gateway.providers.c.token-supplier=googleTokens"),
+        "ai-gateway.providers.c.default-max-tokens", "defaultMaxTokens must be >= 1", "0",
+        "see the property's description");
+    assertNamed(runner.withBean("googleTokens", TokenSupplier.class, () -> tokens)
+            .withPropertyValues("ai-gateway.providers.c.type=vertex-anthropic",
+                "ai-gateway.providers.c.token-supplier=googleTokens"),
+        "ai-gateway.providers.c.project", "is missing", "GOOGLE_CLOUD_PROJECT",
+        "the Google Cloud project id");
+    assertNamed(runner.withBean("googleTokens", TokenSupplier.class, () -> tokens)
+            .withPropertyValues("ai-gateway.providers.c.type=vertex-anthropic",
+                "ai-gateway.providers.c.project=my-project",
+                "ai-gateway.providers.c.token-supplier=googleTokens",
+                "ai-gateway.providers.c.api-key=" + TOKEN),
+        "ai-gateway.providers.c.api-key", "is not used by type vertex-anthropic",
+        "vertex-anthropic", "token-supplier");
   }
 
   // ---- startup failures ----

@@ -57,6 +57,7 @@ class ConfigurationMetadataTest {
         "ai-gateway.providers.values.type=azure-openai",
         "ai-gateway.providers.values.preset=groq",
         "ai-gateway.providers.values.type=vertex-ai",
+        "ai-gateway.providers.values.type=vertex-anthropic",
         "ai-gateway.providers.values.type=bedrock");
     assertThat(values.stream().filter(v -> v.contains(".type=")).count())
         .isEqualTo(AiGatewayProperties.ProviderType.values().length);

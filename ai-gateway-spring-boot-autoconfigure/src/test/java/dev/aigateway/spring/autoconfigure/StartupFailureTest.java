@@ -49,7 +49,7 @@ class StartupFailureTest {
           + "|is missing|https://my-resource.openai.azure.com",
       "ai-gateway.providers.x.base-url=http://x|ai-gateway.providers.x.type"
           + "|is missing|one of openai, openai-compatible, azure-openai, anthropic, gemini, "
-          + "vertex-ai, bedrock",
+          + "vertex-ai, vertex-anthropic, bedrock",
       "ai-gateway.observability.prices=classpath:no/such.json|ai-gateway.observability.prices"
           + "|classpath:no/such.json|see the property's description",
       "ai-gateway.resilience.max-retries=-2|ai-gateway.resilience.max-retries"
