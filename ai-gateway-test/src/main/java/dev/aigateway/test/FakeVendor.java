@@ -458,8 +458,10 @@ public final class FakeVendor
   private static MockResponse notFound(ReceivedRequest request) {
     String message = "FakeVendor has no vendor API at " + request.method() + " "
         + request.path() + ". It serves POST .../chat/completions (OpenAI, and Azure under"
-        + " /openai/), .../v1/messages (Anthropic) and .../models/{model}:generateContent or"
-        + " :streamGenerateContent (Gemini); check the adapter's base URL.";
+        + " /openai/), .../v1/messages (Anthropic, and Claude on Vertex AI's"
+        + " .../publishers/anthropic/models/{model}:rawPredict or :streamRawPredict) and"
+        + " .../models/{model}:generateContent or :streamGenerateContent (Gemini); check the"
+        + " adapter's base URL.";
     String body = Format.write(Format.JSON.createObjectNode().set("error",
         Format.JSON.createObjectNode().put("message", message)
             .put("type", "invalid_request_error").put("code", "not_found")));

@@ -129,8 +129,8 @@ public final class ReceivedRequest {
   }
 
   /**
-   * The model asked for: the body's {@code model}, Azure's deployment from its path, or Gemini's
-   * model from its path; null when there is none.
+   * The model asked for: the body's {@code model}, Azure's deployment from its path, or the
+   * model from a Gemini or Vertex AI path; null when there is none.
    */
   public @Nullable String model() {
     if (vendor == Vendor.AZURE && path.startsWith("/openai/deployments/")) {
@@ -138,7 +138,7 @@ public final class ReceivedRequest {
       int slash = rest.indexOf('/');
       return slash < 0 ? rest : rest.substring(0, slash);
     }
-    if (vendor == Vendor.GEMINI) {
+    if (vendor == Vendor.GEMINI || path.contains("/publishers/") && path.contains("/models/")) {
       String rest = path.substring(path.lastIndexOf("/models/") + "/models/".length());
       int colon = rest.indexOf(':');
       return colon < 0 ? rest : rest.substring(0, colon);

@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  *       <td>{@code POST /openai/deployments/{deployment}/chat/completions?api-version=...}, or
  *       {@code /openai/v1/chat/completions}</td><td>{@code http://127.0.0.1:port} (the resource
  *       endpoint)</td></tr>
- *   <tr><td>{@link #ANTHROPIC}</td><td>{@code POST .../v1/messages}</td>
+ *   <tr><td>{@link #ANTHROPIC}</td><td>{@code POST .../v1/messages}; also Claude on Vertex
+ *       AI's {@code /v1/projects/{p}/locations/{l}/publishers/anthropic/models/{model}:rawPredict}
+ *       and {@code :streamRawPredict} (the model is in the path, the bearer token in
+ *       {@link ReceivedRequest#header})</td>
  *       <td>{@code http://127.0.0.1:port}</td></tr>
  *   <tr><td>{@link #GEMINI}</td><td>{@code POST .../models/{model}:generateContent}, and
  *       {@code :streamGenerateContent?alt=sse}; also Vertex AI's
@@ -58,6 +61,10 @@ public enum Vendor {
       return ANTHROPIC;
     }
     int models = path.lastIndexOf("/models/");
+    if (models >= 0 && path.contains("/publishers/anthropic/")
+        && (path.endsWith(":rawPredict") || path.endsWith(":streamRawPredict"))) {
+      return ANTHROPIC;
+    }
     if (models >= 0 && (path.endsWith(":generateContent")
         || path.endsWith(":streamGenerateContent"))) {
       return GEMINI;

@@ -6,13 +6,17 @@ import static dev.aigateway.test.Adapters.provider;
 import static dev.aigateway.test.Adapters.reportedModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aigateway.api.ChatChunk;
 import dev.aigateway.api.ChatRequest;
 import dev.aigateway.api.ChatResponse;
 import dev.aigateway.api.FinishReason;
+import dev.aigateway.api.StreamAccumulator;
 import dev.aigateway.api.ToolCall;
 import dev.aigateway.api.ToolDefinition;
 import dev.aigateway.api.Usage;
 import dev.aigateway.api.spi.ChatProvider;
+import dev.aigateway.api.testing.TestSubscriber;
+import dev.aigateway.providers.anthropic.AnthropicVertexProvider;
 import dev.aigateway.providers.auth.AccessToken;
 import dev.aigateway.providers.gemini.VertexAiProvider;
 import java.time.Duration;
@@ -162,5 +166,38 @@ class ChatOverTheWireTest {
     assertThat(r.model()).isEqualTo("gemini-2.5-flash");
     assertThat(r.header("Authorization")).isEqualTo("Bearer ya29.fake");
     assertThat(r.lastUserText()).isEqualTo("Hi");
+  }
+
+  @Test
+  void claudeOnVertexAiIsServedInAnthropicsFormatOnItsOwnPath() {
+    fake.enqueue(Reply.text("Claude on Vertex.").withUsage(Usage.of(5, 4, 0, 0)));
+    fake.enqueue(Reply.text("Streamed on Vertex."));
+    try (ChatProvider claude = AnthropicVertexProvider.builder()
+        .baseUrl(fake.baseUrl(Vendor.ANTHROPIC)).project("acme-prod").location("us-east5")
+        .tokenSupplier(() -> AccessToken.of("ya29.fake",
+            Instant.now().plus(Duration.ofHours(1))))
+        .build()) {
+      ChatResponse answer = claude.chat(ChatRequest.of("claude-sonnet-4-5@20250929", "Hi"));
+      assertThat(answer.text()).isEqualTo("Claude on Vertex.");
+      assertThat(answer.usage()).isEqualTo(new Usage(5, 4, 9, 0, 0));
+      TestSubscriber<ChatChunk> sub =
+          Adapters.streamAll(claude.stream(ChatRequest.of("claude-sonnet-4-5@20250929", "Go")));
+      assertThat(sub.error()).isNull();
+      StreamAccumulator folded = new StreamAccumulator();
+      sub.items().forEach(folded::accept);
+      assertThat(folded.toResponse().text()).isEqualTo("Streamed on Vertex.");
+    }
+    ReceivedRequest r = fake.takeRequest();
+    assertThat(r.vendor()).isEqualTo(Vendor.ANTHROPIC);
+    assertThat(r.path()).isEqualTo("/v1/projects/acme-prod/locations/us-east5/publishers/"
+        + "anthropic/models/claude-sonnet-4-5@20250929:rawPredict");
+    assertThat(r.model()).isEqualTo("claude-sonnet-4-5@20250929");
+    assertThat(r.isStream()).isFalse();
+    assertThat(r.header("Authorization")).isEqualTo("Bearer ya29.fake");
+    assertThat(r.lastUserText()).isEqualTo("Hi");
+    ReceivedRequest streamed = fake.takeRequest();
+    assertThat(streamed.path()).endsWith(":streamRawPredict");
+    assertThat(streamed.isStream()).isTrue();
+    assertThat(streamed.model()).isEqualTo("claude-sonnet-4-5@20250929");
   }
 }
