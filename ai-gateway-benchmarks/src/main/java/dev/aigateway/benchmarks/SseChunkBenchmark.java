@@ -55,6 +55,8 @@ public class SseChunkBenchmark {
   @Param({"openai", "anthropic", "gemini", "bedrock"})
   public String vendor;
 
+  /** How many chunks a stream has: {@value #CHUNKS} unless {@link ReadingThreadCost} says. */
+  int chunks = CHUNKS;
   private byte[] body;
   private ChatProvider provider;
   private ChatRequest request;
@@ -62,10 +64,10 @@ public class SseChunkBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
     body = switch (vendor) {
-      case "openai" -> openAi();
-      case "anthropic" -> anthropic();
-      case "gemini" -> gemini();
-      case "bedrock" -> bedrock();
+      case "openai" -> openAi(chunks);
+      case "anthropic" -> anthropic(chunks);
+      case "gemini" -> gemini(chunks);
+      case "bedrock" -> bedrock(chunks);
       default -> throw new IllegalArgumentException("unknown vendor " + vendor);
     };
     MediaType type = vendor.equals("bedrock") ? EVENT_STREAM : SSE;
@@ -77,12 +79,12 @@ public class SseChunkBenchmark {
         .build();
     provider = Adapters.of(vendor, fromMemory);
     request = Adapters.request(vendor, "hi");
-    perChunk(); // fails at once if the transcript does not give exactly CHUNKS chunks
+    perChunk(); // fails at once if the transcript does not give exactly `chunks` chunks
   }
 
-  private static byte[] openAi() {
+  private static byte[] openAi(int chunks) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < CHUNKS - 1; i++) {
+    for (int i = 0; i < chunks - 1; i++) {
       sb.append("data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":"
           + "\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o-2024-08-06\","
           + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fc9f1d7035\",\"choices\":"
@@ -97,8 +99,8 @@ public class SseChunkBenchmark {
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** message_start, a text block of CHUNKS - 1 deltas, message_delta, message_stop. */
-  private static byte[] anthropic() {
+  /** message_start, a text block of chunks - 1 deltas, message_delta, message_stop. */
+  private static byte[] anthropic(int chunks) {
     StringBuilder sb = new StringBuilder();
     sb.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":"
         + "\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":"
@@ -107,7 +109,7 @@ public class SseChunkBenchmark {
         + "\"output_tokens\":1}}}\n\n");
     sb.append("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
         + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
-    for (int i = 0; i < CHUNKS - 1; i++) {
+    for (int i = 0; i < chunks - 1; i++) {
       sb.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
           + "\"delta\":{\"type\":\"text_delta\",\"text\":\" token\"}}\n\n");
     }
@@ -118,11 +120,11 @@ public class SseChunkBenchmark {
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** CHUNKS responses of one text part each, with cumulative usage; the last finishes. */
-  private static byte[] gemini() {
+  /** chunks responses of one text part each, with cumulative usage; the last finishes. */
+  private static byte[] gemini(int chunks) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < CHUNKS; i++) {
-      boolean last = i == CHUNKS - 1;
+    for (int i = 0; i < chunks; i++) {
+      boolean last = i == chunks - 1;
       sb.append("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" token\"}],"
           + "\"role\":\"model\"}").append(last ? ",\"finishReason\":\"STOP\"" : "")
           .append(",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":10,"
@@ -134,13 +136,13 @@ public class SseChunkBenchmark {
   }
 
   /**
-   * ConverseStream: messageStart, CHUNKS - 1 text deltas, contentBlockStop, messageStop and
+   * ConverseStream: messageStart, chunks - 1 text deltas, contentBlockStop, messageStop and
    * metadata, each an AWS event stream message (encoded with AWS's eventstream library).
    */
-  private static byte[] bedrock() {
+  private static byte[] bedrock(int chunks) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(frame("messageStart", "{\"role\":\"assistant\",\"p\":\"abcdefghij\"}"));
-    for (int i = 0; i < CHUNKS - 1; i++) {
+    for (int i = 0; i < chunks - 1; i++) {
       out.writeBytes(frame("contentBlockDelta", "{\"contentBlockIndex\":0,\"delta\":"
           + "{\"text\":\" token\"},\"p\":\"abcdefghijklmnopqrstu\"}"));
     }
@@ -203,7 +205,7 @@ public class SseChunkBenchmark {
     Counting sub = new Counting();
     provider.stream(request).subscribe(sub);
     sub.done.await();
-    if (sub.count != CHUNKS) {
+    if (sub.count != chunks) {
       throw new IllegalStateException("got " + sub.count + " chunks: " + sub.error);
     }
     return sub.chars;
