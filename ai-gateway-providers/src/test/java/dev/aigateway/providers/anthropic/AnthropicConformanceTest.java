@@ -184,6 +184,11 @@ class AnthropicConformanceTest extends ConformanceKit {
     assertThat(request.getHeaders().get("Authorization")).isNull();
     JsonNode body = Wire.body(request);
     assertThat(body.path("model").asText()).isEqualTo(model());
+    assertMessagesBody(request, body, stream);
+  }
+
+  /** What every Messages request carries, plain or streamed: max_tokens, Accept and stream. */
+  static void assertMessagesBody(RecordedRequest request, JsonNode body, boolean stream) {
     assertThat(body.path("max_tokens").asInt()).isEqualTo(AnthropicProvider.DEFAULT_MAX_TOKENS);
     if (stream) {
       assertThat(request.getHeaders().get("Accept")).isEqualTo("text/event-stream");

@@ -74,13 +74,6 @@ class AnthropicVertexConformanceTest extends AnthropicConformanceTest {
     JsonNode body = Wire.body(request);
     assertThat(body.has("model")).as("the model travels in the path").isFalse();
     assertThat(body.path("anthropic_version").asText()).isEqualTo("vertex-2023-10-16");
-    assertThat(body.path("max_tokens").asInt()).isEqualTo(AnthropicProvider.DEFAULT_MAX_TOKENS);
-    if (stream) {
-      assertThat(request.getHeaders().get("Accept")).isEqualTo("text/event-stream");
-      assertThat(body.path("stream").asBoolean()).isTrue();
-    } else {
-      assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
-      assertThat(body.has("stream")).isFalse();
-    }
+    assertMessagesBody(request, body, stream);
   }
 }

@@ -8,7 +8,8 @@ import dev.aigateway.providers.anthropic.AnthropicVertexProvider;
 import dev.aigateway.providers.auth.TokenSupplier;
 import dev.aigateway.providers.gemini.VertexAiProvider;
 import dev.aigateway.spring.autoconfigure.AiGatewayProperties.Provider;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
@@ -21,66 +22,28 @@ import org.springframework.util.unit.DataSize;
 final class VertexAiProviders {
   private VertexAiProviders() {}
 
-  /** The settings both Vertex builders take, so that one reading of the properties serves both. */
-  private interface Target {
-    void project(String project);
-
-    void location(String location);
-
-    void quotaProject(String quotaProject);
-
-    void apiVersion(String apiVersion);
-
-    void baseUrl(String baseUrl);
-
-    void header(String name, String value);
-
-    void maxResponseSize(long bytes);
-
-    void tokenSupplier(TokenSupplier tokens);
-
-    ChatProvider build();
+  /** Sets a header on a builder. */
+  private interface HeaderSetter<B> {
+    void set(B builder, String name, String value);
   }
 
+  /**
+   * The setters both Vertex builders have, as method references, so that one reading of the
+   * properties ({@link #build}) serves both.
+   */
+  private record Target<B>(B builder, BiConsumer<B, String> project,
+      BiConsumer<B, String> location, BiConsumer<B, String> quotaProject,
+      BiConsumer<B, String> apiVersion, BiConsumer<B, String> baseUrl, HeaderSetter<B> header,
+      BiConsumer<B, Long> maxResponseSize, BiConsumer<B, TokenSupplier> tokenSupplier,
+      Function<B, ChatProvider> build) {}
+
   static ChatProvider provider(String id, String at, Provider p, GatewayFactory.Beans beans) {
-    VertexAiProvider.Builder v = VertexAiProvider.builder().id(id);
-    return build(at, p, beans, "vertex-ai", new Target() {
-      @Override public void project(String project) {
-        v.project(project);
-      }
-
-      @Override public void location(String location) {
-        v.location(location);
-      }
-
-      @Override public void quotaProject(String quotaProject) {
-        v.quotaProject(quotaProject);
-      }
-
-      @Override public void apiVersion(String apiVersion) {
-        v.apiVersion(apiVersion);
-      }
-
-      @Override public void baseUrl(String baseUrl) {
-        v.baseUrl(baseUrl);
-      }
-
-      @Override public void header(String name, String value) {
-        v.header(name, value);
-      }
-
-      @Override public void maxResponseSize(long bytes) {
-        v.maxResponseSize(bytes);
-      }
-
-      @Override public void tokenSupplier(TokenSupplier tokens) {
-        v.tokenSupplier(tokens);
-      }
-
-      @Override public ChatProvider build() {
-        return v.build();
-      }
-    });
+    return build(at, p, beans, "vertex-ai", new Target<>(VertexAiProvider.builder().id(id),
+        VertexAiProvider.Builder::project, VertexAiProvider.Builder::location,
+        VertexAiProvider.Builder::quotaProject, VertexAiProvider.Builder::apiVersion,
+        VertexAiProvider.Builder::baseUrl, VertexAiProvider.Builder::header,
+        VertexAiProvider.Builder::maxResponseSize, VertexAiProvider.Builder::tokenSupplier,
+        VertexAiProvider.Builder::build));
   }
 
   static ChatProvider anthropic(String id, String at, Provider p, GatewayFactory.Beans beans) {
@@ -96,80 +59,49 @@ final class VertexAiProviders {
     if (maxTokens != null) {
       guarded(at + ".default-max-tokens", () -> v.defaultMaxTokens(maxTokens));
     }
-    return build(at, p, beans, "vertex-anthropic", new Target() {
-      @Override public void project(String project) {
-        v.project(project);
-      }
-
-      @Override public void location(String location) {
-        v.location(location);
-      }
-
-      @Override public void quotaProject(String quotaProject) {
-        v.quotaProject(quotaProject);
-      }
-
-      @Override public void apiVersion(String apiVersion) {
-        v.apiVersion(apiVersion);
-      }
-
-      @Override public void baseUrl(String baseUrl) {
-        v.baseUrl(baseUrl);
-      }
-
-      @Override public void header(String name, String value) {
-        v.header(name, value);
-      }
-
-      @Override public void maxResponseSize(long bytes) {
-        v.maxResponseSize(bytes);
-      }
-
-      @Override public void tokenSupplier(TokenSupplier tokens) {
-        v.tokenSupplier(tokens);
-      }
-
-      @Override public ChatProvider build() {
-        return v.build();
-      }
-    });
+    return build(at, p, beans, "vertex-anthropic", new Target<>(v,
+        AnthropicVertexProvider.Builder::project, AnthropicVertexProvider.Builder::location,
+        AnthropicVertexProvider.Builder::quotaProject, AnthropicVertexProvider.Builder::apiVersion,
+        AnthropicVertexProvider.Builder::baseUrl, AnthropicVertexProvider.Builder::header,
+        AnthropicVertexProvider.Builder::maxResponseSize,
+        AnthropicVertexProvider.Builder::tokenSupplier, AnthropicVertexProvider.Builder::build));
   }
 
-  private static ChatProvider build(String at, Provider p, GatewayFactory.Beans beans,
-      String type, Target v) {
+  private static <B> ChatProvider build(String at, Provider p, GatewayFactory.Beans beans,
+      String type, Target<B> v) {
+    B b = v.builder();
     String project = p.getProject();
     if (project != null) {
-      guardedStep(at + ".project", () -> v.project(project));
+      guardedStep(at + ".project", () -> v.project().accept(b, project));
     }
     String location = p.getLocation();
     if (location != null) {
-      guardedStep(at + ".location", () -> v.location(location));
+      guardedStep(at + ".location", () -> v.location().accept(b, location));
     }
     String quotaProject = p.getQuotaProject();
     if (quotaProject != null) {
-      guardedStep(at + ".quota-project", () -> v.quotaProject(quotaProject));
+      guardedStep(at + ".quota-project", () -> v.quotaProject().accept(b, quotaProject));
     }
     String apiVersion = p.getApiVersion();
     if (apiVersion != null) {
-      guardedStep(at + ".api-version", () -> v.apiVersion(apiVersion));
+      guardedStep(at + ".api-version", () -> v.apiVersion().accept(b, apiVersion));
     }
     String baseUrl = p.getBaseUrl();
     if (baseUrl != null) {
-      v.baseUrl(baseUrl);
+      v.baseUrl().accept(b, baseUrl);
     }
     p.getHeaders().forEach((name, value) -> guardedStep(at + ".headers." + name,
-        () -> v.header(name, value)));
+        () -> v.header().set(b, name, value)));
     DataSize max = p.getMaxResponseSize();
     if (max != null) {
-      guardedStep(at + ".max-response-size", () -> v.maxResponseSize(max.toBytes()));
+      guardedStep(at + ".max-response-size", () -> v.maxResponseSize().accept(b, max.toBytes()));
     }
-    v.tokenSupplier(tokens(at + ".token-supplier", p.getTokenSupplier(), beans, type));
-    Supplier<ChatProvider> build = v::build;
+    v.tokenSupplier().accept(b, tokens(at + ".token-supplier", p.getTokenSupplier(), beans, type));
     if (project != null) {
-      return guarded(at, build::get);
+      return guarded(at, () -> v.build().apply(b));
     }
     try {
-      return build.get(); // the builder reads the project from GOOGLE_CLOUD_PROJECT
+      return v.build().apply(b); // the builder reads the project from GOOGLE_CLOUD_PROJECT
     } catch (IllegalArgumentException e) {
       throw new AiGatewayConfigurationException(at + ".project",
           "is missing, and the environment variable " + VertexAiProvider.PROJECT_VARIABLE
