@@ -147,16 +147,23 @@ final class ResponseReader {
             p.skipChildren();
           }
         }
+        // A stream's events repeat both: once one is known, later ones are skipped undecoded.
         case "responseId" -> {
-          responseId = Json.sameText(p, value, lastId);
-          if (responseId != null) {
+          if (lastId == null || lastId.isEmpty()) {
+            responseId = Json.sameText(p, value, lastId);
             lastId = responseId;
+          } else {
+            p.skipChildren();
+            responseId = lastId;
           }
         }
         case "modelVersion" -> {
-          modelVersion = Json.sameText(p, value, lastVersion);
-          if (modelVersion != null) {
+          if (lastVersion == null || lastVersion.isEmpty()) {
+            modelVersion = Json.sameText(p, value, lastVersion);
             lastVersion = modelVersion;
+          } else {
+            p.skipChildren();
+            modelVersion = lastVersion;
           }
         }
         case "usageMetadata" -> readUsage(p, value);

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 final class ChunkReader {
   /** The stream's first non-empty id so far (later ids are skipped unread). */
   @Nullable String id;
-  /** The last model named so far. */
+  /** The stream's first non-empty model so far (later ones are skipped unread, as the id). */
   @Nullable String model;
   /** Text of choice 0's delta; empty when none. */
   String content;
@@ -63,7 +63,13 @@ final class ChunkReader {
             p.skipChildren(); // only the first non-empty id counts; its string is not read again
           }
         }
-        case "model" -> model = Json.sameText(p, value, model);
+        case "model" -> {
+          if (model == null || model.isEmpty()) {
+            model = Json.sameText(p, value, model);
+          } else {
+            p.skipChildren(); // every chunk repeats it: not decoded again
+          }
+        }
         case "choices" -> {
           if (value == JsonToken.START_ARRAY) {
             choices = true;
