@@ -35,7 +35,9 @@ final class ResponseReader {
   private final Parts parts;
   /** Whether an {@code error} field is kept as a tree (a plain reply), or skipped (an event). */
   private final boolean keepError;
+  /** The first non-empty response id this reader met; later ones are skipped undecoded. */
   private @Nullable String lastId;
+  /** The first non-empty model version this reader met; later ones are skipped undecoded. */
   private @Nullable String lastVersion;
 
   // ------------------------------------------------------------ the response's fields

@@ -78,6 +78,23 @@ class GeminiStreamTest {
   }
 
   @Test
+  void theStreamsFirstResponseIdAndModelVersionAreReportedOnEveryChunk() {
+    TestSubscriber<ChatChunk> sub = stream(
+        "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"A\"}],\"role\":\"model\"},"
+            + "\"index\":0}],\"modelVersion\":\"gemini-2.5-flash-001\",\"responseId\":\"r-1\"}",
+        "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"B\"}],\"role\":\"model\"},"
+            + "\"finishReason\":\"STOP\",\"index\":0}],\"modelVersion\":\"gemini-other\","
+            + "\"responseId\":\"r-2\"}");
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("A", "B");
+    assertThat(sub.items()).as("later events' ids and versions are not read again")
+        .allSatisfy(c -> {
+          assertThat(c.id()).isEqualTo("r-1");
+          assertThat(c.model()).isEqualTo("gemini-2.5-flash-001");
+        });
+  }
+
+  @Test
   void eventsAfterTheFinishReasonAreIgnoredAndTheEndOfTheBodyCompletesTheStream() {
     TestSubscriber<ChatChunk> sub = stream(GeminiFixtures.TEXT_STREAM[0],
         GeminiFixtures.TEXT_STREAM[1],

@@ -81,6 +81,22 @@ class OpenAiStreamTest {
   }
 
   @Test
+  void theStreamsFirstNonEmptyIdAndModelAreReportedOnEveryChunk() {
+    TestSubscriber<ChatChunk> sub = stream(sse(new String[] {
+        "{\"id\":\"\",\"model\":\"\",\"choices\":[]}",
+        "{\"id\":\"c-1\",\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"A\"},\"finish_reason\":null}]}",
+        "{\"id\":\"c-2\",\"model\":\"gpt-4o-other\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"B\"},\"finish_reason\":\"stop\"}]}",
+        "[DONE]"}));
+    assertThat(sub.isCompleted()).as("error: %s", sub.error()).isTrue();
+    assertThat(sub.items()).extracting(ChatChunk::textDelta).containsExactly("A", "B", "");
+    assertThat(sub.items()).as("later chunks' ids and models are not read again")
+        .allSatisfy(c -> {
+          assertThat(c.id()).isEqualTo("c-1");
+          assertThat(c.model()).isEqualTo("gpt-4o-2024-08-06");
+        });
+  }
+
+  @Test
   void anAudioStreamIsReadAsItsTranscript() {
     TestSubscriber<ChatChunk> sub = stream(sse(new String[] {
         "{\"id\":\"c-a\",\"model\":\"gpt-4o-audio-preview\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,\"audio\":{\"id\":\"audio_1\",\"transcript\":\"Yes, \"}},\"finish_reason\":null}]}",
