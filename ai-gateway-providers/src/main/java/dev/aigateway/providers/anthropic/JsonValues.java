@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.aigateway.providers.internal.Json;
 import java.io.IOException;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,15 +24,37 @@ final class JsonValues {
     return null;
   }
 
+  /** Constants a JSON string value may spell, with their characters, for {@link #oneOf}. */
+  static final class Known {
+    private final String[] names;
+    private final char[][] chars;
+
+    private Known(String... names) {
+      this.names = names.clone();
+      this.chars = new char[names.length][];
+      for (int i = 0; i < names.length; i++) {
+        chars[i] = names[i].toCharArray();
+      }
+    }
+
+    static Known of(String... names) {
+      return new Known(names);
+    }
+  }
+
   /**
    * The constant of {@code known} that a JSON string value spells, compared in place so that no
    * string is made for it; for another string or value, its {@link Json#valueText}.
    */
-  static @Nullable String oneOf(JsonParser p, JsonToken value, String[] known) throws IOException {
+  static @Nullable String oneOf(JsonParser p, JsonToken value, Known known) throws IOException {
     if (value == JsonToken.VALUE_STRING) {
-      for (String k : known) {
-        if (Json.textIs(p, k)) {
-          return k;
+      int n = p.getTextLength();
+      char[] text = p.getTextCharacters();
+      int at = p.getTextOffset();
+      for (int i = 0; i < known.chars.length; i++) {
+        char[] k = known.chars[i];
+        if (k.length == n && Arrays.equals(text, at, at + n, k, 0, n)) {
+          return known.names[i];
         }
       }
     }

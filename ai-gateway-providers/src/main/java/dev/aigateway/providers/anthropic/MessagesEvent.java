@@ -28,22 +28,24 @@ final class MessagesEvent {
   static final String MESSAGE_STOP = "message_stop";
   static final String PING = "ping";
   static final String ERROR = "error";
-  private static final String[] EVENT_TYPES = {CONTENT_BLOCK_DELTA, PING, CONTENT_BLOCK_START,
-      CONTENT_BLOCK_STOP, MESSAGE_START, MESSAGE_DELTA, MESSAGE_STOP, ERROR};
+  private static final JsonValues.Known EVENT_TYPES = JsonValues.Known.of(CONTENT_BLOCK_DELTA,
+      PING, CONTENT_BLOCK_START, CONTENT_BLOCK_STOP, MESSAGE_START, MESSAGE_DELTA, MESSAGE_STOP,
+      ERROR);
 
   static final String TEXT = "text";
   static final String TOOL_USE = "tool_use";
   static final String THINKING = "thinking";
   static final String REDACTED_THINKING = "redacted_thinking";
   /** The content block types the adapter reads; others are skipped. */
-  static final String[] BLOCK_TYPES = {TEXT, TOOL_USE, THINKING, REDACTED_THINKING};
+  static final JsonValues.Known BLOCK_TYPES =
+      JsonValues.Known.of(TEXT, TOOL_USE, THINKING, REDACTED_THINKING);
 
   static final String TEXT_DELTA = "text_delta";
   static final String INPUT_JSON_DELTA = "input_json_delta";
   static final String THINKING_DELTA = "thinking_delta";
   static final String SIGNATURE_DELTA = "signature_delta";
-  private static final String[] DELTA_TYPES =
-      {TEXT_DELTA, INPUT_JSON_DELTA, THINKING_DELTA, SIGNATURE_DELTA};
+  private static final JsonValues.Known DELTA_TYPES =
+      JsonValues.Known.of(TEXT_DELTA, INPUT_JSON_DELTA, THINKING_DELTA, SIGNATURE_DELTA);
 
   /** The data's own {@code type} (one of the constants when it is a known one); null if none. */
   @Nullable String type;
