@@ -150,24 +150,8 @@ final class ResponseReader {
           }
         }
         // A stream's events repeat both: once one is known, later ones are skipped undecoded.
-        case "responseId" -> {
-          if (lastId == null || lastId.isEmpty()) {
-            responseId = Json.sameText(p, value, lastId);
-            lastId = responseId;
-          } else {
-            p.skipChildren();
-            responseId = lastId;
-          }
-        }
-        case "modelVersion" -> {
-          if (lastVersion == null || lastVersion.isEmpty()) {
-            modelVersion = Json.sameText(p, value, lastVersion);
-            lastVersion = modelVersion;
-          } else {
-            p.skipChildren();
-            modelVersion = lastVersion;
-          }
-        }
+        case "responseId" -> responseId = lastId = Json.firstText(p, value, lastId);
+        case "modelVersion" -> modelVersion = lastVersion = Json.firstText(p, value, lastVersion);
         case "usageMetadata" -> readUsage(p, value);
         case "promptFeedback" -> readPromptFeedback(p, value);
         case "error" -> {

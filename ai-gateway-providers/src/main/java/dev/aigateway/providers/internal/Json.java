@@ -61,6 +61,20 @@ public final class Json {
   }
 
   /**
+   * {@code known} when it is a non-empty string, skipping the value the parser stands on
+   * ({@code token}) undecoded; otherwise the value's text as {@link #sameText} reads it. For a
+   * value every stream event repeats (an id, a model), of which the first non-empty one counts.
+   */
+  public static @Nullable String firstText(JsonParser p, JsonToken token, @Nullable String known)
+      throws IOException {
+    if (known != null && !known.isEmpty()) {
+      p.skipChildren();
+      return known;
+    }
+    return sameText(p, token, known);
+  }
+
+  /**
    * Whether the string value the parser stands on is {@code s}, compared where the parser holds
    * its characters, so that no string is made for it.
    */

@@ -689,7 +689,6 @@ final class GatewayFactory {
     return value;
   }
 
-  /** Runs a builder step; a builder's refusal becomes the property's failure. */
   /** {@link #guarded(String, Supplier)} for a step with no result. */
   static void guardedStep(String at, Runnable step) {
     guarded(at, () -> {
@@ -698,6 +697,7 @@ final class GatewayFactory {
     });
   }
 
+  /** Runs a builder step; a builder's refusal becomes the property's failure. */
   static <T> T guarded(String at, Supplier<T> step) {
     try {
       return step.get();

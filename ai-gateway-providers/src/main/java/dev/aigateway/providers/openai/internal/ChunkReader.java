@@ -56,20 +56,9 @@ final class ChunkReader {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "id" -> {
-          if (id == null || id.isEmpty()) {
-            id = Json.sameText(p, value, id);
-          } else {
-            p.skipChildren(); // only the first non-empty id counts; its string is not read again
-          }
-        }
-        case "model" -> {
-          if (model == null || model.isEmpty()) {
-            model = Json.sameText(p, value, model);
-          } else {
-            p.skipChildren(); // every chunk repeats it: not decoded again
-          }
-        }
+        // Every chunk repeats both; the first non-empty one counts, later ones are not decoded.
+        case "id" -> id = Json.firstText(p, value, id);
+        case "model" -> model = Json.firstText(p, value, model);
         case "choices" -> {
           if (value == JsonToken.START_ARRAY) {
             choices = true;
