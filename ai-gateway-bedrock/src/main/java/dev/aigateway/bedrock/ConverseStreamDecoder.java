@@ -10,6 +10,7 @@ import dev.aigateway.api.ProviderException;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.EventData;
+import dev.aigateway.providers.internal.FieldOrder;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.JsonEvents;
 import dev.aigateway.providers.internal.StreamDecoder;
@@ -36,6 +37,9 @@ final class ConverseStreamDecoder implements StreamDecoder {
   private @Nullable String stopReason;
   private boolean complete;
   private final JsonEvents json = new JsonEvents();
+  /** The field orders of an event and of its delta, learned per stream. */
+  private final FieldOrder eventFields = new FieldOrder();
+  private final FieldOrder deltaFields = new FieldOrder();
   // What the event being read said; reset for each event.
   private int index;
   private @Nullable String text;
@@ -72,8 +76,9 @@ final class ConverseStreamDecoder implements StreamDecoder {
     usage = null;
     try {
       JsonParser p = json.begin(data);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
+      eventFields.start();
+      String field;
+      while ((field = eventFields.next(p)) != null) {
         JsonToken v = p.nextToken();
         switch (field) {
           case "contentBlockIndex" -> index = Json.index(p, v);
@@ -122,8 +127,9 @@ final class ConverseStreamDecoder implements StreamDecoder {
       return;
     }
     hasDelta = true;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
+    deltaFields.start();
+    String field;
+    while ((field = deltaFields.next(p)) != null) {
       JsonToken value = p.nextToken();
       switch (field) {
         case "text" -> text = value == JsonToken.VALUE_NULL ? "" : Json.valueText(p, value);

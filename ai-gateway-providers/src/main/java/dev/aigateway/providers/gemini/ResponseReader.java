@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.aigateway.api.ReasoningSignature;
 import dev.aigateway.api.Usage;
+import dev.aigateway.providers.internal.FieldOrder;
 import dev.aigateway.providers.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,6 +40,12 @@ final class ResponseReader {
   private @Nullable String lastId;
   /** The first non-empty model version this reader met; later ones are skipped undecoded. */
   private @Nullable String lastVersion;
+  /** The field orders of a response, its candidate, content, part and usage, learned. */
+  private final FieldOrder responseFields = new FieldOrder();
+  private final FieldOrder candidateFields = new FieldOrder();
+  private final FieldOrder contentFields = new FieldOrder();
+  private final FieldOrder partFields = new FieldOrder();
+  private final FieldOrder usageFields = new FieldOrder();
 
   // ------------------------------------------------------------ the response's fields
 
@@ -122,9 +129,9 @@ final class ResponseReader {
   }
 
   /**
-   * Reads the object the parser stands on (its {@code START_OBJECT}) to its end. With a
-   * non-blocking parser, input cut short ends the reading early without an error: the caller's
-   * {@link dev.aigateway.providers.internal.JsonEvents#end()} finds it.
+   * Reads the object the parser stands on (its {@code START_OBJECT}) to its end. Each kind of
+   * object expects its fields in the order the same kind had last ({@link FieldOrder}), which
+   * pays in a stream, where every event repeats it.
    */
   void read(JsonParser p) throws IOException {
     responseId = null;
@@ -137,8 +144,9 @@ final class ResponseReader {
     blockReason = null;
     usage = false;
     calls = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
+    responseFields.start();
+    String field;
+    while ((field = responseFields.next(p)) != null) {
       JsonToken value = p.nextToken();
       switch (field) {
         case "candidates" -> {
@@ -181,8 +189,9 @@ final class ResponseReader {
   }
 
   private void readCandidate(JsonParser p) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
+    candidateFields.start();
+    String field;
+    while ((field = candidateFields.next(p)) != null) {
       JsonToken value = p.nextToken();
       switch (field) {
         case "content" -> {
@@ -190,8 +199,9 @@ final class ResponseReader {
             p.skipChildren();
             break;
           }
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
+          contentFields.start();
+          String f;
+          while ((f = contentFields.next(p)) != null) {
             if (p.nextToken() == JsonToken.START_ARRAY && f.equals("parts")) {
               readParts(p);
             } else {
@@ -222,8 +232,9 @@ final class ResponseReader {
     hasSignature = false;
     call = null;
     String signed = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
+    partFields.start();
+    String field;
+    while ((field = partFields.next(p)) != null) {
       JsonToken value = p.nextToken();
       switch (field) {
         case "text" -> {
@@ -362,8 +373,9 @@ final class ResponseReader {
     cachedTokens = 0;
     totalTokens = 0;
     hasTotal = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
+    usageFields.start();
+    String field;
+    while ((field = usageFields.next(p)) != null) {
       JsonToken v = p.nextToken();
       switch (field) {
         case "promptTokenCount" -> promptTokens = Json.intValue(p, v);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.aigateway.api.ToolCallDelta;
 import dev.aigateway.api.Usage;
 import dev.aigateway.providers.internal.EventData;
+import dev.aigateway.providers.internal.FieldOrder;
 import dev.aigateway.providers.internal.Json;
 import dev.aigateway.providers.internal.JsonEvents;
 import java.io.IOException;
@@ -39,6 +40,10 @@ final class ChunkReader {
   boolean error;
   /** Whether the event had a {@code choices} array (possibly empty). */
   boolean choices;
+  /** The field orders of a chunk, its choice and the choice's delta, learned per stream. */
+  private final FieldOrder chunkFields = new FieldOrder();
+  private final FieldOrder choiceFields = new FieldOrder();
+  private final FieldOrder deltaFields = new FieldOrder();
 
   /** Reads {@code data} with {@code json}; throws on JSON that is not one whole object. */
   void read(JsonEvents json, EventData data) throws IOException {
@@ -52,8 +57,9 @@ final class ChunkReader {
     error = false;
     choices = false;
     JsonParser p = json.begin(data);
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
+    chunkFields.start();
+    String field;
+    while ((field = chunkFields.next(p)) != null) {
       JsonToken value = p.nextToken();
       switch (field) {
         // Every chunk repeats both; the first non-empty one counts, later ones are not decoded.
@@ -94,8 +100,9 @@ final class ChunkReader {
     String reasoned = null;
     List<ToolCallDelta> calls = null;
     String finish = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
+    choiceFields.start();
+    String field;
+    while ((field = choiceFields.next(p)) != null) {
       JsonToken value = p.nextToken();
       switch (field) {
         case "index" -> index = Json.intValue(p, value);
@@ -105,8 +112,9 @@ final class ChunkReader {
             p.skipChildren();
             break;
           }
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String d = p.currentName();
+          deltaFields.start();
+          String d;
+          while ((d = deltaFields.next(p)) != null) {
             JsonToken v = p.nextToken();
             switch (d) {
               case "content" -> {
