@@ -57,22 +57,19 @@ public final class FieldOrder {
   public @Nullable String next(JsonParser p) throws IOException {
     int at = position;
     SerializedString guess = at < expected.length ? expected[at] : null;
-    String name;
-    if (guess != null) {
-      if (p.nextFieldName(guess)) {
-        position = at + 1;
-        return guess.getValue();
-      }
-      if (p.currentToken() != JsonToken.FIELD_NAME) {
-        return null;
-      }
-      name = p.currentName();
+    JsonToken token;
+    if (guess == null) {
+      token = p.nextToken();
+    } else if (p.nextFieldName(guess)) {
+      position = at + 1;
+      return guess.getValue();
     } else {
-      if (p.nextToken() != JsonToken.FIELD_NAME) {
-        return null;
-      }
-      name = p.currentName();
+      token = p.currentToken(); // another name, or the object's end
     }
+    if (token != JsonToken.FIELD_NAME) {
+      return null;
+    }
+    String name = p.currentName();
     if (at < MAX) {
       if (expected == NONE) {
         expected = new SerializedString[MAX];
