@@ -15,11 +15,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 final class Adapters {
   private Adapters() {}
 
-  /** {@code vendor}'s adapter (openai, anthropic, gemini or bedrock) on {@code client}. */
+  /**
+   * {@code vendor}'s adapter (openai, anthropic, gemini or bedrock; openai-obfuscated is OpenAI's)
+   * on {@code client}.
+   */
   static ChatProvider of(String vendor, OkHttpClient client) {
     Secret key = Secret.of("bench-key-00000000");
     return switch (vendor) {
-      case "openai" -> OpenAiProvider.builder().baseUrl("http://bench.invalid/v1")
+      case "openai", "openai-obfuscated" -> OpenAiProvider.builder().baseUrl("http://bench.invalid/v1")
           .apiKey(key).httpClient(client).build();
       case "anthropic" -> AnthropicProvider.builder().baseUrl("http://bench.invalid")
           .apiKey(key).httpClient(client).build();

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +52,12 @@ public class SseChunkBenchmark {
   private static final MediaType EVENT_STREAM =
       MediaType.get("application/vnd.amazon.eventstream");
 
-  /** The adapter under test. */
-  @Param({"openai", "anthropic", "gemini", "bedrock"})
+  /**
+   * The adapter under test; {@code openai-obfuscated} is OpenAI's adapter on chunks that carry
+   * the {@code obfuscation} padding OpenAI has added to every streamed chunk by default since
+   * 2025 (a random string of varying length, so no two chunks are the same bytes).
+   */
+  @Param({"openai", "openai-obfuscated", "anthropic", "gemini", "bedrock"})
   public String vendor;
 
   /** How many chunks a stream has: {@value #CHUNKS} unless {@link ReadingThreadCost} says. */
@@ -64,7 +69,8 @@ public class SseChunkBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
     body = switch (vendor) {
-      case "openai" -> openAi(chunks);
+      case "openai" -> openAi(chunks, false);
+      case "openai-obfuscated" -> openAi(chunks, true);
       case "anthropic" -> anthropic(chunks);
       case "gemini" -> gemini(chunks);
       case "bedrock" -> bedrock(chunks);
@@ -82,14 +88,28 @@ public class SseChunkBenchmark {
     perChunk(); // fails at once if the transcript does not give exactly `chunks` chunks
   }
 
-  private static byte[] openAi(int chunks) {
+  /**
+   * OpenAI's chunks; with {@code obfuscated}, each ends with an {@code obfuscation} field of 4 to
+   * 16 random letters and digits, the same for every run (a fixed seed).
+   */
+  private static byte[] openAi(int chunks, boolean obfuscated) {
     StringBuilder sb = new StringBuilder();
+    Random random = new Random(13);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     for (int i = 0; i < chunks - 1; i++) {
       sb.append("data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":"
           + "\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o-2024-08-06\","
           + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fc9f1d7035\",\"choices\":"
           + "[{\"index\":0,\"delta\":{\"content\":\" token\"},\"logprobs\":null,"
-          + "\"finish_reason\":null}],\"usage\":null}\n\n");
+          + "\"finish_reason\":null}],\"usage\":null");
+      if (obfuscated) {
+        sb.append(",\"obfuscation\":\"");
+        for (int k = 4 + random.nextInt(13); k > 0; k--) {
+          sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        sb.append('"');
+      }
+      sb.append("}\n\n");
     }
     sb.append("data: {\"id\":\"c\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},"
         + "\"finish_reason\":\"stop\"}]}\n\n");
