@@ -81,6 +81,37 @@ class OpenAiStreamTest {
   }
 
   @Test
+  void theObfuscationPaddingOfTodaysChunksIsSkippedAndChangesNothing() {
+    // OpenAI pads every streamed chunk with a random `obfuscation` string by default; it has no
+    // meaning to the caller, and the field orders the reader learns must survive its changes
+    // in length and place.
+    TestSubscriber<ChatChunk> sub = stream(sse(new String[] {
+        "{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":1755137933,"
+            + "\"model\":\"gpt-5-nano\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+            + "\"content\":\"\"},\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"yBUv\"}",
+        "{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":1755137933,"
+            + "\"model\":\"gpt-5-nano\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},"
+            + "\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"8b1dlI5ORPq\"}",
+        "{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"obfuscation\":\"Zr\","
+            + "\"created\":1755137933,\"model\":\"gpt-5-nano\",\"choices\":[{\"index\":0,\"delta\":"
+            + "{\"content\":\"lo\"},\"finish_reason\":null}],\"usage\":null}",
+        "{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":1755137933,"
+            + "\"model\":\"gpt-5-nano\",\"choices\":[{\"index\":0,\"delta\":{},"
+            + "\"finish_reason\":\"stop\"}],\"usage\":null,\"obfuscation\":\"4FZhoGBnjNsYATZ\"}",
+        "{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"created\":1755137933,"
+            + "\"model\":\"gpt-5-nano\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,"
+            + "\"completion_tokens\":2,\"total_tokens\":9},\"obfuscation\":\"q1\"}",
+        "[DONE]"}));
+    assertThat(sub.isCompleted()).isTrue();
+    ChatResponse r = fold(sub);
+    assertThat(r.text()).isEqualTo("Hello");
+    assertThat(r.id()).isEqualTo("chatcmpl-9");
+    assertThat(r.model()).isEqualTo("gpt-5-nano");
+    assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(r.usage()).isEqualTo(new Usage(7, 2, 9, 0, 0));
+  }
+
+  @Test
   void theStreamsFirstNonEmptyIdAndModelAreReportedOnEveryChunk() {
     TestSubscriber<ChatChunk> sub = stream(sse(new String[] {
         "{\"id\":\"\",\"model\":\"\",\"choices\":[]}",
