@@ -22,8 +22,8 @@ final class Adapters {
   static ChatProvider of(String vendor, OkHttpClient client) {
     Secret key = Secret.of("bench-key-00000000");
     return switch (vendor) {
-      case "openai", "openai-obfuscated" -> OpenAiProvider.builder().baseUrl("http://bench.invalid/v1")
-          .apiKey(key).httpClient(client).build();
+      case "openai", "openai-obfuscated" -> OpenAiProvider.builder()
+          .baseUrl("http://bench.invalid/v1").apiKey(key).httpClient(client).build();
       case "anthropic" -> AnthropicProvider.builder().baseUrl("http://bench.invalid")
           .apiKey(key).httpClient(client).build();
       case "gemini" -> GeminiProvider.builder().baseUrl("http://bench.invalid")
